@@ -1,0 +1,49 @@
+# The README's quickstart is `make run` and `make test`; everything else here is a helper.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+BOT    := $(VENV)/bin/pledgebot
+STAMP  := $(VENV)/.installed-stamp
+REPORT := corpus/localizing-the-global-compacts-2023.txt
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test setup records index lint eval bench clean
+
+run: setup records index
+	$(PY) app.py
+
+test: setup records index
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# torch first: 2.13.0 is the CPU wheel on this machine's disk; letting a dependency resolve torch pulls CUDA.
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# The records are committed; rebuild them only when the report or the parser changed.
+corpus/pledges.jsonl corpus/sections.jsonl &: $(REPORT) src/pledgebot/corpus.py src/pledgebot/places.py src/pledgebot/data/places.yaml | $(STAMP)
+	$(BOT) corpus build
+
+records: corpus/pledges.jsonl
+
+# Builds beside the live index and swaps; a no-op when the fingerprint matches.
+index: records
+	$(BOT) index build
+
+lint: setup
+	$(VENV)/bin/ruff check src tests benchmarks app.py
+
+eval: index
+	$(BOT) eval --write
+
+bench: index
+	$(PY) benchmarks/bench_ask.py
+
+clean:
+	rm -rf $(VENV) index

@@ -1,0 +1,183 @@
+"""Compose cited answers: pick the verbatim sentences to quote, number them, write the markdown.
+
+The default answer is extractive (no model, no network). With PLEDGEBOT_LLM set, a LangChain chat model
+rewrites it from the same numbered excerpts; citations it invents are dropped, and any failure falls
+back to the extractive answer with a visible note.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .passages import sentences
+from .records import Answer, Citation, Pledge, Section
+
+MAX_LISTED = 60
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """The sentences of one record chosen to quote, joined as they stand in the text."""
+
+    text: str
+    score: float
+
+
+class SentenceIndex:
+    """Sentence vectors of every description and section, to pick the sentences most relevant to a question."""
+
+    def __init__(self, doc_ids: Sequence[str], texts: Sequence[str], vectors: np.ndarray) -> None:
+        self.texts = list(texts)
+        self.vectors = vectors
+        self.rows: dict[str, list[int]] = {}
+        for n, d in enumerate(doc_ids):
+            self.rows.setdefault(d, []).append(n)
+
+    def best(self, doc_id: str, qvec: np.ndarray | None, qtokens: set[str], n: int = 2) -> Excerpt:
+        """Up to `n` adjacent-or-not sentences of `doc_id` that answer best, in text order."""
+        rows = self.rows.get(doc_id, [])
+        if not rows:
+            return Excerpt("", 0.0)
+        sims = self.vectors[rows] @ qvec if qvec is not None else np.zeros(len(rows))
+        scores = []
+        for k, r in enumerate(rows):
+            words = set(re.findall(r"\w+", self.texts[r].lower()))
+            overlap = len(words & qtokens) / (len(qtokens) or 1)
+            scores.append(float(sims[k]) + 0.3 * overlap)
+        order = sorted(range(len(rows)), key=lambda k: -scores[k])
+        top = order[0]
+        picked = [top]
+        if n > 1 and len(order) > 1 and scores[order[1]] >= scores[top] - 0.08:
+            picked.append(order[1])
+        picked.sort()
+        return Excerpt(" … ".join(self.texts[rows[k]] for k in picked), scores[top])
+
+
+def excerpt_is_verbatim(excerpt: str, text: str) -> bool:
+    """Every piece of an excerpt (split on the ellipsis) is a substring of the record text."""
+    return all(piece in text for piece in excerpt.split(" … "))
+
+
+def citation_for(n: int, rec: Pledge | Section, excerpt: str) -> Citation:
+    if isinstance(rec, Pledge):
+        return Citation(
+            n,
+            rec.id,
+            "pledge",
+            rec.submitter,
+            rec.country,
+            rec.year,
+            rec.title,
+            excerpt,
+            rec.source,
+            rec.pledge_type,
+        )
+    return Citation(n, rec.id, "section", None, None, None, rec.title, excerpt, rec.source)
+
+
+def pledge_line(c: Citation) -> str:
+    kind = c.pledge_type or ("2022 action" if c.year == 2022 else "")
+    meta = ", ".join(x for x in (c.country, str(c.year) if c.year else "", kind) if x)
+    return f"**{c.submitter}** ({meta}) — *{c.title}*: “{c.excerpt}” [{c.n}]"
+
+
+def join_names(names: Sequence[str]) -> str:
+    names = list(dict.fromkeys(names))
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def completeness(total: int, shown: int) -> str:
+    noun = "pledge" if total == 1 else "pledges"
+    verb = "matches" if total == 1 else "match"
+    if shown >= total:
+        return f"{total} {noun} {verb}; all {total} shown." if total > 1 else f"1 {noun} {verb}."
+    return f"{total} {noun} {verb}; the {shown} most relevant are shown."
+
+
+def render_pledges(lead: str, citations: Sequence[Citation], total: int, notes: Sequence[str] = ()) -> str:
+    lines = [lead, ""]
+    lines += [f"{c.n}. {pledge_line(c)}" for c in citations]
+    lines += ["", completeness(total, len(citations))]
+    lines += [f"\n*{note}*" for note in notes]
+    return "\n".join(lines).strip()
+
+
+def render_sections(lead: str, citations: Sequence[Citation]) -> str:
+    lines = [lead, ""] if lead else []
+    lines += [f"> “{c.excerpt}” [{c.n}] — *{c.title}*" for c in citations]
+    return "\n".join(lines)
+
+
+# -- optional LLM ---------------------------------------------------------------------------------------
+
+
+_CITE = re.compile(r"\[(\d+)\]")
+
+
+def keep_cited_sentences(text: str, valid: set[int]) -> tuple[str, set[int]]:
+    """Drop sentences without a citation to a supplied excerpt; strip citations to unknown numbers."""
+    kept, used = [], set()
+    for sent in sentences(text.replace("\n", " ")):
+        nums = {int(x) for x in _CITE.findall(sent)}
+        good = nums & valid
+        if not good:
+            continue
+        for bad in nums - valid:
+            sent = sent.replace(f"[{bad}]", "")
+        kept.append(sent.strip())
+        used |= good
+    return " ".join(kept), used
+
+
+def llm_rewrite(answer: Answer, model, timeout: float) -> Answer:
+    """Let a chat model write the answer from the numbered excerpts; fall back on any problem."""
+    if answer.abstained or not answer.citations or model is None:
+        return answer
+    sources = "\n".join(
+        f"[{c.n}] {c.submitter or c.title} ({c.country or 'report'}, {c.year or ''}): {c.excerpt}"
+        for c in answer.citations
+    )
+    prompt = (
+        "Answer the question using only the numbered excerpts. After every sentence put the number of the excerpt "
+        "it rests on, like [1]. Do not use any other knowledge. If the excerpts do not answer, say so.\n\n"
+        f"Question: {answer.question}\n\nExcerpts:\n{sources}\n\nAnswer:"
+    )
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            reply = pool.submit(model.invoke, prompt).result(timeout=timeout)
+        content = reply.content if hasattr(reply, "content") else str(reply)
+        if isinstance(content, list):
+            content = " ".join(str(part.get("text", part)) if isinstance(part, dict) else str(part) for part in content)
+        text, used = keep_cited_sentences(str(content), {c.n for c in answer.citations})
+    except Exception as exc:  # any model error or timeout: the extractive answer stands
+        name = type(exc).__name__ if not isinstance(exc, concurrent.futures.TimeoutError) else "timeout"
+        return replace(answer, notes=(*answer.notes, f"LLM unavailable ({name}); showing the extractive answer."))
+    if not text:
+        return replace(
+            answer,
+            notes=(*answer.notes, "The LLM's answer had no valid citation; showing the extractive answer."),
+        )
+    cites = tuple(c for c in answer.citations if c.n in used)
+    listing = "\n".join(f"[{c.n}] {c.submitter or c.title} — “{c.excerpt}”" for c in cites)
+    return replace(
+        answer,
+        text=f"{text}\n\n{listing}",
+        citations=cites,
+        notes=(*answer.notes, "Written by an LLM from the excerpts."),
+    )
+
+
+def load_chat_model(spec: str):
+    """A LangChain chat model from an init_chat_model spec ("ollama:llama3.1"); None when unset."""
+    if not spec:
+        return None
+    from langchain.chat_models import init_chat_model
+
+    return init_chat_model(spec)

@@ -1,0 +1,113 @@
+"""The `pledgebot` command: argument parsing and printing only; the library does the work."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+
+from .config import Settings
+from .errors import PledgeBotError
+from .records import Pledge
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        settings = Settings.from_env()
+        return args.func(args, settings) or 0
+    except PledgeBotError as exc:
+        print(f"pledgebot: error: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # bad settings
+        print(f"pledgebot: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pledgebot", description=__doc__)
+    sub = parser.add_subparsers(title="commands")
+
+    corpus = sub.add_parser("corpus", help="parse the report into records")
+    corpus_sub = corpus.add_subparsers(title="corpus commands")
+    build = corpus_sub.add_parser("build", help="parse the report and write corpus/pledges.jsonl and sections.jsonl")
+    build.set_defaults(func=cmd_corpus_build)
+
+    pledges = sub.add_parser("pledges", help="list pledge records")
+    _filter_flags(pledges)
+    pledges.add_argument("--json", action="store_true", help="JSON Lines, one record per line")
+    pledges.set_defaults(func=cmd_pledges)
+
+    from . import cli_search  # the retrieval commands live beside, to keep this file small
+
+    cli_search.add_commands(sub, _filter_flags)
+    return parser
+
+
+def _filter_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--country", help="country (any spelling: 'Türkiye', 'Turkey', 'US')")
+    p.add_argument("--region", help="region: Africa, Asia-Pacific, Europe, Latin America and the Caribbean, ...")
+    p.add_argument("--year", type=int, choices=(2022, 2023), help="2023 submissions or 2022 actions")
+    p.add_argument("--type", dest="pledge_type", help="pledge type: Mirror, GCM only, GCR only, IDP")
+    p.add_argument("--kind", help="submitter kind: city, region, organization, national government")
+    p.add_argument("--priority", type=int, choices=range(1, 9), metavar="1-8", help="one of the eight priorities")
+
+
+def cmd_corpus_build(args: argparse.Namespace, settings: Settings) -> int:
+    from .corpus import parse_report, write_records
+
+    corpus = parse_report(settings.report)
+    write_records(corpus, settings.pledges_path, settings.sections_path)
+    by_year = Counter(p.year for p in corpus.pledges)
+    by_type = Counter(p.pledge_type or "— (2022 action)" for p in corpus.pledges)
+    by_region = Counter(p.region for p in corpus.pledges)
+    print(f"wrote {len(corpus.pledges)} pledges to {settings.pledges_path}")
+    print(f"wrote {len(corpus.sections)} sections to {settings.sections_path}")
+    _counts("by year", by_year)
+    _counts("by type", by_type)
+    _counts("by region", by_region)
+    return 0
+
+
+def _counts(title: str, counts: Counter) -> None:
+    print(f"{title}:")
+    for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))):
+        print(f"  {n:>3}  {key}")
+
+
+def cmd_pledges(args: argparse.Namespace, settings: Settings) -> int:
+    from .corpus import read_pledges
+    from .filters import Filters, apply_filters
+
+    pledges = read_pledges(settings.pledges_path)
+    filters = Filters.from_flags(args)
+    selected = apply_filters(pledges, filters)
+    if args.json:
+        for p in selected:
+            print(json.dumps(p.to_dict(), ensure_ascii=False))
+        return 0
+    print(_table(selected))
+    print(f"\n{len(selected)} of {len(pledges)} pledges")
+    return 0
+
+
+def _table(pledges: list[Pledge]) -> str:
+    rows = [("YEAR", "SUBMITTER", "COUNTRY", "TYPE", "TITLE")]
+    for p in pledges:
+        title = p.title if len(p.title) <= 70 else p.title[:69] + "…"
+        rows.append((str(p.year), p.submitter, p.country, p.pledge_type or "—", title))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4] for r in rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

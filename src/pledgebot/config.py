@@ -1,0 +1,96 @@
+"""All of PledgeBot's settings, read once from the environment.
+
+Every variable, its default and its meaning:
+
+PLEDGEBOT_HOME          repository root holding corpus/ and index/ (default: the current directory)
+PLEDGEBOT_REPORT        the report text            (default: $PLEDGEBOT_HOME/corpus/localizing-the-global-compacts-2023.txt)
+PLEDGEBOT_CORPUS_DIR    where pledges.jsonl / sections.jsonl live (default: $PLEDGEBOT_HOME/corpus)
+PLEDGEBOT_INDEX_DIR     the vector index folder     (default: $PLEDGEBOT_HOME/index)
+PLEDGEBOT_PASSAGE_SENTENCES  sentences per passage window (default: 3)
+PLEDGEBOT_PASSAGE_STRIDE     sentences between window starts (default: 2)
+PLEDGEBOT_MULTILINGUAL  "1" to embed with multilingual-e5 for non-English questions, "0" to skip (default: 1)
+PLEDGEBOT_LLM           a LangChain init_chat_model spec ("ollama:llama3.1"); empty = extractive answers (default: empty)
+PLEDGEBOT_LLM_TIMEOUT   seconds before an LLM answer falls back to the extractive one (default: 30)
+PLEDGEBOT_HOST / PLEDGEBOT_PORT  where the app listens (default: 127.0.0.1 / 7860)
+PLEDGEBOT_AUTH          "user:password" to require a login in the app (default: none)
+PLEDGEBOT_CONCURRENCY   answers computed at once by the app (default: 4)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPORT_NAME = "localizing-the-global-compacts-2023.txt"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration; build it with `Settings.from_env()`."""
+
+    home: Path
+    report: Path
+    corpus_dir: Path
+    index_dir: Path
+    passage_sentences: int = 3
+    passage_stride: int = 2
+    multilingual: bool = True
+    llm: str = ""
+    llm_timeout: float = 30.0
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: tuple[str, str] | None = None
+    concurrency: int = 4
+
+    @property
+    def pledges_path(self) -> Path:
+        return self.corpus_dir / "pledges.jsonl"
+
+    @property
+    def sections_path(self) -> Path:
+        return self.corpus_dir / "sections.jsonl"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read the PLEDGEBOT_* variables (or `env`), applying the documented defaults."""
+        env = dict(os.environ if env is None else env)
+        home = Path(env.get("PLEDGEBOT_HOME") or Path.cwd())
+        corpus_dir = Path(env.get("PLEDGEBOT_CORPUS_DIR") or home / "corpus")
+        auth = None
+        if raw := env.get("PLEDGEBOT_AUTH", "").strip():
+            user, sep, password = raw.partition(":")
+            if not sep or not user or not password:
+                msg = f"PLEDGEBOT_AUTH must look like user:password, got {raw!r}"
+                raise ValueError(msg)
+            auth = (user, password)
+        return cls(
+            home=home,
+            report=Path(env.get("PLEDGEBOT_REPORT") or corpus_dir / REPORT_NAME),
+            corpus_dir=corpus_dir,
+            index_dir=Path(env.get("PLEDGEBOT_INDEX_DIR") or home / "index"),
+            passage_sentences=_int(env, "PLEDGEBOT_PASSAGE_SENTENCES", 3),
+            passage_stride=_int(env, "PLEDGEBOT_PASSAGE_STRIDE", 2),
+            multilingual=env.get("PLEDGEBOT_MULTILINGUAL", "1").strip() not in {"0", "false", "no"},
+            llm=env.get("PLEDGEBOT_LLM", "").strip(),
+            llm_timeout=float(env.get("PLEDGEBOT_LLM_TIMEOUT") or 30),
+            host=env.get("PLEDGEBOT_HOST") or "127.0.0.1",
+            port=_int(env, "PLEDGEBOT_PORT", 7860),
+            auth=auth,
+            concurrency=_int(env, "PLEDGEBOT_CONCURRENCY", 4),
+        )
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        msg = f"{name} must be a whole number, got {raw!r}"
+        raise ValueError(msg) from None
+    if value < 1:
+        msg = f"{name} must be at least 1, got {value}"
+        raise ValueError(msg)
+    return value

@@ -1,0 +1,187 @@
+"""The records PledgeBot passes around: pledges and report sections in, answers out. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+PLEDGE_TYPES = ("Mirror", "GCM only", "GCR only", "IDP")
+SUBMITTER_KINDS = ("city", "region", "organization", "national government")
+REGIONS = (
+    "Africa",
+    "Asia-Pacific",
+    "Europe",
+    "Latin America and the Caribbean",
+    "Middle East and North Africa",
+    "North America",
+    "Global",
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record sits in the report text: its section heading and 1-based inclusive line range."""
+
+    section: str
+    line_start: int
+    line_end: int
+
+    def __str__(self) -> str:
+        return f"{self.section}, lines {self.line_start}–{self.line_end}"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quote printed beside a submitter's pledge, kept apart from the description."""
+
+    text: str
+    speaker: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Pledge:
+    """One pledge (2023 submission) or highlighted 2022 action."""
+
+    id: str
+    year: int
+    submitter: str
+    submitter_kind: str
+    country: str
+    region: str
+    title: str
+    description: str
+    source: Source
+    countries: tuple[str, ...] = ()
+    mayor: str | None = None
+    aliases: tuple[str, ...] = ()
+    duration: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    ongoing: bool = False
+    pledge_type: str | None = None
+    priorities: tuple[int, ...] = ()
+    priorities_inferred: bool = False
+    gcm_objectives: tuple[int, ...] = ()
+    gcr_focus_areas: tuple[str, ...] = ()
+    sdgs: tuple[int, ...] = ()
+    joint_with: str | None = None
+    gcf_supported: bool = False
+    quotes: tuple[Quote, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Pledge:
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            msg = f"unknown pledge field(s): {', '.join(sorted(unknown))}"
+            raise ValueError(msg)
+        values = dict(data)
+        values["source"] = Source(**values["source"])
+        values["quotes"] = tuple(Quote(**q) for q in values.get("quotes", ()))
+        for name in ("countries", "aliases", "priorities", "gcm_objectives", "gcr_focus_areas", "sdgs"):
+            values[name] = tuple(values.get(name, ()))
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A stretch of the report's narrative (foreword, trends, priorities' definitions, spotlights...)."""
+
+    id: str
+    heading: tuple[str, ...]
+    text: str
+    source: Source
+
+    @property
+    def title(self) -> str:
+        return " › ".join(self.heading)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Section:
+        values = dict(data)
+        values["source"] = Source(**values["source"])
+        values["heading"] = tuple(values["heading"])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A window of sentences from one record: the unit that is embedded and searched."""
+
+    id: str
+    doc_id: str
+    kind: str  # "pledge" or "section"
+    text: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A pledge or section found for a query, with its best-matching passages."""
+
+    doc_id: str
+    kind: str
+    score: float
+    passages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source in an answer: a verbatim excerpt and where it comes from."""
+
+    n: int
+    id: str
+    kind: str
+    submitter: str | None
+    country: str | None
+    year: int | None
+    title: str
+    excerpt: str
+    source: Source
+    pledge_type: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["source"] = {
+            "section": self.source.section,
+            "line_start": self.source.line_start,
+            "line_end": self.source.line_end,
+        }
+        return data
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What PledgeBot says: markdown text, its citations in rank order, and whether it abstained."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...] = ()
+    abstained: bool = False
+    filters: dict[str, Any] = field(default_factory=dict)
+    intent: str = "search"
+    total_matches: int | None = None
+    number: int | None = None
+    notes: tuple[str, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [c.to_dict() for c in self.citations],
+            "filters": self.filters,
+            "intent": self.intent,
+            "total_matches": self.total_matches,
+            "number": self.number,
+            "notes": list(self.notes),
+            "timings_ms": self.timings_ms,
+        }

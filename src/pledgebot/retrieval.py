@@ -1,0 +1,255 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 (bm25s) over passages, fused, aggregated per pledge or section.
+
+Also a LangChain `BaseRetriever` so the same search plugs into anyone's LangChain chain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import bm25s
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from .places import fold
+from .store import Store
+
+FUSIONS = ("rrf", "weighted", "dense", "bm25")
+
+_STOPWORDS = set(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "was",
+        "were",
+        "what",
+        "which",
+        "who",
+        "will",
+        "with",
+        "does",
+        "did",
+        "do",
+        "can",
+        "any",
+        "all",
+        "about",
+        "into",
+        "than",
+        "then",
+        "there",
+        "these",
+        "those",
+        "our",
+        "we",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "pledge",
+        "pledges",
+        "pledged",
+        "city",
+        "cities",
+        "commit",
+        "commits",
+        "committed",
+    ]
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded word tokens without stopwords, lightly stemmed (plural -s)."""
+    out = []
+    for w in re.findall(r"[a-z0-9]+", fold(text)):
+        if w in _STOPWORDS or len(w) < 2:
+            continue
+        if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.append(w)
+    return out
+
+
+@dataclass(frozen=True)
+class DocScore:
+    """One pledge or section as retrieved: fused score and the evidence behind it."""
+
+    doc_id: str
+    kind: str
+    score: float
+    dense: float  # best passage cosine similarity (0 when dense search is off)
+    lexical: float  # best passage BM25 score, divided by the best BM25 score for this query
+    passages: tuple[str, ...] = field(default_factory=tuple)  # passage ids, best first
+
+
+class HybridSearcher:
+    """Searches the store's passages by meaning and by words, and fuses the two rankings."""
+
+    def __init__(self, store: Store, fusion: str = "rrf", rrf_k: int = 60, weight: float = 0.6) -> None:
+        if fusion not in FUSIONS:
+            msg = f"unknown fusion {fusion!r}; one of {', '.join(FUSIONS)}"
+            raise ValueError(msg)
+        self.store = store
+        self.fusion = fusion
+        self.rrf_k = rrf_k
+        self.weight = weight
+        self.passages = store.passages
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([tokenize(p.text) or ["_"] for p in self.passages], show_progress=False)
+        self._index = {p.id: n for n, p in enumerate(self.passages)}
+
+    def passage_scores(
+        self, text: str, vector: np.ndarray | None = None, dense_k: int = 80
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(dense cosine, BM25) for every passage; dense is 0 outside the k nearest."""
+        dense = np.zeros(len(self.passages), dtype=np.float32)
+        if self.fusion != "bm25":
+            for pid, sim in self.store.dense(text if vector is None else vector, k=dense_k):
+                dense[self._index[pid]] = sim
+        lexical = np.zeros(len(self.passages), dtype=np.float32)
+        if self.fusion != "dense":
+            tokens = tokenize(text)
+            if tokens:
+                lexical = np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+        return dense, lexical
+
+    def search(
+        self,
+        text: str,
+        k: int = 10,
+        allowed: set[str] | None = None,
+        kinds: tuple[str, ...] = ("pledge", "section"),
+        extra: dict[str, float] | None = None,
+        vector: np.ndarray | None = None,
+    ) -> list[DocScore]:
+        """The k best documents for `text`, restricted to `allowed` ids and `kinds`.
+
+        `extra` adds a third ranking (doc id -> similarity), e.g. from the multilingual model.
+        """
+        dense, lexical = self.passage_scores(text, vector)
+        keep = np.array(
+            [p.kind in kinds and (allowed is None or p.doc_id in allowed) for p in self.passages], dtype=bool
+        )
+        if not keep.any():
+            return []
+        top_lex = float(lexical[keep].max()) or 1.0
+        fused = self._fuse(dense, lexical, keep, top_lex)
+        docs: dict[str, list[int]] = {}
+        for n in np.argsort(-fused):
+            if not keep[n] or fused[n] <= 0:
+                continue
+            docs.setdefault(self.passages[n].doc_id, []).append(int(n))
+        scored = []
+        for doc_id, idx in docs.items():
+            best = idx[0]
+            # a document matching in several passages is a little more likely to be about the question
+            score = float(fused[best]) + 0.1 * sum(float(fused[i]) for i in idx[1:3])
+            scored.append(
+                DocScore(
+                    doc_id=doc_id,
+                    kind=self.passages[best].kind,
+                    score=score,
+                    dense=float(dense[idx].max()),
+                    lexical=float(lexical[idx].max()) / top_lex,
+                    passages=tuple(self.passages[i].id for i in idx[:3]),
+                )
+            )
+        if extra:
+            scored = _fuse_extra(scored, extra, self.rrf_k, allowed)
+        scored.sort(key=lambda d: -d.score)
+        return scored[:k]
+
+    def _fuse(self, dense: np.ndarray, lexical: np.ndarray, keep: np.ndarray, top_lex: float) -> np.ndarray:
+        if self.fusion == "dense":
+            return np.where(keep, np.maximum(dense, 0), 0)
+        if self.fusion == "bm25":
+            return np.where(keep, lexical / top_lex, 0)
+        if self.fusion == "weighted":
+            return np.where(keep, self.weight * np.maximum(dense, 0) + (1 - self.weight) * lexical / top_lex, 0)
+        fused = np.zeros_like(dense)
+        for scores in (dense, lexical):
+            masked = np.where(keep & (scores > 0), scores, -np.inf)
+            order = np.argsort(-masked)
+            ranks = np.empty_like(order)
+            ranks[order] = np.arange(len(order))
+            fused += np.where(np.isfinite(masked), 1.0 / (self.rrf_k + ranks + 1), 0)
+        return fused
+
+
+def _fuse_extra(
+    scored: list[DocScore], extra: dict[str, float], rrf_k: int, allowed: set[str] | None
+) -> list[DocScore]:
+    """Add a document-level ranking (RRF) to passage-level results."""
+    ranked = sorted((d for d in extra if allowed is None or d in allowed), key=lambda d: -extra[d])
+    bonus = {d: 1.0 / (rrf_k + r + 1) for r, d in enumerate(ranked)}
+    by_id = {d.doc_id: d for d in scored}
+    out = []
+    for doc_id in set(by_id) | set(bonus):
+        base = by_id.get(doc_id)
+        if base is None:
+            base = DocScore(doc_id, "pledge", 0.0, extra[doc_id], 0.0, ())
+        out.append(
+            DocScore(
+                base.doc_id,
+                base.kind,
+                base.score + bonus.get(doc_id, 0.0),
+                max(base.dense, extra.get(doc_id, 0.0)),
+                base.lexical,
+                base.passages,
+            )
+        )
+    return out
+
+
+class PledgeRetriever(BaseRetriever):
+    """LangChain retriever over PledgeBot's hybrid search: one Document per pledge or section."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    searcher: Any
+    records: dict[str, Any]
+    k: int = 5
+    kinds: tuple[str, ...] = ("pledge", "section")
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        out = []
+        for hit in self.searcher.search(query, k=self.k, kinds=self.kinds):
+            rec = self.records[hit.doc_id]
+            text = getattr(rec, "description", None) or getattr(rec, "text", "")
+            meta = {"id": hit.doc_id, "kind": hit.kind, "score": round(hit.score, 5), "title": rec.title}
+            if hit.kind == "pledge":
+                meta.update(submitter=rec.submitter, country=rec.country, year=rec.year, pledge_type=rec.pledge_type)
+            meta.update(line_start=rec.source.line_start, line_end=rec.source.line_end)
+            out.append(Document(page_content=text, metadata=meta))
+        return out

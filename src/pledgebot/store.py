@@ -1,0 +1,328 @@
+"""The vector index: the only module that imports chromadb.
+
+Layout under the index folder:
+
+    CURRENT              name of the live build (replaced atomically)
+    <fingerprint>/       one Chroma PersistentClient folder per build, with manifest.json
+    .lock                held while building, so two processes never build at once
+
+A build happens in a fresh folder beside the live one and becomes live only once it is complete and
+verified; a stale, missing or corrupt index is rebuilt the same way, so a half-built index never serves.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import chromadb  # noqa: E402
+import numpy as np  # noqa: E402
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
+
+from .embedding import Embedder  # noqa: E402
+from .errors import StoreError  # noqa: E402
+from .passages import pledge_passages, section_passages, sentences  # noqa: E402
+from .records import Passage, Pledge, Section  # noqa: E402
+
+PASSAGES = "passages"
+PLEDGES_ML = "pledges-multilingual"
+SENTENCES = "sentences"
+INDEX_VERSION = 1
+
+
+class _ChromaEmbedding(EmbeddingFunction[Documents]):
+    """Adapts an Embedder to Chroma, so Chroma never falls back to its downloading default."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - Chroma's parameter name
+        return list(self._embedder.embed_documents(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "pledgebot"
+
+    def get_config(self) -> dict:
+        return {"model": self._embedder.name}
+
+    @staticmethod
+    def build_from_config(config: dict) -> _ChromaEmbedding:  # pragma: no cover - Chroma's hook
+        msg = "open the PledgeBot index through pledgebot.store, which passes its embedder"
+        raise StoreError(msg)
+
+    def default_space(self) -> str:
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:
+        return ["cosine"]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What an index build contains; its fingerprint decides whether it is stale."""
+
+    fingerprint: str
+    records: str
+    model: str
+    multilingual_model: str | None
+    passage_sentences: int
+    passage_stride: int
+    passages: int
+    pledges: int
+    built_at: str
+    build_seconds: float
+
+
+def fingerprint(records: str, model: str, multilingual: str | None, size: int, stride: int) -> str:
+    """Hash of everything an index depends on: records, models, passage settings, index format."""
+    key = json.dumps([INDEX_VERSION, records, model, multilingual, size, stride])
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def all_passages(pledges: list[Pledge], sections: list[Section], size: int, stride: int) -> list[Passage]:
+    out: list[Passage] = []
+    for p in pledges:
+        out.extend(pledge_passages(p, size, stride))
+    for s in sections:
+        out.extend(section_passages(s, size, stride))
+    return out
+
+
+def all_sentences(pledges: list[Pledge], sections: list[Section]) -> list[tuple[str, str, str]]:
+    """(sentence id, doc id, sentence) for every description and section: the units quoted in answers."""
+    out = []
+    for rec in [*pledges, *sections]:
+        text = rec.description if isinstance(rec, Pledge) else rec.text
+        out.extend((f"{rec.id}@{n}", rec.id, s) for n, s in enumerate(sentences(text)))
+    return out
+
+
+def multilingual_text(p: Pledge) -> str:
+    """The text embedded per pledge for non-English questions (e5 reads ~512 tokens)."""
+    return f"{p.submitter} ({p.country}): {p.title}. {p.description}"
+
+
+class Store:
+    """An opened index: passages, their Chroma collection, and the optional multilingual collection."""
+
+    def __init__(self, path: Path, manifest: Manifest, embedder: Embedder, ml_embedder: Embedder | None) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.embedder = embedder
+        self.ml_embedder = ml_embedder
+        self._client = _client(path)
+        try:
+            self._passages = self._client.get_collection(PASSAGES, embedding_function=_ChromaEmbedding(embedder))
+            self._ml = (
+                self._client.get_collection(PLEDGES_ML, embedding_function=_ChromaEmbedding(ml_embedder))
+                if ml_embedder is not None and manifest.multilingual_model
+                else None
+            )
+            got = self._passages.get(include=["documents", "metadatas"])
+        except Exception as exc:  # Chroma raises many types for a damaged folder
+            msg = f"index at {path} is unreadable: {exc}"
+            raise StoreError(msg) from exc
+        if len(got["ids"]) != manifest.passages:
+            msg = f"index at {path} holds {len(got['ids'])} passages, its manifest says {manifest.passages}"
+            raise StoreError(msg)
+        self.passages = [
+            Passage(pid, meta["doc_id"], meta["kind"], doc, int(meta["position"]))
+            for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+        self.by_id = {p.id: p for p in self.passages}
+        try:
+            sent = self._client.get_collection(SENTENCES, embedding_function=_ChromaEmbedding(embedder))
+            got = sent.get(include=["documents", "metadatas", "embeddings"])
+        except Exception as exc:
+            msg = f"index at {path} is unreadable: {exc}"
+            raise StoreError(msg) from exc
+        order = sorted(range(len(got["ids"])), key=lambda n: _sentence_key(got["ids"][n]))
+        self.sentence_ids = [got["ids"][n] for n in order]
+        self.sentence_docs = [got["metadatas"][n]["doc_id"] for n in order]
+        self.sentence_texts = [got["documents"][n] for n in order]
+        self.sentence_vectors = np.asarray(got["embeddings"], dtype=np.float32)[order] if order else np.zeros((0, 1))
+
+    def dense(self, query: str | np.ndarray, k: int = 50) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity) of the k nearest passages."""
+        vec = self.embedder.embed_query(query) if isinstance(query, str) else query
+        res = self._passages.query(query_embeddings=[vec], n_results=min(k, len(self.passages)), include=["distances"])
+        return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def dense_multilingual(self, query: str, k: int = 20) -> list[tuple[str, float]]:
+        """(pledge id, similarity) from the multilingual collection; empty when it was not built."""
+        if self._ml is None or self.ml_embedder is None:
+            return []
+        vec = self.ml_embedder.embed_query(query)
+        res = self._ml.query(query_embeddings=[vec], n_results=min(k, self._ml.count()), include=["distances"])
+        return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def embeddings(self) -> tuple[list[str], np.ndarray]:
+        """All passage ids and vectors (for pledge-to-pledge similarity)."""
+        got = self._passages.get(include=["embeddings"])
+        return list(got["ids"]), np.asarray(got["embeddings"], dtype=np.float32)
+
+
+def _sentence_key(sid: str) -> tuple[str, int]:
+    doc, _, n = sid.rpartition("@")
+    return doc, int(n)
+
+
+def _client(path: Path):
+    return chromadb.PersistentClient(path=str(path), settings=chromadb.Settings(anonymized_telemetry=False))
+
+
+@contextmanager
+def _lock(index_dir: Path) -> Iterator[None]:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _read_manifest(path: Path) -> Manifest | None:
+    try:
+        return Manifest(**json.loads((path / "manifest.json").read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def current_build(index_dir: Path) -> Path | None:
+    """The live build's folder, or None when there is none."""
+    try:
+        name = (index_dir / "CURRENT").read_text().strip()
+    except OSError:
+        return None
+    return index_dir / name if name and (index_dir / name).is_dir() else None
+
+
+def build(
+    index_dir: Path,
+    pledges: list[Pledge],
+    sections: list[Section],
+    records_fp: str,
+    embedder: Embedder,
+    ml_embedder: Embedder | None = None,
+    size: int = 3,
+    stride: int = 2,
+) -> Path:
+    """Build a new index beside the live one, verify it, then make it live. Returns its folder."""
+    fp = fingerprint(records_fp, embedder.name, ml_embedder.name if ml_embedder else None, size, stride)
+    started = time.perf_counter()
+    tmp = index_dir / f".build-{fp}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    passages = all_passages(pledges, sections, size, stride)
+    try:
+        client = _client(tmp)
+        col = client.create_collection(
+            PASSAGES, embedding_function=_ChromaEmbedding(embedder), metadata={"hnsw:space": "cosine"}
+        )
+        vectors = embedder.embed_documents([p.text for p in passages])
+        col.add(
+            ids=[p.id for p in passages],
+            embeddings=list(vectors),
+            documents=[p.text for p in passages],
+            metadatas=[{"doc_id": p.doc_id, "kind": p.kind, "position": p.position} for p in passages],
+        )
+        sents = all_sentences(pledges, sections)
+        scol = client.create_collection(
+            SENTENCES, embedding_function=_ChromaEmbedding(embedder), metadata={"hnsw:space": "cosine"}
+        )
+        scol.add(
+            ids=[s[0] for s in sents],
+            embeddings=list(embedder.embed_documents([s[2] for s in sents])),
+            documents=[s[2] for s in sents],
+            metadatas=[{"doc_id": s[1]} for s in sents],
+        )
+        if ml_embedder is not None:
+            ml = client.create_collection(
+                PLEDGES_ML,
+                embedding_function=_ChromaEmbedding(ml_embedder),
+                metadata={"hnsw:space": "cosine"},
+            )
+            ml.add(
+                ids=[p.id for p in pledges],
+                embeddings=list(ml_embedder.embed_documents([multilingual_text(p) for p in pledges])),
+                documents=[multilingual_text(p) for p in pledges],
+            )
+        manifest = Manifest(
+            fingerprint=fp,
+            records=records_fp,
+            model=embedder.name,
+            multilingual_model=ml_embedder.name if ml_embedder else None,
+            passage_sentences=size,
+            passage_stride=stride,
+            passages=len(passages),
+            pledges=len(pledges),
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            build_seconds=round(time.perf_counter() - started, 2),
+        )
+        (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2))
+        del client
+        Store(tmp, manifest, embedder, ml_embedder)  # verify it opens and is complete before it serves
+        final = index_dir / fp
+        shutil.rmtree(final, ignore_errors=True)
+        os.replace(tmp, final)
+        _set_current(index_dir, fp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for old in index_dir.iterdir():
+        if old.is_dir() and old.name != fp and not old.name.startswith(".build-"):
+            shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def _set_current(index_dir: Path, name: str) -> None:
+    tmp = index_dir / f".CURRENT.{os.getpid()}"
+    tmp.write_text(name + "\n")
+    os.replace(tmp, index_dir / "CURRENT")
+
+
+def open_store(
+    index_dir: Path,
+    pledges: list[Pledge],
+    sections: list[Section],
+    records_fp: str,
+    embedder: Embedder,
+    ml_embedder: Embedder | None = None,
+    size: int = 3,
+    stride: int = 2,
+    rebuild: bool = True,
+) -> tuple[Store, bool]:
+    """Open the live index if it matches the records and settings; else (re)build it. -> (store, rebuilt)."""
+    fp = fingerprint(records_fp, embedder.name, ml_embedder.name if ml_embedder else None, size, stride)
+    live = current_build(index_dir)
+    if live is not None and live.name == fp and (manifest := _read_manifest(live)) and manifest.fingerprint == fp:
+        try:
+            return Store(live, manifest, embedder, ml_embedder), False
+        except StoreError:
+            if not rebuild:
+                raise
+    elif not rebuild:
+        msg = f"no index matching the records at {index_dir}; run `pledgebot index build`"
+        raise StoreError(msg)
+    with _lock(index_dir):
+        live = current_build(index_dir)  # another process may have built it while we waited
+        if live is not None and live.name == fp and (manifest := _read_manifest(live)):
+            try:
+                return Store(live, manifest, embedder, ml_embedder), False
+            except StoreError:
+                pass
+        path = build(index_dir, pledges, sections, records_fp, embedder, ml_embedder, size, stride)
+        manifest = _read_manifest(path)
+        assert manifest is not None  # noqa: S101 - just written by build()
+        return Store(path, manifest, embedder, ml_embedder), True

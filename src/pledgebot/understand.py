@@ -1,0 +1,602 @@
+"""Question understanding: validate the question, infer filters and intent, expand the report's terms.
+
+Nothing here knows any particular question: places come from the gazetteer, terms from the glossary,
+and "is this a name the report does not know?" from the report's own vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib.resources import files
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from .errors import QuestionError
+from .filters import Filters
+from .places import Gazetteer, fold
+
+MAX_CHARS = 2000
+
+_LANG_WORDS = {
+    "es": set(
+        [
+            "qué",
+            "que",
+            "cuántos",
+            "cuántas",
+            "cuáles",
+            "cuál",
+            "ciudades",
+            "ciudad",
+            "los",
+            "las",
+            "del",
+            "para",
+            "con",
+            "por",
+            "una",
+            "sobre",
+            "hay",
+            "migrantes",
+            "refugiados",
+            "municipios",
+            "promesas",
+            "compromisos",
+            "dónde",
+            "cómo",
+            "quién",
+        ]
+    ),
+    "fr": set(
+        [
+            "quelles",
+            "quels",
+            "quelle",
+            "quel",
+            "combien",
+            "villes",
+            "ville",
+            "les",
+            "des",
+            "pour",
+            "avec",
+            "sur",
+            "une",
+            "dans",
+            "réfugiés",
+            "migrants",
+            "engagements",
+            "promesses",
+            "où",
+            "comment",
+            "qui",
+            "est",
+            "ont",
+        ]
+    ),
+    "pt": set(
+        [
+            "quais",
+            "qual",
+            "quantos",
+            "quantas",
+            "cidades",
+            "cidade",
+            "os",
+            "as",
+            "do",
+            "da",
+            "dos",
+            "das",
+            "para",
+            "com",
+            "uma",
+            "sobre",
+            "há",
+            "migrantes",
+            "refugiados",
+            "compromissos",
+            "onde",
+            "como",
+            "quem",
+            "são",
+        ]
+    ),
+    "en": set(
+        [
+            "what",
+            "which",
+            "how",
+            "many",
+            "the",
+            "of",
+            "for",
+            "with",
+            "and",
+            "is",
+            "are",
+            "did",
+            "does",
+            "do",
+            "who",
+            "where",
+            "cities",
+            "city",
+            "pledges",
+            "pledge",
+            "migrants",
+            "refugees",
+        ]
+    ),
+}
+_COUNT = re.compile(r"\b(how many|number of|count|cu[aá]nt[oa]s|combien|quant[oa]s|total)\b", re.I)
+_LIST = re.compile(
+    r"\b(list|which|what (?:cities|pledges|organi[sz]ations|governments|municipalities|places)|all (?:the )?pledges|"
+    r"name (?:the|all)|show (?:me )?(?:all|the)|qu[eé] ciudades|quelles villes|quais cidades|cu[aá]les)\b",
+    re.I,
+)
+_COMPARE = re.compile(
+    r"\b(similar|comparable|like (?:the )?\w+['’]s|who else|other cities (?:doing|that do)|same kind|"
+    r"parecid[oa]s?|similares?|semblables?|semelhantes?)\b",
+    re.I,
+)
+_REPORT = re.compile(
+    r"\b(per ?cent|percent|%|share|proportion|how much|million|according to the report|the report (?:say|state)|"
+    r"imrf|global refugee forum|grf|sdg summit|hlpf|lampedusa charter|marrakech|marrakesh|mayors mechanism|"
+    r"trends?|lessons?|by the numbers|foreword|who (?:prepared|wrote|designed)|how to join|why join|"
+    r"priorities are|eight priorities|8 priorities)\b",
+    re.I,
+)
+_POPULATION_NOUN = (
+    r"(?:refugees?|migrants?|workers?|children|families|nationals|diaspora|communit(?:y|ies)|asylum|"
+    r"women|youth|students|people|newcomers|returnees|population)"
+)
+_POPULATION_NOUN_XX = (
+    r"(?:trabajadores|trabajadoras|refugiados|refugiadas|migrantes|ni[nñ]os|familias|travailleurs|r[eé]fugi[eé]s|"
+    r"enfants|familles|trabalhadores|crian[cç]as|fam[ií]lias|comunidad|comunidade|communaut[eé])"
+)
+_END_YEAR = re.compile(
+    r"\b(?:until|till|through|to|by|ending(?: in)?|end(?:s|ing)? in|runs? to)\s+((?:19|20)\d\d)\b", re.I
+)
+_START_YEAR = re.compile(
+    r"\b(?:since|started|starting|start(?:s|ed)? in|began(?: in)?|launched(?: in)?)\s+((?:19|20)\d\d)\b", re.I
+)
+_YEAR = re.compile(r"\b(2022|2023)\b")
+_PRIORITY = re.compile(r"\bpriority\s*(?:#|no\.?|number)?\s*([1-8])\b", re.I)
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    variants: tuple[str, ...]
+    means: str
+    expand: str
+    filter: dict | None = None
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as understood: its text for search, its filters, intent and anything to tell the user."""
+
+    question: str
+    search_text: str
+    filters: Filters
+    intent: str = "search"  # search | count | list | compare | report
+    language: str = "en"
+    anchor: str | None = None  # compare: the submitter the user wants comparisons with
+    unknown_place: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+    gcf_only: bool = False
+    terms: tuple[str, ...] = ()
+    topic: str = ""  # what is left of the question once filters and question words are taken out
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def inferred(self) -> dict:
+        """The filters the question implied, for display."""
+        out = self.filters.to_dict()
+        if self.start_year:
+            out["start_year"] = self.start_year
+        if self.end_year:
+            out["end_year"] = self.end_year
+        if self.gcf_only:
+            out["gcf_supported"] = True
+        return out
+
+
+def validate(question: object) -> str:
+    """The question, stripped; QuestionError if it is empty, too long or holds control characters."""
+    if not isinstance(question, str):
+        msg = f"the question must be text, got {type(question).__name__}"
+        raise QuestionError(msg)
+    text = question.strip()
+    if not text:
+        raise QuestionError("the question is empty")
+    if len(text) > MAX_CHARS:
+        msg = f"the question is {len(text)} characters long; the limit is {MAX_CHARS}"
+        raise QuestionError(msg)
+    bad = [ch for ch in text if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\t"]
+    if bad:
+        msg = f"the question contains a control character ({bad[0]!r}) at position {text.index(bad[0]) + 1}"
+        raise QuestionError(msg)
+    return text
+
+
+def detect_language(text: str) -> str:
+    """en, es, fr or pt, by counting each language's common words (accents count toward es/pt/fr)."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    scores = {lang: sum(w in vocab for w in words) for lang, vocab in _LANG_WORDS.items()}
+    if re.search(r"[¿¡ñ]", text):
+        scores["es"] += 2
+    if re.search(r"[ãõç]", text):
+        scores["pt"] += 2
+    if re.search(r"[èêàù]|\bqu'", text):
+        scores["fr"] += 2
+    best = max(scores, key=lambda k: (scores[k], k == "en"))
+    return best if scores[best] > scores["en"] else "en"
+
+
+@lru_cache(maxsize=1)
+def load_glossary() -> tuple[Term, ...]:
+    """The shipped glossary of the report's terms."""
+    data = yaml.safe_load(files("pledgebot.data").joinpath("glossary.yaml").read_text(encoding="utf-8"))
+    return tuple(
+        Term(t["term"], tuple(t.get("variants") or ()), t["means"], t["expand"], t.get("filter")) for t in data["terms"]
+    )
+
+
+def _alternation(keys) -> re.Pattern:
+    """One regex matching any of `keys` as whole words, longest first (so "salt lake county" beats "salt lake")."""
+    ordered = sorted(set(keys), key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ordered)) + r")(?![\w-])")
+
+
+def _blank(text: str, m: re.Match) -> str:
+    return text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+
+
+class Understander:
+    """Turns questions into Query objects using the gazetteer, the glossary and the corpus vocabulary."""
+
+    def __init__(self, gazetteer: Gazetteer, vocabulary: set[str], glossary: tuple[Term, ...] | None = None) -> None:
+        self.gaz = gazetteer
+        self.vocabulary = vocabulary
+        self.glossary = glossary if glossary is not None else load_glossary()
+        self._submitter_rx = _alternation(k for k in gazetteer.submitter_keys if len(k) >= 3)
+        self._subregion_rx = _alternation(gazetteer.subregion_keys)
+        self._region_rx = _alternation(gazetteer.region_keys)
+        self._country_rx = _alternation(k for k in gazetteer.country_keys if len(k) > 3)
+        short = sorted({k.upper() for k in gazetteer.country_keys if len(k) <= 3}, key=len, reverse=True)
+        self._country_short_rx = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, short)) + r")(?![\w-])")
+        self._term_keys: dict[str, Term] = {}
+        for t in self.glossary:
+            for k in (t.term, *t.variants):
+                self._term_keys.setdefault(fold(k), t)
+        self._term_rx = _alternation(self._term_keys)
+        self._fuzzy_names = {k: v for k, v in gazetteer.submitter_keys.items() if len(k) >= 5} | {
+            k: v for k, v in gazetteer.country_keys.items() if len(k) >= 5
+        }
+
+    def understand(self, question: str, explicit: Filters | None = None) -> Query:
+        """Read filters, intent and terms from `question`; `explicit` filters win over inferred ones."""
+        text = validate(question)
+        folded = fold(text)
+        language = detect_language(text)
+        notes: list[str] = []
+
+        intent = "search"
+        if _COMPARE.search(text):
+            intent = "compare"
+        elif _COUNT.search(text):
+            intent = "count"
+        elif _REPORT.search(text):
+            intent = "report"
+        elif _LIST.search(text):
+            intent = "list"
+
+        submitters: list[str] = []
+        countries: list[str] = []
+        regions: list[str] = []
+        label = None
+        masked = folded
+
+        # Submitters named in the question (longest alias first).
+        for m in list(self._submitter_rx.finditer(masked)):
+            name = self.gaz.submitter_keys[m.group(1)]
+            if name not in submitters:
+                submitters.append(name)
+                label = label or name
+            masked = _blank(masked, m)
+
+        # Subregions, regions, countries and demonyms.
+        for m in list(self._subregion_rx.finditer(masked)):
+            name = self.gaz.subregion_keys[m.group(1)]
+            countries.extend(c for c in self.gaz.subregions[name] if c not in countries)
+            label = label or name
+            if not self.gaz.subregions[name]:
+                notes.append(f"no-place:{name}")
+            masked = _blank(masked, m)
+        for m in list(self._region_rx.finditer(masked)):
+            regions.append(self.gaz.region_keys[m.group(1)])
+            label = label or self.gaz.region_keys[m.group(1)]
+            masked = _blank(masked, m)
+        found = [(m, m.group(1)) for m in self._country_rx.finditer(masked)]
+        found += [(m, fold(m.group(1))) for m in self._country_short_rx.finditer(text)]
+        for m, key in found:
+            name = self.gaz.country_keys[key]
+            before = masked[max(0, m.start() - 25) : m.start()]
+            after = masked[m.end() : m.end() + 30]
+            if fold(name) != key and (
+                re.match(rf"\s+(?:\w+\s+)?{_POPULATION_NOUN}\b", after)
+                or re.search(rf"\b{_POPULATION_NOUN_XX}\s+$", before)
+            ):
+                continue  # "Ukrainian refugees", "trabajadores filipinos": who is helped, not where the pledge is
+            if name not in countries:
+                countries.append(name)
+                label = label or name
+            if len(key) > 3:
+                masked = _blank(masked, m)
+
+        unknown = None
+        if not (submitters or countries or regions):
+            unknown, typo = self._unknown_name(text)
+            if typo:
+                kind, name = typo
+                (submitters if kind == "submitter" else countries).append(name)
+                label = name
+                notes.append(f"Read “{unknown}” as {name}.")
+                unknown = None
+
+        if intent == "compare" and submitters:
+            anchor = submitters[0]
+            submitters = submitters[1:]
+        else:
+            anchor = None
+
+        year = None
+        start_year = end_year = None
+        if m := _END_YEAR.search(text):
+            end_year = int(m.group(1))
+        if m := _START_YEAR.search(text):
+            start_year = int(m.group(1))
+        ys = [int(y) for y in _YEAR.findall(text) if int(y) not in (start_year, end_year)]
+        if len(set(ys)) == 1:
+            year = ys[0]
+
+        types: list[str] = []
+        if re.search(r"\bmirror\b|\bespejo\b|\bmiroir\b|\bespelho\b", folded):
+            types.append("Mirror")
+        if re.search(r"\bgcm[- ]?only\b|\bonly (?:to )?(?:the )?gcm\b|\bsolo gcm\b", folded):
+            types.append("GCM only")
+        if re.search(r"\bgcr[- ]?only\b|\bonly (?:to )?(?:the )?gcr\b|\bsolo gcr\b", folded):
+            types.append("GCR only")
+        if re.search(r"\bidp[- ]?(?:only )?pledges?\b|\btype idp\b|\bidp type\b", folded):
+            types.append("IDP")
+
+        kinds: list[str] = []
+        if re.search(r"\b(organi[sz]ations?|networks?|ngos?|city networks|organismos|organisations)\b", folded):
+            kinds.append("organization")
+        if re.search(
+            r"\b(provinces?|counties|county governments|states and provinces|regional governments|districts)\b",
+            folded,
+        ):
+            kinds.append("region")
+        if re.search(r"\bnational governments?\b|\bstates? \(national\)|\bgovernments? of (?:a )?countr", folded):
+            kinds.append("national government")
+        if re.search(r"\brather than cities\b|\bnot cities\b|\bother than cities\b", folded) and not kinds:
+            kinds = ["organization", "region", "national government"]
+
+        priority = None
+        if m := _PRIORITY.search(text):
+            priority = int(m.group(1))
+
+        gcf_only = bool(
+            re.search(
+                r"\b(supported|funded|financed|backed) by the (?:gcf|global cities fund)\b|\bgcf[- ](?:supported|funded)\b",
+                folded,
+            )
+        )
+
+        # Glossary: expand the report's terms; a term may also set a filter.
+        expansions: list[str] = []
+        terms: list[str] = []
+        for m in self._term_rx.finditer(folded):
+            t = self._term_keys[m.group(1)]
+            if t.term not in terms:
+                expansions.append(t.expand)
+                terms.append(t.term)
+        # With a place filter the place is handled by the filter; searching without it keeps the
+        # similarity about the topic ("weather in Paris" must not match Paris' pledge by its name).
+        base_text = re.sub(r"\s+", " ", masked).strip() if masked != folded else text
+        search_text = base_text if not expansions else f"{base_text} ({'; '.join(expansions)})"
+
+        filters = Filters(
+            countries=tuple(countries),
+            regions=tuple(regions),
+            submitters=tuple(submitters),
+            year=year,
+            pledge_types=tuple(dict.fromkeys(types)),
+            kinds=tuple(dict.fromkeys(kinds)),
+            priority=priority,
+            place_label=label,
+        )
+        if explicit is not None and not explicit.is_empty():
+            filters = filters.merged(explicit)
+        topic = _topic(masked)
+        return Query(
+            question=text,
+            search_text=search_text,
+            filters=filters,
+            intent=intent,
+            language=language,
+            anchor=anchor,
+            unknown_place=unknown,
+            start_year=start_year,
+            end_year=end_year,
+            gcf_only=gcf_only,
+            terms=tuple(terms),
+            topic=topic,
+            notes=tuple(notes),
+        )
+
+    def _unknown_name(self, text: str) -> tuple[str | None, tuple[str, str] | None]:
+        """A capitalised name the report never uses (-> unknown), or a near-miss spelling of a known one."""
+        tokens = list(re.finditer(r"\b[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+)*", text))
+        for m in tokens:
+            phrase = re.sub(r"['’]s$", "", m.group(0))
+            words = phrase.split()
+            if m.start() == 0 and len(words) == 1 and fold(phrase) in _QUESTION_WORDS:
+                continue
+            cand = " ".join(w for w in words if fold(w) not in _QUESTION_WORDS) if m.start() == 0 else phrase
+            if not cand:
+                continue
+            key = fold(cand)
+            best = process.extractOne(key, list(self._fuzzy_names), scorer=fuzz.ratio, score_cutoff=84)
+            if best and len(key) >= 4:
+                name = self._fuzzy_names[best[0]]
+                kind = "submitter" if name in self.gaz.submitters else "country"
+                return cand, (kind, name)
+            if all(fold(w) not in self.vocabulary for w in cand.split()) and len(key) >= 3:
+                return cand, None
+        for m in re.finditer(r"\b[a-zà-ÿ][\w\-]{4,}\b", fold(text)):
+            word = m.group(0)
+            if word in self.vocabulary or word in _QUESTION_WORDS:
+                continue
+            best = process.extractOne(word, list(self._fuzzy_names), scorer=fuzz.ratio, score_cutoff=86)
+            if best:
+                name = self._fuzzy_names[best[0]]
+                return word, ("submitter" if name in self.gaz.submitters else "country", name)
+        return None, None
+
+
+_QUESTION_WORDS = set(
+    [
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "where",
+        "when",
+        "why",
+        "how",
+        "is",
+        "are",
+        "was",
+        "were",
+        "did",
+        "does",
+        "do",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "tell",
+        "show",
+        "list",
+        "name",
+        "give",
+        "find",
+        "any",
+        "all",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "in",
+        "on",
+        "of",
+        "for",
+        "from",
+        "to",
+        "with",
+        "about",
+        "me",
+        "please",
+        "i",
+        "we",
+        "our",
+        "my",
+        "has",
+        "have",
+        "had",
+        "pledge",
+        "pledges",
+        "pledged",
+        "cities",
+        "city",
+        "town",
+        "towns",
+        "municipality",
+        "municipalities",
+        "mayor",
+        "mayors",
+        "report",
+        "qué",
+        "que",
+        "cuáles",
+        "cuál",
+        "cuántos",
+        "cuántas",
+        "dónde",
+        "quelles",
+        "quels",
+        "quelle",
+        "quel",
+        "combien",
+        "où",
+        "quais",
+        "qual",
+        "quantos",
+        "quantas",
+        "onde",
+        "hay",
+        "hello",
+        "hi",
+        "thanks",
+        "thank",
+        "ok",
+        "okay",
+    ]
+)
+
+
+def _topic(masked: str) -> str:
+    words = [w for w in re.findall(r"[\w\-]+", masked) if w not in _QUESTION_WORDS and not w.isdigit()]
+    return " ".join(words)
+
+
+def with_history(query: Query, previous: Query | None) -> Query:
+    """A follow-up ("and in Latin America?") keeps the previous topic and intent, changing what it names."""
+    if previous is None:
+        return query
+    short = len(query.topic.split()) <= 2 and re.match(r"^\s*(and|what about|how about|y|et|e)\b", query.question, re.I)
+    if not short:
+        return query
+    filters = query.filters if query.filters.has_place() or query.filters.year else previous.filters
+    if query.filters.has_place():
+        filters = replace(
+            previous.filters,
+            countries=query.filters.countries,
+            regions=query.filters.regions,
+            submitters=query.filters.submitters,
+            place_label=query.filters.place_label,
+        )
+    if query.filters.year:
+        filters = replace(filters, year=query.filters.year)
+    return replace(
+        query,
+        search_text=f"{previous.search_text} {query.question}",
+        filters=filters,
+        intent=previous.intent if previous.intent != "compare" else "search",
+        topic=previous.topic,
+        terms=previous.terms,
+    )
