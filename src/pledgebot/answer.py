@@ -37,10 +37,26 @@ class SentenceIndex:
         self.rows: dict[str, list[int]] = {}
         for n, d in enumerate(doc_ids):
             self.rows.setdefault(d, []).append(n)
+        # Sentences printed in three or more records ("This project is supported by the Global Cities Fund
+        # for Migrants and Refugees.") say nothing about any one pledge: never the best excerpt.
+        docs_per_text: dict[str, set[str]] = {}
+        for n, d in enumerate(doc_ids):
+            docs_per_text.setdefault(self.texts[n], set()).add(d)
+        self.boilerplate = {t for t, docs in docs_per_text.items() if len(docs) >= 3}
+
+    def content_rows(self, doc_id: str) -> list[int]:
+        """A record's sentence rows without boilerplate (all of them if nothing else is left)."""
+        rows = self.rows.get(doc_id, [])
+        return [r for r in rows if self.texts[r] not in self.boilerplate] or rows
+
+    def first(self, doc_id: str) -> str:
+        """The record's opening sentence: what a pledge commits to."""
+        rows = self.rows.get(doc_id, [])
+        return self.texts[rows[0]] if rows else ""
 
     def best(self, doc_id: str, qvec: np.ndarray | None, qtokens: set[str], n: int = 2) -> Excerpt:
-        """Up to `n` adjacent-or-not sentences of `doc_id` that answer best, in text order."""
-        rows = self.rows.get(doc_id, [])
+        """Up to `n` sentences of `doc_id` that answer best, in text order."""
+        rows = self.content_rows(doc_id)
         if not rows:
             return Excerpt("", 0.0)
         sims = self.vectors[rows] @ qvec if qvec is not None else np.zeros(len(rows))

@@ -258,7 +258,8 @@ def take_quote(paras: list[Para], i: int) -> tuple[Quote, int, int]:
     """Read the quote at paras[i] and its attribution; returns (quote, next index, last line)."""
     text = paras[i].text
     j = i
-    while not re.search(r"[”\"]\)?\**\s*$", text) and j + 1 < len(paras) and not _looks_structural(paras[j + 1]):
+    # a quote cut by a page break goes on in the next paragraph, but never for long
+    while not re.search(r"[”\"]", text[1:]) and j + 1 < len(paras) and j - i < 3 and not _looks_structural(paras[j + 1]):
         j += 1
         text += " " + paras[j].text
     attribution: list[str] = []
@@ -267,7 +268,7 @@ def take_quote(paras: list[Para], i: int) -> tuple[Quote, int, int]:
     while k < len(paras) and len(attribution) < 4:
         p = paras[k]
         short_lines = all(len(line) < 70 and not line.endswith(".") for line in p.text.split("\n"))
-        if not short_lines or _looks_structural(p) or is_caption(p.text) or is_quote(p.text):
+        if not short_lines or _looks_structural(p) or is_caption(p.text) or is_quote(p.text) or is_heading(p.text):
             break
         attribution.extend(line.strip().rstrip(",") for line in p.text.split("\n"))
         end = p.end
@@ -520,7 +521,7 @@ def _is_submitter_start(paras: list[Para], i: int) -> bool:
     nxt = paras[i + 1]
     if is_caption(nxt.text) or _FIELD.match(nxt.first) or is_heading(nxt.first):
         return False
-    return any(any(_FIELD.match(line) for line in p.text.split("\n")) for p in paras[i + 1:i + 4])
+    return any(any(_FIELD.match(line) for line in p.text.split("\n")) for p in paras[i + 1 : i + 4])
 
 
 # --------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -42,149 +42,47 @@ STRONG_LEXICAL = 0.75
 MAX_TOPICAL = 8
 # Non-English questions are judged by the multilingual model, whose similarities run higher.
 MIN_ML = 0.80
-ML_MARGIN = 0.025
+ML_MARGIN = 0.02
+# An English expansion of a non-English question (from the glossary) must match this well on its own.
+MIN_DENSE_EXPANDED = 0.45
 
-_GENERIC = set(
-    [
-        "pledge",
-        "pledges",
-        "pledged",
-        "action",
-        "actions",
-        "submitted",
-        "submission",
-        "submissions",
-        "made",
-        "make",
-        "type",
-        "types",
-        "kind",
-        "only",
-        "listed",
-        "list",
-        "report",
-        "total",
-        "number",
-        "many",
-        "how",
-        "count",
-        "are",
-        "is",
-        "there",
-        "all",
-        "show",
-        "give",
-        "tell",
-        "name",
-        "which",
-        "what",
-        "who",
-        "whom",
-        "from",
-        "in",
-        "of",
-        "by",
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "to",
-        "for",
-        "on",
-        "with",
-        "did",
-        "does",
-        "do",
-        "have",
-        "has",
-        "had",
-        "been",
-        "be",
-        "were",
-        "was",
-        "any",
-        "run",
-        "runs",
-        "running",
-        "until",
-        "till",
-        "through",
-        "ending",
-        "end",
-        "start",
-        "started",
-        "starting",
-        "since",
-        "year",
-        "years",
-        "2022",
-        "2023",
-        "mirror",
-        "gcm",
-        "gcr",
-        "idp",
-        "idps",
-        "organization",
-        "organizations",
-        "organisation",
-        "organisations",
-        "network",
-        "networks",
-        "city",
-        "cities",
-        "municipality",
-        "municipalities",
-        "government",
-        "governments",
-        "national",
-        "region",
-        "regions",
-        "province",
-        "provinces",
-        "county",
-        "counties",
-        "state",
-        "states",
-        "district",
-        "districts",
-        "rather",
-        "than",
-        "not",
-        "other",
-        "local",
-        "pledging",
-        "doing",
-        "do",
-        "does",
-        "working",
-        "work",
-        "commit",
-        "committed",
-        "commitments",
-        "commitment",
-        "projects",
-        "project",
-        "about",
-        "supported",
-        "funded",
-        "by",
-        "gcf",
-        "global",
-        "fund",
-        "cities",
-        "priority",
-        "priorities",
-        "country",
-        "countries",
-        "mayor",
-        "mayors",
-    ]
-)
+# Words that say what kind of answer is wanted, not what it is about: with only these left once places,
+# years and types are read, a question is a pure listing ("which pledges come from East Africa?").
+_GENERIC_WORDS = """
+pledge pledges pledged action actions submitted submission submissions made make type types kind only listed
+list report total number many how count are is there all show give tell name which what who whom from in of by
+the a an and or to for on with did does do have has had been be were was any run runs running until till through
+ending end start started starting since year years 2022 2023 mirror gcm gcr idp idps organization organizations
+organisation organisations network networks city cities municipality municipalities government governments national
+region regions province provinces county counties state states district districts rather than not other
+local pledging doing commit committed commitments commitment projects project about
+supported funded gcf global fund priority priorities country countries mayor mayors come comes coming
+came based located situated want know see look find get got say says said told happen happening happened
+plan plans planning planned promise promises promised done going undertaken undertake undertaking
+everything anything something stuff things thing their them they it its this that these those
+me my i we our us you your please can could would should will shall may might must also just really
+overview summary summarise summarize detail details describe explain information info regarding
+concerning related relating so far currently now today latest recent recently new here
+"""
+_GENERIC = set(_GENERIC_WORDS.split())
 _DEFINITIONAL = re.compile(
     r"^\s*(what (?:is|are|was|were) (?:a |an |the )?(?!.*\b(?:doing|pledg|commit)\w*)|what does .+ mean|define |explain )",
     re.I,
 )
+
+
+@dataclass
+class _Ctx:
+    """Per-question working state (kept off the shared PledgeBot so threads never see each other's)."""
+
+    text: str
+    vector: np.ndarray | None = None
+    multilingual: dict[str, float] = field(default_factory=dict)
+
+    def qvec(self, embedder: Embedder) -> np.ndarray:
+        if self.vector is None:
+            self.vector = embedder.embed_query(self.text)
+        return self.vector
 
 
 @dataclass(frozen=True)
@@ -230,6 +128,7 @@ class PledgeBot:
         self.understander = Understander(self.gaz, vocab)
         self.sentences = SentenceIndex(store.sentence_docs, store.sentence_texts, store.sentence_vectors)
         self._pledge_vectors: np.ndarray | None = None
+        self._pledge_matrix()
 
     @classmethod
     def load(
@@ -310,9 +209,10 @@ class PledgeBot:
     ) -> list[tuple[DocScore, Pledge | Section]]:
         """Ranked pledge hits (no answer composition), honouring inferred and explicit filters."""
         query = self.understand(question, filters)
+        ctx = _Ctx(query.search_text)
         allowed = self._candidates(query) if not query.filters.is_empty() else None
         hits = self._retrieve(
-            query, k=k, allowed={p.id for p in allowed} if allowed is not None else None, kinds=("pledge",)
+            query, ctx, k=k, allowed={p.id for p in allowed} if allowed is not None else None, kinds=("pledge",)
         )
         return [(h, self.records[h.doc_id]) for h in hits]
 
@@ -320,8 +220,12 @@ class PledgeBot:
         """This pipeline's hybrid search as a LangChain retriever."""
         return PledgeRetriever(searcher=self.searcher, records=self.records, k=k)
 
-    def similar(self, pledge_id: str, k: int = 5) -> list[Similar]:
-        """The pledges from other submitters most similar to `pledge_id` (mean passage embeddings)."""
+    def similar(self, pledge_id: str, k: int = 5, topical: dict[str, float] | None = None) -> list[Similar]:
+        """The pledges from other submitters most similar to `pledge_id` (mean sentence embeddings).
+
+        `topical` (pledge id -> similarity to a question) pulls the comparison toward one aspect,
+        e.g. "early-childhood" in "who does something like Milan's early-childhood project?".
+        """
         anchor = self.records.get(pledge_id)
         if not isinstance(anchor, Pledge):
             msg = f"no pledge with id {pledge_id!r}"
@@ -329,6 +233,8 @@ class PledgeBot:
         vectors = self._pledge_matrix()
         idx = {p.id: n for n, p in enumerate(self.pledges)}
         sims = vectors @ vectors[idx[pledge_id]]
+        if topical is not None:
+            sims = 0.5 * sims + 0.5 * np.array([topical.get(p.id, 0.0) for p in self.pledges])
         out = []
         for n in np.argsort(-sims):
             other = self.pledges[int(n)]
@@ -347,14 +253,14 @@ class PledgeBot:
         if self._pledge_vectors is None:
             rows = []
             for p in self.pledges:
-                sel = self.sentences.rows.get(p.id, [])
+                sel = self.sentences.content_rows(p.id)
                 v = self.sentences.vectors[sel].mean(axis=0) if sel else np.zeros(self.sentences.vectors.shape[1])
                 rows.append(v / (np.linalg.norm(v) or 1.0))
             self._pledge_vectors = np.asarray(rows, dtype=np.float32)
         return self._pledge_vectors
 
     def _closest_sentences(self, a: str, b: str) -> tuple[str, str]:
-        ra, rb = self.sentences.rows.get(a, []), self.sentences.rows.get(b, [])
+        ra, rb = self.sentences.content_rows(a), self.sentences.content_rows(b)
         if not ra or not rb:
             return "", ""
         m = self.sentences.vectors[ra] @ self.sentences.vectors[rb].T
@@ -376,12 +282,16 @@ class PledgeBot:
             out.append(p)
         return out
 
-    def _retrieve(self, query: Query, k: int, allowed: set[str] | None, kinds: tuple[str, ...]) -> list[DocScore]:
+    def _retrieve(
+        self, query: Query, ctx: _Ctx, k: int, allowed: set[str] | None, kinds: tuple[str, ...]
+    ) -> list[DocScore]:
         extra = None
         if self.multilingual and query.language != "en" and "pledge" in kinds:
             extra = dict(self.store.dense_multilingual(query.question, k=40))
-        qvec = self.store.embedder.embed_query(query.search_text)
-        self._last_qvec = qvec
+            if allowed is not None:
+                extra = {d: s for d, s in extra.items() if d in allowed}
+            ctx.multilingual = extra
+        qvec = ctx.qvec(self.store.embedder)
         return self.searcher.search(query.search_text, k=k, allowed=allowed, kinds=kinds, extra=extra, vector=qvec)
 
     def _topic_words(self, query: Query) -> list[str]:
@@ -393,6 +303,7 @@ class PledgeBot:
         return [w for w in words if w not in glossary_words]
 
     def _answer(self, q: Query) -> Answer:
+        ctx = _Ctx(q.search_text)
         base = {"question": q.question, "filters": q.inferred(), "intent": q.intent, "notes": q.notes}
         if q.unknown_place and not q.filters.has_place() and self.use_filters:
             return Answer(text=f"No pledge from {q.unknown_place} is in the 2023 report.", abstained=True, **base)
@@ -400,9 +311,9 @@ class PledgeBot:
         if intent == "search" and not q.filters.has_place() and _DEFINITIONAL.search(q.question):
             intent = "report"
         if intent == "report":
-            return self._report_answer(q, base)
+            return self._report_answer(q, ctx, base)
         if intent == "compare" and q.anchor:
-            return self._compare_answer(q, base)
+            return self._compare_answer(q, ctx, base)
 
         structured = not q.filters.is_empty() or q.start_year or q.end_year or q.gcf_only
         candidates = self._candidates(q) if structured else self.pledges
@@ -410,25 +321,21 @@ class PledgeBot:
             return Answer(text=_nothing_for(q), abstained=True, **base)
         topic = self._topic_words(q)
         if structured and not topic and intent in ("count", "list", "search"):
-            return self._listing(q, candidates, base)
-        hits = self._retrieve(q, k=30, allowed={p.id for p in candidates}, kinds=("pledge",))
-        relevant = self._relevant(q, hits)
+            return self._listing(q, ctx, candidates, base)
+        hits = self._retrieve(q, ctx, k=30, allowed={p.id for p in candidates}, kinds=("pledge",))
+        relevant = self._relevant(q, hits, ctx)
         if not relevant:
             return Answer(text=_nothing_on(q), abstained=True, **base)
         if intent in ("count", "list"):
-            return self._listing(q, [self.records[h.doc_id] for h in relevant], base, ranked=True)
+            return self._listing(q, ctx, [self.records[h.doc_id] for h in relevant], base, ranked=True)
         shown = relevant[:MAX_TOPICAL]
-        return self._pledge_answer(q, shown, len(relevant), base)
+        return self._pledge_answer(q, ctx, shown, len(relevant), base)
 
-    def _relevant(self, q: Query, hits: list[DocScore]) -> list[DocScore]:
+    def _relevant(self, q: Query, hits: list[DocScore], ctx: _Ctx) -> list[DocScore]:
         if not hits:
             return []
         if q.language != "en" and self.multilingual:
-            ml = [h for h in hits if h.dense >= MIN_ML]
-            if not ml:
-                return []
-            top = max(h.dense for h in ml)
-            return [h for h in ml if h.dense >= top - ML_MARGIN][:MAX_TOPICAL]
+            return self._relevant_multilingual(q, hits, ctx)
         top = max(h.dense for h in hits)
         if top < MIN_DENSE:
             return []
@@ -438,15 +345,29 @@ class PledgeBot:
             if h.dense >= max(MIN_DENSE, top - MARGIN) or (h.lexical >= STRONG_LEXICAL and h.dense >= MIN_DENSE - 0.05)
         ]
 
-    def _excerpt(self, doc_id: str, q: Query) -> str:
-        qvec = getattr(self, "_last_qvec", None)
-        if qvec is None:
-            qvec = self.store.embedder.embed_query(q.search_text)
-            self._last_qvec = qvec
-        return self.sentences.best(doc_id, qvec, set(tokenize(q.search_text)) | set(q.search_text.lower().split())).text
+    def _relevant_multilingual(self, q: Query, hits: list[DocScore], ctx: _Ctx) -> list[DocScore]:
+        """Non-English: what the multilingual model ranks clearly on top, plus what the English model finds
+        through the glossary's English expansions (the packaged MiniLM reads English only)."""
+        ml = ctx.multilingual
+        keep: list[str] = []
+        if ml:
+            top = max(ml.values())
+            keep = [d for d, s in sorted(ml.items(), key=lambda kv: -kv[1]) if s >= max(MIN_ML, top - ML_MARGIN)]
+        if q.terms and hits:
+            top_mini = max(h.mini for h in hits)
+            english = [h.doc_id for h in hits if h.mini >= max(MIN_DENSE_EXPANDED, top_mini - MARGIN)]
+            keep += [d for d in english if d not in keep]
+        by_id = {h.doc_id: h for h in hits}
+        return [by_id[d] for d in keep if d in by_id][:MAX_TOPICAL]
 
-    def _pledge_answer(self, q: Query, hits: list[DocScore], total: int, base: dict) -> Answer:
-        citations = [citation_for(n, self.records[h.doc_id], self._excerpt(h.doc_id, q)) for n, h in enumerate(hits, 1)]
+    def _excerpt(self, doc_id: str, q: Query, ctx: _Ctx) -> str:
+        qtokens = set(tokenize(q.search_text)) | set(q.search_text.lower().split())
+        return self.sentences.best(doc_id, ctx.qvec(self.store.embedder), qtokens).text
+
+    def _pledge_answer(self, q: Query, ctx: _Ctx, hits: list[DocScore], total: int, base: dict) -> Answer:
+        citations = [
+            citation_for(n, self.records[h.doc_id], self._excerpt(h.doc_id, q, ctx)) for n, h in enumerate(hits, 1)
+        ]
         names = [c.submitter for c in citations if c.submitter]
         where = f" (filtered to {q.filters.place_label})" if q.filters.place_label else ""
         lead = (
@@ -459,19 +380,23 @@ class PledgeBot:
             **base,
         )
 
-    def _listing(self, q: Query, pledges: list[Pledge], base: dict, ranked: bool = False) -> Answer:
+    def _listing(self, q: Query, ctx: _Ctx, pledges: list[Pledge], base: dict, ranked: bool = False) -> Answer:
         if not ranked:
             pledges = sorted(pledges, key=lambda p: (-p.year, fold(p.submitter)))
         shown = pledges[:MAX_LISTED]
-        self._last_qvec = self.store.embedder.embed_query(q.search_text)
-        citations = [citation_for(n, p, self._excerpt(p.id, q)) for n, p in enumerate(shown, 1)]
+        if ranked:
+            citations = [citation_for(n, p, self._excerpt(p.id, q, ctx)) for n, p in enumerate(shown, 1)]
+        else:  # no topic to match: quote what each pledge commits to (its opening sentence)
+            citations = [citation_for(n, p, self.sentences.first(p.id)) for n, p in enumerate(shown, 1)]
         n = len(pledges)
         what = _describe(q)
         years = {p.year for p in pledges}
         split = ""
         if len(years) > 1:
             c23 = sum(p.year == 2023 for p in pledges)
-            split = f" ({c23} from the 2023 submissions, {n - c23} highlighted 2022 actions)"
+            split = f" ({c23} from the 2023 submissions, {n - c23} highlighted 2022 action{'s' if n - c23 > 1 else ''})"
+        if n == 1:
+            what = what.replace("pledges", "pledge", 1).replace("actions", "action", 1)
         if q.intent == "count":
             lead = f"**{n}** {what}{split}."
         else:
@@ -500,13 +425,16 @@ class PledgeBot:
     def _summary_differs(self) -> bool:
         return any("15 GCR only" in s.text for s in self.sections)
 
-    def _report_answer(self, q: Query, base: dict) -> Answer:
-        hits = self._retrieve(q, k=6, allowed=None, kinds=("section", "pledge"))
+    def _report_answer(self, q: Query, ctx: _Ctx, base: dict) -> Answer:
+        hits = self._retrieve(q, ctx, k=6, allowed=None, kinds=("section", "pledge"))
         if not hits or hits[0].dense < MIN_DENSE:
             return Answer(text=_nothing_on(q), abstained=True, **base)
         top = hits[0].dense
         keep = [h for h in hits if h.dense >= top - 0.06][:3]
-        citations = [citation_for(n, self.records[h.doc_id], self._excerpt(h.doc_id, q)) for n, h in enumerate(keep, 1)]
+        keep.sort(key=lambda h: h.kind != "section")  # the narrative answers report questions first
+        citations = [
+            citation_for(n, self.records[h.doc_id], self._excerpt(h.doc_id, q, ctx)) for n, h in enumerate(keep, 1)
+        ]
         sections = [c for c in citations if c.kind == "section"]
         pledges = [c for c in citations if c.kind == "pledge"]
         parts = []
@@ -514,7 +442,7 @@ class PledgeBot:
             parts.append(render_sections("The report says:", sections))
         if pledges:
             parts.append(render_pledges("Pledges on this:", pledges, len(pledges)))
-        number = _first_number(citations[0].excerpt) if q.intent in ("count", "report") else None
+        number = _number_in(citations[0].excerpt, q.question)
         return Answer(
             text="\n\n".join(parts),
             citations=tuple(citations),
@@ -523,16 +451,24 @@ class PledgeBot:
             **(base | {"intent": "report"}),
         )
 
-    def _compare_answer(self, q: Query, base: dict) -> Answer:
+    def _compare_answer(self, q: Query, ctx: _Ctx, base: dict) -> Answer:
         anchors = [p for p in self.pledges if p.submitter == q.anchor]
         if len(anchors) > 1:
-            hits = self._retrieve(q, k=5, allowed={p.id for p in anchors}, kinds=("pledge",))
+            hits = self._retrieve(q, ctx, k=5, allowed={p.id for p in anchors}, kinds=("pledge",))
             anchors = [self.records[hits[0].doc_id]] if hits else anchors[:1]
         anchor = anchors[0]
-        similar = [s for s in self.similar(anchor.id, k=20) if self._fits(q, s.pledge)][:5]
+        topical = None
+        if self._topic_words(q):
+            others = {p.id for p in self.pledges if p.submitter != anchor.submitter and self._fits(q, p)}
+            topical = {
+                h.doc_id: h.dense for h in self._retrieve(q, ctx, k=len(others), allowed=others, kinds=("pledge",))
+            }
+        similar = [s for s in self.similar(anchor.id, k=len(self.pledges), topical=topical) if self._fits(q, s.pledge)][
+            :5
+        ]
         if not similar:
             return Answer(text=_nothing_for(q), abstained=True, **base)
-        citations: list[Citation] = [citation_for(1, anchor, self._excerpt(anchor.id, q))]
+        citations: list[Citation] = [citation_for(1, anchor, self._excerpt(anchor.id, q, ctx))]
         for n, s in enumerate(similar, 2):
             citations.append(citation_for(n, s.pledge, s.sentence))
         lines = [f"Pledges comparable to {anchor.submitter}'s *{anchor.title}* [1]:", ""]
@@ -550,9 +486,26 @@ class PledgeBot:
         return matches(p, f)
 
 
-def _first_number(text: str) -> int | None:
-    m = re.search(r"(?<![\w.])(\d{1,3}(?:,\d{3})*|\d+)(?:\.\d+)?%?", text)
-    return int(m.group(1).replace(",", "")) if m else None
+_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*%|\s*(?:million|billion))?")
+
+
+def _number_in(text: str, question: str) -> float | None:
+    """The figure a report question asks for: a percentage for "share" questions, else the first non-year number."""
+    wants_share = bool(re.search(r"share|percent|per cent|%|proportion|fraction", question, re.I))
+    wants_year = bool(re.search(r"\b(when|what year|which year)\b", question, re.I))
+    found = []
+    for m in _NUMBER.finditer(text):
+        value = float(m.group(1).replace(",", ""))
+        is_year = m.group(2) is None and value.is_integer() and 1900 <= value <= 2100
+        if is_year and not wants_year:
+            continue
+        found.append((value, bool(m.group(2) and "%" in m.group(2))))
+    if wants_share and any(pct for _, pct in found):
+        found = [f for f in found if f[1]]
+    if not found:
+        return None
+    value = found[0][0]
+    return int(value) if value.is_integer() else value
 
 
 def _describe(q: Query) -> str:

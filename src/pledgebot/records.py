@@ -168,7 +168,7 @@ class Answer:
     filters: dict[str, Any] = field(default_factory=dict)
     intent: str = "search"
     total_matches: int | None = None
-    number: int | None = None
+    number: float | None = None
     notes: tuple[str, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
 

@@ -111,6 +111,7 @@ class DocScore:
     dense: float  # best passage cosine similarity (0 when dense search is off)
     lexical: float  # best passage BM25 score, divided by the best BM25 score for this query
     passages: tuple[str, ...] = field(default_factory=tuple)  # passage ids, best first
+    mini: float = 0.0  # best passage cosine from the English model alone (dense may include another model)
 
 
 class HybridSearcher:
@@ -183,6 +184,7 @@ class HybridSearcher:
                     dense=float(dense[idx].max()),
                     lexical=float(lexical[idx].max()) / top_lex,
                     passages=tuple(self.passages[i].id for i in idx[:3]),
+                    mini=float(dense[idx].max()),
                 )
             )
         if extra:
@@ -227,6 +229,7 @@ def _fuse_extra(
                 max(base.dense, extra.get(doc_id, 0.0)),
                 base.lexical,
                 base.passages,
+                base.mini,
             )
         )
     return out

@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -40,6 +41,21 @@ SENTENCES = "sentences"
 INDEX_VERSION = 1
 
 
+class _NoEmbedder:
+    """Stands in for an embedder Chroma rebuilt from its config; embedding with it is a usage error."""
+
+    dim = 0
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        msg = f"open the PledgeBot index through pledgebot.store, which passes the {self.name} embedder"
+        raise StoreError(msg)
+
+    embed_query = embed_documents
+
+
 class _ChromaEmbedding(EmbeddingFunction[Documents]):
     """Adapts an Embedder to Chroma, so Chroma never falls back to its downloading default."""
 
@@ -57,9 +73,9 @@ class _ChromaEmbedding(EmbeddingFunction[Documents]):
         return {"model": self._embedder.name}
 
     @staticmethod
-    def build_from_config(config: dict) -> _ChromaEmbedding:  # pragma: no cover - Chroma's hook
-        msg = "open the PledgeBot index through pledgebot.store, which passes its embedder"
-        raise StoreError(msg)
+    def build_from_config(config: dict) -> _ChromaEmbedding:
+        # Chroma round-trips the config when it creates a collection; the real embedder is always passed in.
+        return _ChromaEmbedding(_NoEmbedder(config.get("model", "unknown")))
 
     def default_space(self) -> str:
         return "cosine"
@@ -121,8 +137,8 @@ class Store:
         self.manifest = manifest
         self.embedder = embedder
         self.ml_embedder = ml_embedder
-        self._client = _client(path)
         try:
+            self._client = _client(path)
             self._passages = self._client.get_collection(PASSAGES, embedding_function=_ChromaEmbedding(embedder))
             self._ml = (
                 self._client.get_collection(PLEDGES_ML, embedding_function=_ChromaEmbedding(ml_embedder))
@@ -222,7 +238,9 @@ def build(
     """Build a new index beside the live one, verify it, then make it live. Returns its folder."""
     fp = fingerprint(records_fp, embedder.name, ml_embedder.name if ml_embedder else None, size, stride)
     started = time.perf_counter()
-    tmp = index_dir / f".build-{fp}-{os.getpid()}"
+    # Unique names: Chroma caches clients by path within a process, so a path is never reused.
+    unique = f"{fp}-{uuid.uuid4().hex[:8]}"
+    tmp = index_dir / f".build-{unique}"
     shutil.rmtree(tmp, ignore_errors=True)
     passages = all_passages(pledges, sections, size, stride)
     try:
@@ -273,15 +291,14 @@ def build(
         (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2))
         del client
         Store(tmp, manifest, embedder, ml_embedder)  # verify it opens and is complete before it serves
-        final = index_dir / fp
-        shutil.rmtree(final, ignore_errors=True)
+        final = index_dir / unique
         os.replace(tmp, final)
-        _set_current(index_dir, fp)
+        _set_current(index_dir, unique)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     for old in index_dir.iterdir():
-        if old.is_dir() and old.name != fp and not old.name.startswith(".build-"):
+        if old.is_dir() and old.name != unique and not old.name.startswith(".build-"):
             shutil.rmtree(old, ignore_errors=True)
     return final
 
@@ -306,7 +323,7 @@ def open_store(
     """Open the live index if it matches the records and settings; else (re)build it. -> (store, rebuilt)."""
     fp = fingerprint(records_fp, embedder.name, ml_embedder.name if ml_embedder else None, size, stride)
     live = current_build(index_dir)
-    if live is not None and live.name == fp and (manifest := _read_manifest(live)) and manifest.fingerprint == fp:
+    if live is not None and (manifest := _read_manifest(live)) and manifest.fingerprint == fp:
         try:
             return Store(live, manifest, embedder, ml_embedder), False
         except StoreError:
@@ -317,7 +334,7 @@ def open_store(
         raise StoreError(msg)
     with _lock(index_dir):
         live = current_build(index_dir)  # another process may have built it while we waited
-        if live is not None and live.name == fp and (manifest := _read_manifest(live)):
+        if live is not None and (manifest := _read_manifest(live)) and manifest.fingerprint == fp:
             try:
                 return Store(live, manifest, embedder, ml_embedder), False
             except StoreError:

@@ -151,13 +151,17 @@ _REPORT = re.compile(
     r"priorities are|eight priorities|8 priorities)\b",
     re.I,
 )
+# A demonym before these words names who is helped or a language, not where the pledge is from.
 _POPULATION_NOUN = (
     r"(?:refugees?|migrants?|workers?|children|families|nationals|diaspora|communit(?:y|ies)|asylum|"
-    r"women|youth|students|people|newcomers|returnees|population)"
+    r"women|youth|students|people|newcomers|returnees|population|language|classes|courses|lessons|speakers|speaking|"
+    r"dialect|culture)"
 )
+# ... and so does a demonym after these (Spanish, French, Portuguese word order, or "classes of X").
 _POPULATION_NOUN_XX = (
     r"(?:trabajadores|trabajadoras|refugiados|refugiadas|migrantes|ni[nñ]os|familias|travailleurs|r[eé]fugi[eé]s|"
-    r"enfants|familles|trabalhadores|crian[cç]as|fam[ií]lias|comunidad|comunidade|communaut[eé])"
+    r"enfants|familles|trabalhadores|crian[cç]as|fam[ií]lias|comunidad|comunidade|communaut[eé]|aulas de|clases de|"
+    r"cursos de|cours de|cours d|lecciones de|idioma|l[ií]ngua|lengua|langue|in|speak|speaking|learn|learning|teach|teaching)"
 )
 _END_YEAR = re.compile(
     r"\b(?:until|till|through|to|by|ending(?: in)?|end(?:s|ing)? in|runs? to)\s+((?:19|20)\d\d)\b", re.I
@@ -277,10 +281,11 @@ class Understander:
         self._term_keys: dict[str, Term] = {}
         for t in self.glossary:
             for k in (t.term, *t.variants):
-                self._term_keys.setdefault(fold(k), t)
+                self._term_keys.setdefault(fold(k).replace("-", " "), t)
         self._term_rx = _alternation(self._term_keys)
+        # Typos are matched against names, not demonyms: "portugues" (the language) is not a misspelt place.
         self._fuzzy_names = {k: v for k, v in gazetteer.submitter_keys.items() if len(k) >= 5} | {
-            k: v for k, v in gazetteer.country_keys.items() if len(k) >= 5
+            fold(c.name): c.name for c in gazetteer.countries.values() if len(c.name) >= 5
         }
 
     def understand(self, question: str, explicit: Filters | None = None) -> Query:
@@ -326,6 +331,7 @@ class Understander:
             regions.append(self.gaz.region_keys[m.group(1)])
             label = label or self.gaz.region_keys[m.group(1)]
             masked = _blank(masked, m)
+        population: list[str] = []
         found = [(m, m.group(1)) for m in self._country_rx.finditer(masked)]
         found += [(m, fold(m.group(1))) for m in self._country_short_rx.finditer(text)]
         for m, key in found:
@@ -336,6 +342,7 @@ class Understander:
                 re.match(rf"\s+(?:\w+\s+)?{_POPULATION_NOUN}\b", after)
                 or re.search(rf"\b{_POPULATION_NOUN_XX}\s+$", before)
             ):
+                population.append(name)
                 continue  # "Ukrainian refugees", "trabajadores filipinos": who is helped, not where the pledge is
             if name not in countries:
                 countries.append(name)
@@ -406,7 +413,7 @@ class Understander:
         # Glossary: expand the report's terms; a term may also set a filter.
         expansions: list[str] = []
         terms: list[str] = []
-        for m in self._term_rx.finditer(folded):
+        for m in self._term_rx.finditer(folded.replace("-", " ")):
             t = self._term_keys[m.group(1)]
             if t.term not in terms:
                 expansions.append(t.expand)
@@ -414,6 +421,10 @@ class Understander:
         # With a place filter the place is handled by the filter; searching without it keeps the
         # similarity about the topic ("weather in Paris" must not match Paris' pledge by its name).
         base_text = re.sub(r"\s+", " ", masked).strip() if masked != folded else text
+        expansions += [
+            f"{c} {self.gaz.countries[c].aliases[0] if self.gaz.countries[c].aliases else ''}".strip()
+            for c in population
+        ]
         search_text = base_text if not expansions else f"{base_text} ({'; '.join(expansions)})"
 
         filters = Filters(
@@ -451,9 +462,10 @@ class Understander:
         for m in tokens:
             phrase = re.sub(r"['’]s$", "", m.group(0))
             words = phrase.split()
-            if m.start() == 0 and len(words) == 1 and fold(phrase) in _QUESTION_WORDS:
+            at_start = not text[: m.start()].strip(" ¿¡\"'“(")
+            cand = " ".join(w for w in words if fold(w) not in _QUESTION_WORDS) if at_start else phrase
+            if fold(cand) in _QUESTION_WORDS:
                 continue
-            cand = " ".join(w for w in words if fold(w) not in _QUESTION_WORDS) if m.start() == 0 else phrase
             if not cand:
                 continue
             key = fold(cand)

@@ -1,0 +1,98 @@
+"""The index's life cycle with a small fake embedder: build, reuse, stale, corrupt, failed builds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pledgebot.corpus import read_pledges, read_sections, records_fingerprint
+from pledgebot.embedding import HashingEmbedder
+from pledgebot.errors import StoreError
+from pledgebot.store import current_build, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def records():
+    pledges = read_pledges(ROOT / "corpus" / "pledges.jsonl")[:8]
+    sections = read_sections(ROOT / "corpus" / "sections.jsonl")[:3]
+    return pledges, sections, records_fingerprint(pledges, sections)
+
+
+def test_build_then_reuse(tmp_path, records):
+    pledges, sections, fp = records
+    store, rebuilt = open_store(tmp_path, pledges, sections, fp, HashingEmbedder())
+    assert rebuilt and store.manifest.pledges == 8 and len(store.passages) == store.manifest.passages
+    again, rebuilt = open_store(tmp_path, pledges, sections, fp, HashingEmbedder())
+    assert not rebuilt and again.path == store.path
+    hits = again.dense("one stop shop for migrants", k=3)
+    assert len(hits) == 3 and all(-1.0 <= s <= 1.0001 for _, s in hits)
+
+
+def test_stale_records_or_settings_rebuild(tmp_path, records):
+    pledges, sections, fp = records
+    first, _ = open_store(tmp_path, pledges, sections, fp, HashingEmbedder())
+    fewer = pledges[:5]
+    second, rebuilt = open_store(tmp_path, fewer, sections, records_fingerprint(fewer, sections), HashingEmbedder())
+    assert rebuilt and second.manifest.pledges == 5 and second.path != first.path
+    assert not first.path.exists()  # the old build is cleaned up once the new one is live
+    third, rebuilt = open_store(
+        tmp_path, fewer, sections, records_fingerprint(fewer, sections), HashingEmbedder(), size=2
+    )
+    assert rebuilt and third.manifest.passage_sentences == 2
+
+
+def test_corrupt_index_is_rebuilt(tmp_path, records):
+    pledges, sections, fp = records
+    store, _ = open_store(tmp_path, pledges, sections, fp, HashingEmbedder())
+    manifest = json.loads((store.path / "manifest.json").read_text())
+    manifest["passages"] += 1  # a manifest that no longer matches what Chroma holds
+    (store.path / "manifest.json").write_text(json.dumps(manifest))
+    again, rebuilt = open_store(tmp_path, pledges, sections, fp, HashingEmbedder())
+    assert rebuilt and len(again.passages) == again.manifest.passages
+
+
+def test_unreadable_index_is_rebuilt(tmp_path, records):
+    pledges, sections, fp = records
+    store, _ = open_store(tmp_path, pledges, sections, fp, HashingEmbedder())
+    for f in store.path.glob("*.sqlite3"):
+        f.write_bytes(b"this is not a database")
+    again, rebuilt = open_store(tmp_path, pledges, sections, fp, HashingEmbedder())
+    assert rebuilt and len(again.passages) > 0
+
+
+class _Failing(HashingEmbedder):
+    def embed_documents(self, texts):
+        if len(texts) > 1:
+            raise RuntimeError("model crashed mid-build")
+        return super().embed_documents(texts)
+
+
+def test_failed_build_leaves_the_live_index_serving(tmp_path, records):
+    pledges, sections, fp = records
+    good, _ = open_store(tmp_path, pledges, sections, fp, HashingEmbedder())
+    with pytest.raises(RuntimeError, match="mid-build"):
+        open_store(tmp_path, pledges[:4], sections, records_fingerprint(pledges[:4], sections), _Failing())
+    assert current_build(tmp_path) == good.path
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".build-")]  # no half-built folder left
+    again, rebuilt = open_store(tmp_path, pledges, sections, fp, HashingEmbedder())
+    assert not rebuilt and again.path == good.path
+
+
+def test_no_rebuild_mode_reports_a_missing_index(tmp_path, records):
+    pledges, sections, fp = records
+    with pytest.raises(StoreError, match="pledgebot index build"):
+        open_store(tmp_path, pledges, sections, fp, HashingEmbedder(), rebuild=False)
+
+
+def test_sentences_are_stored_in_text_order(tmp_path, records):
+    pledges, sections, fp = records
+    store, _ = open_store(tmp_path, pledges, sections, fp, HashingEmbedder())
+    first = [t for d, t in zip(store.sentence_docs, store.sentence_texts, strict=True) if d == pledges[0].id]
+    assert pledges[0].description.startswith(first[0])
+    assert store.sentence_vectors.shape == (len(store.sentence_texts), HashingEmbedder().dim)
+    assert np.allclose(np.linalg.norm(store.sentence_vectors[0]), 1.0, atol=1e-5)
