@@ -64,7 +64,8 @@ def test_place_filters_are_inferred_and_reported(bot):
 
 def test_typos_and_aliases(bot):
     a = bot.ask("What has Kampla pledged?")
-    assert submitters(a) == {"Kampala"} and any("Kampla" in n for n in a.notes)
+    # Kampala's only pledge is joint with Nairobi: both records of the project are cited
+    assert submitters(a) == {"Kampala", "Nairobi"} and any("Kampla" in n for n in a.notes)
     assert "Zürich" in submitters(bot.ask("What is Zurich doing?"))
     assert "eThekweni" in submitters(bot.ask("What did Durban commit to?"))
 
@@ -84,9 +85,9 @@ def test_report_facts_come_from_sections(bot):
 
 def test_comparable_pledges(bot):
     a = bot.ask("Which cities are doing something comparable to Milan's early-childhood project?")
-    assert a.citations[0].submitter == "Milan"
-    others = [c.submitter for c in a.citations[1:]]
-    assert "Milan" not in others and "Montevideo" in others[:2]
+    others = [c.submitter for c in a.citations]
+    assert "Milan" not in others and others[0] == "Montevideo"
+    assert "First Steps in Milan" in a.text  # the anchor is named, not cited
 
 
 def test_non_english_questions(bot):

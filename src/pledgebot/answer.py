@@ -54,8 +54,10 @@ class SentenceIndex:
         rows = self.rows.get(doc_id, [])
         return self.texts[rows[0]] if rows else ""
 
-    def best(self, doc_id: str, qvec: np.ndarray | None, qtokens: set[str], n: int = 2) -> Excerpt:
-        """Up to `n` sentences of `doc_id` that answer best, in text order."""
+    def best(
+        self, doc_id: str, qvec: np.ndarray | None, qtokens: set[str], n: int = 2, numbers: bool = False
+    ) -> Excerpt:
+        """Up to `n` sentences of `doc_id` that answer best, in text order (`numbers`: prefer figures)."""
         rows = self.content_rows(doc_id)
         if not rows:
             return Excerpt("", 0.0)
@@ -64,7 +66,8 @@ class SentenceIndex:
         for k, r in enumerate(rows):
             words = set(re.findall(r"\w+", self.texts[r].lower()))
             overlap = len(words & qtokens) / (len(qtokens) or 1)
-            scores.append(float(sims[k]) + 0.3 * overlap)
+            figure = 0.1 if numbers and re.search(r"\d", self.texts[r]) else 0.0
+            scores.append(float(sims[k]) + 0.3 * overlap + figure)
         order = sorted(range(len(rows)), key=lambda k: -scores[k])
         top = order[0]
         picked = [top]

@@ -36,10 +36,15 @@ from .understand import Query, Understander, with_history
 # Relevance: a pledge answers a topical question when its best passage is this close in meaning...
 MIN_DENSE = 0.40
 # ... and not far behind the best pledge for the same question,
-MARGIN = 0.10
+MARGIN = 0.05
 # unless its words match strongly (BM25 relative to the best match).
 STRONG_LEXICAL = 0.75
 MAX_TOPICAL = 8
+# Compare: pledges this close (in blended similarity) to the most similar one are listed.
+COMPARE_MARGIN = 0.06
+# With a place filter the candidates are few and already on target: a looser bar.
+MIN_DENSE_PLACE = 0.30
+PLACE_MARGIN = 0.15
 # Non-English questions are judged by the multilingual model, whose similarities run higher.
 MIN_ML = 0.80
 ML_MARGIN = 0.02
@@ -62,11 +67,19 @@ plan plans planning planned promise promises promised done going undertaken unde
 everything anything something stuff things thing their them they it its this that these those
 me my i we our us you your please can could would should will shall may might must also just really
 overview summary summarise summarize detail details describe explain information info regarding
-concerning related relating so far currently now today latest recent recently new here
+concerning related relating so far currently now today latest recent recently new here ones one like such
+as well both each every respond responding response help helps helping support supports supporting work working
+migrant migrants refugee refugees immigrant immigrants displaced people persons newcomers residents
+described mentioned included featured highlighted backed regional due finish finishing ending ends
+qué que cuáles cuál cuántos cuántas hace hacen está están son proyectos compromisos promesas ciudades ciudad viene
+vienen quels quelles quel quelle combien font fait sont viennent vient engagements promesses villes ville projets
+quais qual quantos quantas faz fazem são vêm vem compromissos promessas cidades cidade projetos los las del para
+por una unos unas les des pour une dans aux os as do da dos das para com uma em
 """
-_GENERIC = set(_GENERIC_WORDS.split())
+_GENERIC = set(_GENERIC_WORDS.split()) | {t for w in _GENERIC_WORDS.split() for t in tokenize(w)}
 _DEFINITIONAL = re.compile(
-    r"^\s*(what (?:is|are|was|were) (?:a |an |the )?(?!.*\b(?:doing|pledg|commit)\w*)|what does .+ mean|define |explain )",
+    r"^\s*(what (?:is|are|was|were) (?:a |an |the )?(?!.*\b(?:doing|pledging|pledged|committing|committed)\b)|"
+    r"what does .+ mean|define |explain )",
     re.I,
 )
 
@@ -320,10 +333,18 @@ class PledgeBot:
         if structured and not candidates:
             return Answer(text=_nothing_for(q), abstained=True, **base)
         topic = self._topic_words(q)
+        if _QUOTE.search(q.question) and q.filters.submitters:
+            return self._quote_answer(q, ctx, candidates, base)
         if structured and not topic and intent in ("count", "list", "search"):
             return self._listing(q, ctx, candidates, base)
         hits = self._retrieve(q, ctx, k=30, allowed={p.id for p in candidates}, kinds=("pledge",))
         relevant = self._relevant(q, hits, ctx)
+        if intent == "search" and not q.filters.has_place() and q.language == "en":
+            # The narrative may answer better than any pledge ("what did Medellín do with its GCF grant?").
+            best_pledge = max((h.dense for h in hits), default=0.0)
+            sections = self._retrieve(q, ctx, k=1, allowed=None, kinds=("section",))
+            if sections and sections[0].dense >= max(MIN_DENSE, best_pledge + 0.05):
+                return self._report_answer(q, ctx, base)
         if not relevant:
             return Answer(text=_nothing_on(q), abstained=True, **base)
         if intent in ("count", "list"):
@@ -331,12 +352,35 @@ class PledgeBot:
         shown = relevant[:MAX_TOPICAL]
         return self._pledge_answer(q, ctx, shown, len(relevant), base)
 
+    def _quote_answer(self, q: Query, ctx: _Ctx, candidates: list[Pledge], base: dict) -> Answer:
+        """Journalists' "give me a quote from …": the quotes the report prints beside the pledges."""
+        citations: list[Citation] = []
+        for p in candidates:
+            for quote in p.quotes:
+                citations.append(citation_for(len(citations) + 1, p, quote.text))
+        if not citations:
+            listing = self._listing(q, ctx, candidates, base)
+            place = q.filters.place_label or join_names(q.filters.submitters)
+            text = f"The report prints no quote from {place}; here is what the pledge says.\n\n{listing.text}"
+            return replace(listing, text=text)
+        lines = []
+        for c in citations:
+            quote = next(x for x in self.records[c.id].quotes if x.text == c.excerpt)
+            who = ", ".join(x for x in (quote.speaker, quote.role) if x)
+            lines.append(f"> “{c.excerpt}” [{c.n}]\n>\n> — {who}, beside *{c.title}*")
+        return Answer(text="\n\n".join(lines), citations=tuple(citations), total_matches=len(citations), **base)
+
     def _relevant(self, q: Query, hits: list[DocScore], ctx: _Ctx) -> list[DocScore]:
         if not hits:
             return []
         if q.language != "en" and self.multilingual:
             return self._relevant_multilingual(q, hits, ctx)
         top = max(h.dense for h in hits)
+        if q.filters.has_place():
+            # Within one place there are few pledges: keep every one that is about the topic at all.
+            if top < MIN_DENSE_PLACE:
+                return []
+            return [h for h in hits if h.dense >= max(MIN_DENSE_PLACE, top - PLACE_MARGIN)]
         if top < MIN_DENSE:
             return []
         return [
@@ -360,14 +404,25 @@ class PledgeBot:
         by_id = {h.doc_id: h for h in hits}
         return [by_id[d] for d in keep if d in by_id][:MAX_TOPICAL]
 
-    def _excerpt(self, doc_id: str, q: Query, ctx: _Ctx) -> str:
+    def _excerpt(self, doc_id: str, q: Query, ctx: _Ctx, numbers: bool = False) -> str:
         qtokens = set(tokenize(q.search_text)) | set(q.search_text.lower().split())
-        return self.sentences.best(doc_id, ctx.qvec(self.store.embedder), qtokens).text
+        return self.sentences.best(doc_id, ctx.qvec(self.store.embedder), qtokens, numbers=numbers).text
+
+    def _with_partners(self, pledges: list[Pledge]) -> list[Pledge]:
+        """A joint pledge is printed once per partner; one project, so both records go together."""
+        out: list[Pledge] = []
+        for p in pledges:
+            if p not in out:
+                out.append(p)
+            partner = self.records.get(p.joint_with) if p.joint_with else None
+            if isinstance(partner, Pledge) and partner not in out:
+                out.append(partner)
+        return out
 
     def _pledge_answer(self, q: Query, ctx: _Ctx, hits: list[DocScore], total: int, base: dict) -> Answer:
-        citations = [
-            citation_for(n, self.records[h.doc_id], self._excerpt(h.doc_id, q, ctx)) for n, h in enumerate(hits, 1)
-        ]
+        pledges = self._with_partners([self.records[h.doc_id] for h in hits])
+        total += len(pledges) - len(hits)
+        citations = [citation_for(n, p, self._excerpt(p.id, q, ctx)) for n, p in enumerate(pledges, 1)]
         names = [c.submitter for c in citations if c.submitter]
         where = f" (filtered to {q.filters.place_label})" if q.filters.place_label else ""
         lead = (
@@ -383,6 +438,8 @@ class PledgeBot:
     def _listing(self, q: Query, ctx: _Ctx, pledges: list[Pledge], base: dict, ranked: bool = False) -> Answer:
         if not ranked:
             pledges = sorted(pledges, key=lambda p: (-p.year, fold(p.submitter)))
+        if q.intent != "count":
+            pledges = self._with_partners(pledges)
         shown = pledges[:MAX_LISTED]
         if ranked:
             citations = [citation_for(n, p, self._excerpt(p.id, q, ctx)) for n, p in enumerate(shown, 1)]
@@ -426,28 +483,41 @@ class PledgeBot:
         return any("15 GCR only" in s.text for s in self.sections)
 
     def _report_answer(self, q: Query, ctx: _Ctx, base: dict) -> Answer:
-        hits = self._retrieve(q, ctx, k=6, allowed=None, kinds=("section", "pledge"))
-        if not hits or hits[0].dense < MIN_DENSE:
+        """Answer from the report's narrative; a pledge joins only when it matches clearly better."""
+        sections = self._retrieve(q, ctx, k=4, allowed=None, kinds=("section",))
+        if q.filters.submitters:
+            # "How much did Zürich give in 2022?": that submitter's pledge answers, the narrative may add to it.
+            own = {p.id for p in self._candidates(q)}
+            pledges = self._retrieve(q, ctx, k=1, allowed=own, kinds=("pledge",)) if own else []
+            best = pledges[0].dense if pledges else 0.0
+            keep = pledges[:1] + [h for h in sections[:1] if h.dense >= max(MIN_DENSE, best + 0.05)]
+        else:
+            pledges = self._retrieve(q, ctx, k=2, allowed=None, kinds=("pledge",))
+            best_section = sections[0].dense if sections else 0.0
+            keep = [h for h in sections if h.dense >= max(MIN_DENSE, best_section - 0.04)][:2]
+            keep += [h for h in pledges if h.dense >= max(MIN_DENSE, best_section + 0.05)][:1]
+        if not keep:
             return Answer(text=_nothing_on(q), abstained=True, **base)
-        top = hits[0].dense
-        keep = [h for h in hits if h.dense >= top - 0.06][:3]
-        keep.sort(key=lambda h: h.kind != "section")  # the narrative answers report questions first
+        wants_number = bool(_ASKS_NUMBER.search(q.question))
         citations = [
-            citation_for(n, self.records[h.doc_id], self._excerpt(h.doc_id, q, ctx)) for n, h in enumerate(keep, 1)
+            citation_for(n, self.records[h.doc_id], self._excerpt(h.doc_id, q, ctx, numbers=wants_number))
+            for n, h in enumerate(keep, 1)
         ]
-        sections = [c for c in citations if c.kind == "section"]
-        pledges = [c for c in citations if c.kind == "pledge"]
+        cited_sections = [c for c in citations if c.kind == "section"]
+        cited_pledges = [c for c in citations if c.kind == "pledge"]
         parts = []
-        if sections:
-            parts.append(render_sections("The report says:", sections))
-        if pledges:
-            parts.append(render_pledges("Pledges on this:", pledges, len(pledges)))
-        number = _number_in(citations[0].excerpt, q.question)
+        if cited_sections:
+            parts.append(render_sections("The report says:", cited_sections))
+        if cited_pledges:
+            parts.append(render_pledges("A pledge on this:", cited_pledges, len(cited_pledges)))
+        number = _number_in(citations[0].excerpt, q.question) if wants_number else None
+        if wants_number and number is None:
+            return Answer(text="The 2023 report gives no figure that answers this.", abstained=True, **base)
         return Answer(
             text="\n\n".join(parts),
             citations=tuple(citations),
             number=number,
-            total_matches=len(pledges) or None,
+            total_matches=len(cited_pledges) or None,
             **(base | {"intent": "report"}),
         )
 
@@ -463,22 +533,22 @@ class PledgeBot:
             topical = {
                 h.doc_id: h.dense for h in self._retrieve(q, ctx, k=len(others), allowed=others, kinds=("pledge",))
             }
-        similar = [s for s in self.similar(anchor.id, k=len(self.pledges), topical=topical) if self._fits(q, s.pledge)][
-            :5
-        ]
+        ranked = [s for s in self.similar(anchor.id, k=len(self.pledges), topical=topical) if self._fits(q, s.pledge)]
+        # Only the clearly comparable: within a small distance of the closest one, five at most.
+        similar = [s for s in ranked if s.similarity >= ranked[0].similarity - COMPARE_MARGIN][:5] if ranked else []
+        similar = [s for s in similar if s.pledge.id != anchor.joint_with]
         if not similar:
             return Answer(text=_nothing_for(q), abstained=True, **base)
-        citations: list[Citation] = [citation_for(1, anchor, self._excerpt(anchor.id, q, ctx))]
-        for n, s in enumerate(similar, 2):
-            citations.append(citation_for(n, s.pledge, s.sentence))
-        lines = [f"Pledges comparable to {anchor.submitter}'s *{anchor.title}* [1]:", ""]
-        for c, s in zip(citations[1:], similar, strict=True):
+        citations = [citation_for(n, s.pledge, s.sentence) for n, s in enumerate(similar, 1)]
+        # The anchor is named, not cited: the citations are the answer (comparable pledges elsewhere).
+        lines = [f"Pledges from other submitters comparable to {anchor.submitter}'s *{anchor.title}*:", ""]
+        for c, s in zip(citations, similar, strict=True):
             shared = f"; shared priorities {', '.join(map(str, s.shared_priorities))}" if s.shared_priorities else ""
             lines.append(
-                f"{c.n - 1}. **{c.submitter}** ({c.country}, {c.year}) — *{c.title}* "
+                f"{c.n}. **{c.submitter}** ({c.country}, {c.year}) — *{c.title}* "
                 f"(similarity {s.similarity:.2f}{shared}): “{c.excerpt}” [{c.n}]"
             )
-        lines += ["", f"{len(similar)} comparable pledges from other submitters shown."]
+        lines += ["", f"{len(similar)} comparable pledges shown (those within {COMPARE_MARGIN} of the closest)."]
         return Answer(text="\n".join(lines), citations=tuple(citations), total_matches=len(similar), **base)
 
     def _fits(self, q: Query, p: Pledge) -> bool:
@@ -486,25 +556,34 @@ class PledgeBot:
         return matches(p, f)
 
 
+_QUOTE = re.compile(r"\b(quotes?|quotation|said|says|say|in (?:his|her|their) (?:own )?words)\b", re.I)
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*%|\s*(?:million|billion))?")
+_ASKS_NUMBER = re.compile(
+    r"\b(how many|how much|what share|what percentage|what proportion|what fraction|how large|how big|how long|"
+    r"number of|percent|per cent|cu[aá]nt[oa]s|combien|quant[oa]s)\b|%",
+    re.I,
+)
 
 
 def _number_in(text: str, question: str) -> float | None:
-    """The figure a report question asks for: a percentage for "share" questions, else the first non-year number."""
+    """The figure a question asks for: the number whose neighbouring words best match the question
+    (a percentage for "share" questions; years only when the question asks when)."""
     wants_share = bool(re.search(r"share|percent|per cent|%|proportion|fraction", question, re.I))
     wants_year = bool(re.search(r"\b(when|what year|which year)\b", question, re.I))
-    found = []
+    qwords = set(tokenize(question))
+    best: tuple[float, float] | None = None
     for m in _NUMBER.finditer(text):
         value = float(m.group(1).replace(",", ""))
-        is_year = m.group(2) is None and value.is_integer() and 1900 <= value <= 2100
-        if is_year and not wants_year:
+        is_pct = bool(m.group(2) and "%" in m.group(2))
+        if m.group(2) is None and value.is_integer() and 1900 <= value <= 2100 and not wants_year:
             continue
-        found.append((value, bool(m.group(2) and "%" in m.group(2))))
-    if wants_share and any(pct for _, pct in found):
-        found = [f for f in found if f[1]]
-    if not found:
-        return None
-    value = found[0][0]
+        window = text[max(0, m.start() - 80) : m.end() + 80]
+        score = len(qwords & set(tokenize(window))) + (3 if wants_share and is_pct else 0)
+        if best is None or score > best[0]:
+            best = (score, value)
+    if best is None or best[0] == 0:
+        return None  # no figure near the question's words: not the number that was asked for
+    value = best[1]
     return int(value) if value.is_integer() else value
 
 

@@ -164,12 +164,35 @@ _POPULATION_NOUN_XX = (
     r"cursos de|cours de|cours d|lecciones de|idioma|l[ií]ngua|lengua|langue|in|speak|speaking|learn|learning|teach|teaching)"
 )
 _END_YEAR = re.compile(
-    r"\b(?:until|till|through|to|by|ending(?: in)?|end(?:s|ing)? in|runs? to)\s+((?:19|20)\d\d)\b", re.I
+    r"\b(?:until|till|through|to|by|ending(?: in)?|end(?:s|ing)? in|runs? to|finish(?:es|ing)?(?: in| by)?|"
+    r"conclud(?:e|es|ing)(?: in)?|complet(?:e|ed|es)(?: in| by)?|due (?:to (?:finish|end|close) )?in)\s+((?:19|20)\d\d)\b",
+    re.I
 )
 _START_YEAR = re.compile(
     r"\b(?:since|started|starting|start(?:s|ed)? in|began(?: in)?|launched(?: in)?)\s+((?:19|20)\d\d)\b", re.I
 )
 _YEAR = re.compile(r"\b(2022|2023)\b")
+# Phrases that make a question about the report's own narrative, even when it asks "how many".
+_REPORT_FIRST = re.compile(
+    r"\b(according to the report|the report'?s? (?:own )?(?:tally|count|summary|numbers)|by the numbers|"
+    r"what does the report say|in the foreword|the report says)\b",
+    re.I,
+)
+# The nouns a "how many" question counts when it counts pledge records.
+_RECORD_NOUNS = re.compile(
+    r"how many\s+(?:\S+\s+){0,4}?(pledges?|actions?|commitments?|submissions?|projects?|initiatives?|programmes?|"
+    r"programs?|cities|municipalities|organi[sz]ations|governments|submitters|countries|ones)\b|"
+    r"(?:number|count) of\s+(?:\S+\s+){0,3}?(pledges?|actions?|commitments?|submissions?)\b|"
+    r"cu[aá]nt[oa]s\s+(?:\S+\s+){0,3}?(promesas|compromisos|acciones|ciudades)|combien\s+(?:de |d')\s*(?:\S+\s+){0,3}?"
+    r"(engagements|promesses|actions|villes)|quant[oa]s\s+(?:\S+\s+){0,3}?(compromissos|promessas|a[cç][oõ]es|cidades)"
+)
+
+
+def _counts_records(folded: str) -> bool:
+    """Whether a counting question counts pledges (or their submitters) rather than a figure in the report."""
+    return bool(_RECORD_NOUNS.search(folded))
+
+
 _PRIORITY = re.compile(r"\bpriority\s*(?:#|no\.?|number)?\s*([1-8])\b", re.I)
 
 
@@ -274,8 +297,10 @@ class Understander:
         self.glossary = glossary if glossary is not None else load_glossary()
         self._submitter_rx = _alternation(k for k in gazetteer.submitter_keys if len(k) >= 3)
         self._subregion_rx = _alternation(gazetteer.subregion_keys)
-        self._region_rx = _alternation(gazetteer.region_keys)
-        self._country_rx = _alternation(k for k in gazetteer.country_keys if len(k) > 3)
+        # "Global" and "Europe" name organizations' pseudo-places; in questions "global" is an adjective
+        # ("Global Cities Fund"), so it is never read as a place.
+        self._region_rx = _alternation(k for k in gazetteer.region_keys if k != "global")
+        self._country_rx = _alternation(k for k in gazetteer.country_keys if len(k) > 3 and k != "global")
         short = sorted({k.upper() for k in gazetteer.country_keys if len(k) <= 3}, key=len, reverse=True)
         self._country_short_rx = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, short)) + r")(?![\w-])")
         self._term_keys: dict[str, Term] = {}
@@ -298,8 +323,10 @@ class Understander:
         intent = "search"
         if _COMPARE.search(text):
             intent = "compare"
+        elif _REPORT_FIRST.search(text):
+            intent = "report"
         elif _COUNT.search(text):
-            intent = "count"
+            intent = "count" if _counts_records(folded) else "report"
         elif _REPORT.search(text):
             intent = "report"
         elif _LIST.search(text):
@@ -338,8 +365,11 @@ class Understander:
             name = self.gaz.country_keys[key]
             before = masked[max(0, m.start() - 25) : m.start()]
             after = masked[m.end() : m.end() + 30]
-            if fold(name) != key and (
-                re.match(rf"\s+(?:\w+\s+)?{_POPULATION_NOUN}\b", after)
+            demonym = fold(name) != key and not key.startswith("the ")
+            plural = demonym and key.endswith("s") and not fold(name).endswith("s")
+            if demonym and (
+                plural
+                or re.match(rf"\s+(?:\w+\s+)?{_POPULATION_NOUN}\b", after)
                 or re.search(rf"\b{_POPULATION_NOUN_XX}\s+$", before)
             ):
                 population.append(name)
@@ -349,6 +379,12 @@ class Understander:
                 label = label or name
             if len(key) > 3:
                 masked = _blank(masked, m)
+
+        if submitters and countries:
+            # "Brasov welcome centre for Ukrainians" names Brașov; a country that is not Brașov's is context.
+            own = {c for s in submitters for c in self.gaz.submitters[s].countries}
+            population += [c for c in countries if c not in own]
+            countries = [c for c in countries if c in own]
 
         unknown = None
         if not (submitters or countries or regions):
@@ -398,16 +434,18 @@ class Understander:
             kinds.append("national government")
         if re.search(r"\brather than cities\b|\bnot cities\b|\bother than cities\b", folded) and not kinds:
             kinds = ["organization", "region", "national government"]
+        elif re.search(r"\b(cities|municipalities|towns) (?:and|or|&) |\b(?:and|or|&) (?:cities|municipalities|towns)\b", folded):
+            kinds = []  # "cities and counties", "cities and associations": everyone
 
         priority = None
         if m := _PRIORITY.search(text):
             priority = int(m.group(1))
 
         gcf_only = bool(
-            re.search(
-                r"\b(supported|funded|financed|backed) by the (?:gcf|global cities fund)\b|\bgcf[- ](?:supported|funded)\b",
-                folded,
-            )
+            re.search(r"\b(gcf|global cities fund)\b", folded)
+            and re.search(r"\b(support|supports|supported|fund|funds|funded|financ\w*|back|backs|backed|grants?|money)\b",
+                          re.sub(r"global cities fund", "", folded))
+            and intent != "report"
         )
 
         # Glossary: expand the report's terms; a term may also set a filter.
@@ -456,6 +494,11 @@ class Understander:
             notes=tuple(notes),
         )
 
+    def _known(self, word: str) -> bool:
+        """A word the report (or the glossary) uses, in every hyphen- or apostrophe-separated part."""
+        parts = re.findall(r"\w+", fold(word))
+        return bool(parts) and all(p in self.vocabulary or p in _QUESTION_WORDS or p in self._term_keys for p in parts)
+
     def _unknown_name(self, text: str) -> tuple[str | None, tuple[str, str] | None]:
         """A capitalised name the report never uses (-> unknown), or a near-miss spelling of a known one."""
         tokens = list(re.finditer(r"\b[A-ZÀ-Ý][\w'’\-]+(?:\s+[A-ZÀ-Ý][\w'’\-]+)*", text))
@@ -474,7 +517,7 @@ class Understander:
                 name = self._fuzzy_names[best[0]]
                 kind = "submitter" if name in self.gaz.submitters else "country"
                 return cand, (kind, name)
-            if all(fold(w) not in self.vocabulary for w in cand.split()) and len(key) >= 3:
+            if all(not self._known(w) for w in cand.split()) and len(key) >= 3:
                 return cand, None
         for m in re.finditer(r"\b[a-zà-ÿ][\w\-]{4,}\b", fold(text)):
             word = m.group(0)
