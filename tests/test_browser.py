@@ -1,0 +1,212 @@
+"""The app in a real browser: Debian's chromium driven by Playwright against a live server.
+
+One server and one browser serve the whole module. Screenshots go to screenshots/ (git-ignored). With
+PLEDGEBOT_DOC_SCREENSHOTS=1 the last test also rewrites the README's docs/screenshots/*.png.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(
+        "browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True
+    )
+sync_api = pytest.importorskip("playwright.sync_api")
+
+from test_ui import OFW, running_app, shared_bot  # noqa: E402 - one pipeline for the session
+
+from pledgebot.charts import MAP_TITLE  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore::Warning:gradio.queueing")]
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "screenshots"
+DOC_SHOTS = ROOT / "docs" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+ROWS_JS = """() => [...document.querySelectorAll('#pb-table div.virtual-row[role=row]')]
+    .map(row => [...row.querySelectorAll('[role=gridcell]')].map(cell => cell.innerText.trim()))"""
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    with running_app(shared_bot()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[sync_api.Browser]:
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Session:
+    """A fresh page on the app, recording the URL of every request it makes."""
+
+    def __init__(self, browser: sync_api.Browser, url: str) -> None:
+        self.context = browser.new_context(viewport=VIEWPORT)
+        self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.goto(url)
+        self.page.wait_for_selector("#pb-question input, #pb-question textarea")
+
+    def tab(self, name: str) -> None:
+        self.page.get_by_role("tab", name=name).click()
+
+    def foreign_requests(self) -> list[str]:
+        """Requests to any host but this machine (data: and blob: URLs never leave the page)."""
+        return [
+            u
+            for u in self.requests
+            if urlparse(u).scheme in ("http", "https", "ws", "wss") and urlparse(u).hostname not in LOCAL_HOSTS
+        ]
+
+    def ask(self, question: str) -> str:
+        box = self.page.locator("#pb-question input, #pb-question textarea").first
+        box.fill(question)
+        box.press("Enter")
+        self.page.wait_for_selector("#pb-sources .pb-card", timeout=30_000)
+        return self.page.locator("#pb-sources").inner_text()
+
+    def pick(self, elem_id: str, value: str) -> None:
+        """Choose `value` in a dropdown by typing it, as a user would."""
+        field = self.page.locator(f"#{elem_id} input")
+        field.fill(value)
+        field.press("Enter")
+
+    def rows(self) -> list[list[str]]:
+        return self.page.evaluate(ROWS_JS)
+
+    def shot(self, name: str, directory: Path = SHOTS, full_page: bool = False) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(directory / f"{name}.png"), full_page=full_page)
+
+
+@pytest.fixture
+def session(browser: sync_api.Browser, app_url: str) -> Iterator[Session]:
+    s = Session(browser, app_url)
+    yield s
+    s.context.close()
+
+
+def test_ask_with_enter_shows_sources(session: Session) -> None:
+    page = session.page
+    assert "Sources for the answer appear here" in page.locator("#pb-sources").inner_text()
+    sources = session.ask(OFW)
+    assert "Laguna Province" in sources and "Quezon City" in sources
+    assert page.locator("#pb-sources mark").count() >= 3
+    chat = page.locator("#pb-chat").inner_text()
+    assert OFW in chat and "Laguna Province" in chat
+    # the copy button puts the attributed quote on the clipboard
+    button = page.locator("#pb-sources .pb-card", has_text="Laguna Province").locator("button.pb-copy")
+    button.click()
+    page.wait_for_function("() => [...document.querySelectorAll('button.pb-copy')].some(b => b.innerText === 'Copied')")
+    assert "Laguna Province" in page.evaluate("navigator.clipboard.readText()")
+    session.shot("ask")
+    assert session.foreign_requests() == []
+
+
+def test_example_click_asks_and_scrolls_to_the_quote(session: Session) -> None:
+    page = session.page
+    page.get_by_text("What are Greek cities doing on integration?").first.click()
+    page.wait_for_function("() => document.querySelector('#pb-sources').innerText.includes('Athens')", timeout=30_000)
+    assert "Greece" in page.locator("#pb-implied").inner_text()
+    # each description box is scrolled so that its highlighted quote is in view
+    scrolled = page.evaluate(
+        """() => [...document.querySelectorAll('#pb-sources .pb-text')].map(box => {
+            const mark = box.querySelector('mark');
+            return !mark || (mark.offsetTop >= box.scrollTop && mark.offsetTop <= box.scrollTop + box.clientHeight);
+        })"""
+    )
+    assert scrolled and all(scrolled)
+
+
+def test_browse_filter_by_country_and_open_a_pledge(session: Session) -> None:
+    page = session.page
+    session.tab("Browse")
+    page.wait_for_function("() => document.querySelector('#pb-count').innerText.includes('77 pledges')")
+    session.pick("pb-browse-country", "Argentina")
+    page.wait_for_function("() => / of 77 pledges/.test(document.querySelector('#pb-count').innerText)")
+    shown = int(re.search(r"(\d+) of 77", page.locator("#pb-count").inner_text()).group(1))
+    page.wait_for_function(f"() => ({ROWS_JS})().length === {shown}")
+    rows = session.rows()
+    country = 2  # Year, Submitter, Country, ...
+    assert rows and all(row[country] == "Argentina" for row in rows), rows
+    page.locator("#pb-table div.virtual-row[role=row]").first.locator("[role=gridcell]").last.click()
+    page.wait_for_selector("#pb-card dl")
+    card = page.locator("#pb-card").inner_text()
+    assert rows[0][-1] in card and "Argentina" in card and "lines" in card
+    session.shot("browse")
+    assert session.foreign_requests() == []
+
+
+def test_overview_renders_charts_and_map_without_network(session: Session) -> None:
+    page = session.page
+    session.tab("Overview")
+    page.wait_for_selector("#pb-map .js-plotly-plot .main-svg", timeout=20_000)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 5")
+    assert page.locator(".js-plotly-plot .main-svg").count() >= 5
+    assert page.get_by_text(MAP_TITLE).first.is_visible()
+    assert page.locator("#pb-map .scatterlayer .point").count() > 40  # one marker per submitter
+    session.shot("overview", full_page=True)
+    assert not [u for u in session.requests if "plot.ly" in u or "plotly.com" in u]
+    assert session.foreign_requests() == []
+
+
+def test_compare_tab_shows_comparable_pledges(session: Session) -> None:
+    session.tab("Compare")
+    panel = session.page.locator("#pb-compare")
+    panel.locator(".pb-card").nth(5).wait_for()
+    text = panel.inner_text()
+    assert "Similarity" in text and "Shared priorities" in text
+    session.shot("compare")
+
+
+@pytest.mark.skipif(not os.environ.get("PLEDGEBOT_DOC_SCREENSHOTS"), reason="set PLEDGEBOT_DOC_SCREENSHOTS=1")
+def test_write_doc_screenshots(session: Session) -> None:
+    """The README's screenshots, one per tab, at 1280x900."""
+    page = session.page
+    session.ask(OFW)
+    page.wait_for_timeout(500)
+    # start the conversation at the question, as a reader would scroll it
+    page.evaluate("() => document.querySelectorAll('#pb-chat *').forEach(el => { el.scrollTop = 0; })")
+    session.shot("ask", DOC_SHOTS)
+    session.tab("Browse")
+    session.pick("pb-browse-region", "Europe")
+    page.wait_for_function("() => / of 77 pledges/.test(document.querySelector('#pb-count').innerText)")
+    page.locator("#pb-table div.virtual-row[role=row]").nth(1).locator("[role=gridcell]").last.click()
+    page.wait_for_selector("#pb-card dl")
+    session.shot("browse", DOC_SHOTS)
+    session.pick("pb-browse-region", "Any")
+    page.wait_for_function("() => document.querySelector('#pb-count').innerText.includes('77 pledges')")
+    session.tab("Compare")
+    page.locator("#pb-compare .pb-card").nth(3).wait_for()
+    session.shot("compare", DOC_SHOTS)
+    session.tab("Overview")
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 5")
+    page.wait_for_timeout(800)
+    session.shot("overview", DOC_SHOTS)
+    for name in ("ask", "browse", "compare", "overview"):
+        assert (DOC_SHOTS / f"{name}.png").stat().st_size < 400_000
