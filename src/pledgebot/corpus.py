@@ -259,7 +259,9 @@ def take_quote(paras: list[Para], i: int) -> tuple[Quote, int, int]:
     text = paras[i].text
     j = i
     # a quote cut by a page break goes on in the next paragraph, but never for long
-    while not re.search(r"[”\"]", text[1:]) and j + 1 < len(paras) and j - i < 3 and not _looks_structural(paras[j + 1]):
+    while (
+        not re.search(r"[”\"]", text[1:]) and j + 1 < len(paras) and j - i < 3 and not _looks_structural(paras[j + 1])
+    ):
         j += 1
         text += " " + paras[j].text
     attribution: list[str] = []
@@ -852,7 +854,10 @@ def _build_pledges(drafts, actions, quotes, priorities, list2022, list2023, gaz:
             owner = heading_sub.name if heading_sub else None
         targets = [r for r in records if r["submitter"] == owner and r["year"] == 2023]
         if targets:
-            targets[0]["quotes"] = (*targets[0]["quotes"], quote)
+            # a submitter with several pledges: the quote goes with the one it talks about
+            words = set(_tokens(quote.text))
+            target = max(targets, key=lambda r: len(words & set(_tokens(r["title"] + " " + r["description"]))))
+            target["quotes"] = (*target["quotes"], quote)
 
     # ids: year, submitter, short title; stable across parses
     used: Counter[str] = Counter()

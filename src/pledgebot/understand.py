@@ -166,7 +166,7 @@ _POPULATION_NOUN_XX = (
 _END_YEAR = re.compile(
     r"\b(?:until|till|through|to|by|ending(?: in)?|end(?:s|ing)? in|runs? to|finish(?:es|ing)?(?: in| by)?|"
     r"conclud(?:e|es|ing)(?: in)?|complet(?:e|ed|es)(?: in| by)?|due (?:to (?:finish|end|close) )?in)\s+((?:19|20)\d\d)\b",
-    re.I
+    re.I,
 )
 _START_YEAR = re.compile(
     r"\b(?:since|started|starting|start(?:s|ed)? in|began(?: in)?|launched(?: in)?)\s+((?:19|20)\d\d)\b", re.I
@@ -434,7 +434,9 @@ class Understander:
             kinds.append("national government")
         if re.search(r"\brather than cities\b|\bnot cities\b|\bother than cities\b", folded) and not kinds:
             kinds = ["organization", "region", "national government"]
-        elif re.search(r"\b(cities|municipalities|towns) (?:and|or|&) |\b(?:and|or|&) (?:cities|municipalities|towns)\b", folded):
+        elif re.search(
+            r"\b(cities|municipalities|towns) (?:and|or|&) |\b(?:and|or|&) (?:cities|municipalities|towns)\b", folded
+        ):
             kinds = []  # "cities and counties", "cities and associations": everyone
 
         priority = None
@@ -443,8 +445,10 @@ class Understander:
 
         gcf_only = bool(
             re.search(r"\b(gcf|global cities fund)\b", folded)
-            and re.search(r"\b(support|supports|supported|fund|funds|funded|financ\w*|back|backs|backed|grants?|money)\b",
-                          re.sub(r"global cities fund", "", folded))
+            and re.search(
+                r"\b(support|supports|supported|fund|funds|funded|financ\w*|back|backs|backed|grants?|money)\b",
+                re.sub(r"global cities fund", "", folded),
+            )
             and intent != "report"
         )
 
