@@ -370,22 +370,35 @@ def run(
     return {"questions": len(questions), "configs": results, "generated": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
 
 
-def gate(results: dict[str, Any], committed: dict[str, Any] | None) -> list[str]:
-    """Regression gate: floors, and no headline metric more than 0.02 below the committed results."""
+def below_floors(results: dict[str, Any]) -> list[str]:
+    """The headline metrics of the default configuration that miss their floor (or ceiling)."""
     failures = []
     overall = results["configs"][DEFAULT]["summary"]["overall"]
     for metric, floor in FLOORS.items():
         value = overall.get(metric, math.nan)
         if metric == "false_abstention_rate":
             if not value <= floor:
-                failures.append(f"{metric} = {value:.3f} > {floor}")
+                failures.append(f"{metric} = {value:.3f} > ceiling {floor}")
         elif not value >= floor:
             failures.append(f"{metric} = {value:.3f} < floor {floor}")
-    if committed and DEFAULT in committed.get("configs", {}):
-        before = committed["configs"][DEFAULT]["summary"]["overall"]
-        for metric in (*HEADLINE, "ndcg@10", "mrr@10"):
-            if before.get(metric) is not None and overall[metric] < before[metric] - 0.02:
-                failures.append(f"{metric} dropped from {before[metric]:.3f} to {overall[metric]:.3f}")
+    return failures
+
+
+def regressions(results: dict[str, Any], committed: dict[str, Any] | None, tolerance: float = 0.02) -> list[str]:
+    """Headline metrics more than `tolerance` worse than in the committed results."""
+    if not committed or DEFAULT not in committed.get("configs", {}):
+        return []
+    now = results["configs"][DEFAULT]["summary"]["overall"]
+    before = committed["configs"][DEFAULT]["summary"]["overall"]
+    failures = []
+    for metric in (*HEADLINE, "ndcg@10", "mrr@10", "recall@10"):
+        if before.get(metric) is not None and now[metric] < before[metric] - tolerance:
+            failures.append(f"{metric} dropped from {before[metric]:.3f} to {now[metric]:.3f}")
+    if before.get("false_abstention_rate") is not None:
+        if now["false_abstention_rate"] > before["false_abstention_rate"] + tolerance:
+            failures.append(
+                f"false_abstention_rate rose from {before['false_abstention_rate']:.3f} to {now['false_abstention_rate']:.3f}"
+            )
     return failures
 
 

@@ -1,0 +1,102 @@
+"""Speed of `pledgebot ask`: warm latency over the question set, and cold start of the CLI.
+
+Run with `make bench` (or `.venv/bin/python benchmarks/bench_ask.py`). Prints the figures and writes them to
+benchmarks/results/latest.md. Medians and percentiles come from one run; the machine is shared, so compare
+figures from the same run only.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("PLEDGEBOT_HOME", str(ROOT))
+
+from pledgebot.config import Settings  # noqa: E402
+from pledgebot.evals import load_questions  # noqa: E402
+from pledgebot.pipeline import PledgeBot  # noqa: E402
+
+ROUNDS = 3
+COLD_RUNS = 5
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def warm(bot: PledgeBot, questions: list) -> dict[str, list[float]]:
+    by_lang: dict[str, list[float]] = {"English": [], "Spanish/French/Portuguese": []}
+    for q in questions:  # one untimed pass: caches, lazy models
+        bot.ask(q.question)
+    for _ in range(ROUNDS):
+        for q in questions:
+            t0 = time.perf_counter()
+            bot.ask(q.question)
+            ms = (time.perf_counter() - t0) * 1000
+            by_lang["Spanish/French/Portuguese" if q.category == "non_english" else "English"].append(ms)
+    return by_lang
+
+
+def cold(question: str) -> list[float]:
+    exe = ROOT / ".venv" / "bin" / "pledgebot"
+    times = []
+    for _ in range(COLD_RUNS):
+        t0 = time.perf_counter()
+        subprocess.run([str(exe), "ask", question], check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def main() -> int:
+    settings = Settings.from_env()
+    t0 = time.perf_counter()
+    bot = PledgeBot.load(settings, llm=None)
+    load_s = time.perf_counter() - t0
+    questions = load_questions(settings.home / "evals" / "questions.yaml")
+    lat = warm(bot, questions)
+    allq = lat["English"] + lat["Spanish/French/Portuguese"]
+    cold_s = cold("Which cities run one-stop shops for Overseas Filipino Workers?")
+    m = bot.store.manifest
+    lines = [
+        "# Benchmark: `pledgebot ask`",
+        "",
+        f"Machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
+        f"{time.strftime('%Y-%m-%d %H:%M %Z')}. Command: `make bench`.",
+        "",
+        f"Warm latency: {len(questions)} questions from `evals/questions.yaml` x {ROUNDS} rounds after one untimed pass, "
+        "one process, models loaded once (`PledgeBot.ask`, the code path of `pledgebot ask`).",
+        "",
+        "| questions | n | p50 ms | p95 ms | max ms |",
+        "|---|---|---|---|---|",
+    ]
+    for name, values in [("all", allq), *lat.items()]:
+        lines.append(
+            f"| {name} | {len(values)} | {statistics.median(values):.1f} | {pct(values, 0.95):.1f} | {max(values):.1f} |"
+        )
+    lines += [
+        "",
+        f"Cold start (process start to the printed answer, index present): `pledgebot ask \"...\"` x {COLD_RUNS}: "
+        f"median {statistics.median(cold_s):.2f} s (min {min(cold_s):.2f}, max {max(cold_s):.2f}).",
+        "",
+        f"In-process load (`PledgeBot.load`, first in this process): {load_s:.2f} s.",
+        "",
+        f"Index: {m.passages} passages of {m.passage_sentences} sentences (stride {m.passage_stride}), "
+        f"{m.pledges} pledges, built in {m.build_seconds:.1f} s with {m.model} + {m.multilingual_model}.",
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    out = ROOT / "benchmarks" / "results" / "latest.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""The optional LLM path with langchain-core's fake chat models: citations are checked, failures fall back."""
+
+from __future__ import annotations
+
+import time
+
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from pledgebot.answer import keep_cited_sentences, llm_rewrite
+from pledgebot.pipeline import PledgeBot
+
+
+def fake(text: str) -> GenericFakeChatModel:
+    return GenericFakeChatModel(messages=iter([AIMessage(content=text)]))
+
+
+def extractive(bot):
+    return bot.ask("Which cities run one-stop shops for Overseas Filipino Workers?")
+
+
+def test_invented_citations_are_removed(bot):
+    answer = extractive(bot)
+    n = len(answer.citations)
+    reply = (
+        f"Laguna Province runs a one-stop migration resource centre [1]. "
+        f"Manila does too [{n + 5}]. This sentence cites nothing. Quezon City opened a centre [2]."
+    )
+    out = llm_rewrite(answer, fake(reply), timeout=5)
+    assert "Manila" not in out.text and "cites nothing" not in out.text
+    assert "Laguna Province runs" in out.text and "Quezon City opened" in out.text
+    assert {c.n for c in out.citations} == {1, 2}
+    assert any("LLM" in note for note in out.notes)
+
+
+def test_model_errors_fall_back_with_a_note(bot):
+    class Broken:
+        def invoke(self, prompt):
+            raise ConnectionError("no server")
+
+    answer = extractive(bot)
+    out = llm_rewrite(answer, Broken(), timeout=5)
+    assert out.text == answer.text and out.citations == answer.citations
+    assert any("ConnectionError" in note for note in out.notes)
+
+
+def test_timeouts_fall_back(bot):
+    class Slow:
+        def invoke(self, prompt):
+            time.sleep(2)
+            return AIMessage(content="Too late [1].")
+
+    answer = extractive(bot)
+    out = llm_rewrite(answer, Slow(), timeout=0.2)
+    assert out.text == answer.text and any("timeout" in note for note in out.notes)
+
+
+def test_reply_without_valid_citations_falls_back(bot):
+    answer = extractive(bot)
+    out = llm_rewrite(answer, fake("Many cities do this. Some of them in Asia [99]."), timeout=5)
+    assert out.text == answer.text and any("no valid citation" in note for note in out.notes)
+
+
+def test_pipeline_uses_the_model_when_configured(bot):
+    llm_bot = PledgeBot(
+        bot.pledges, bot.sections, bot.store, bot.gaz, llm=fake("Laguna Province has a one-stop centre [1].")
+    )
+    out = llm_bot.ask("Which cities run one-stop shops for Overseas Filipino Workers?")
+    assert out.text.startswith("Laguna Province has a one-stop centre [1].") and "llm" in out.timings_ms
+    abstained = PledgeBot(bot.pledges, bot.sections, bot.store, bot.gaz, llm=fake("Oslo did things [1].")).ask(
+        "What did Oslo pledge?"
+    )
+    assert abstained.abstained and "Oslo did things" not in abstained.text  # no model call for abstentions
+
+
+def test_keep_cited_sentences():
+    text, used = keep_cited_sentences("A is true [1]. B is made up [7]. C [2][7].", {1, 2})
+    assert text == "A is true [1]. C [2]." and used == {1, 2}
