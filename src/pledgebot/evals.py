@@ -394,11 +394,9 @@ def regressions(results: dict[str, Any], committed: dict[str, Any] | None, toler
     for metric in (*HEADLINE, "ndcg@10", "mrr@10", "recall@10"):
         if before.get(metric) is not None and now[metric] < before[metric] - tolerance:
             failures.append(f"{metric} dropped from {before[metric]:.3f} to {now[metric]:.3f}")
-    if before.get("false_abstention_rate") is not None:
-        if now["false_abstention_rate"] > before["false_abstention_rate"] + tolerance:
-            failures.append(
-                f"false_abstention_rate rose from {before['false_abstention_rate']:.3f} to {now['false_abstention_rate']:.3f}"
-            )
+    rate = before.get("false_abstention_rate")
+    if rate is not None and now["false_abstention_rate"] > rate + tolerance:
+        failures.append(f"false_abstention_rate rose from {rate:.3f} to {now['false_abstention_rate']:.3f}")
     return failures
 
 

@@ -155,7 +155,7 @@ class PledgeBot:
         """Read the records, open (or build) the index and load the models, once."""
         pledges = read_pledges(settings.pledges_path)
         sections = read_sections(settings.sections_path)
-        embedder = embedder or default_embedder()
+        embedder = embedder or default_embedder(Path(settings.index_dir) / ".models")
         if ml_embedder is None and settings.multilingual:
             ml_embedder = multilingual_embedder()
         store, _ = open_store(

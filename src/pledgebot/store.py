@@ -298,7 +298,8 @@ def build(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     for old in index_dir.iterdir():
-        if old.is_dir() and old.name != unique and not old.name.startswith(".build-"):
+        # dot-folders are not builds: ".build-*" may be another process's, ".models" holds the ONNX copy
+        if old.is_dir() and old.name != unique and not old.name.startswith("."):
             shutil.rmtree(old, ignore_errors=True)
     return final
 
