@@ -531,12 +531,13 @@ class PledgeBot:
         anchor = anchors[0]
         topical = None
         if self._topic_words(q):
-            others = {p.id for p in self.pledges if p.submitter != anchor.submitter and self._fits(q, p)}
+            others = {p.id for p in self.pledges if p.submitter not in q.anchors and self._fits(q, p)}
             topical = {
                 h.doc_id: h.dense for h in self._retrieve(q, ctx, k=len(others), allowed=others, kinds=("pledge",))
             }
         ranked = [s for s in self.similar(anchor.id, k=len(self.pledges), topical=topical) if self._fits(q, s.pledge)]
         # Only the clearly comparable: within a small distance of the closest one, five at most.
+        ranked = [s for s in ranked if s.pledge.submitter not in q.anchors]
         similar = [s for s in ranked if s.similarity >= ranked[0].similarity - COMPARE_MARGIN][:5] if ranked else []
         similar = [s for s in similar if s.pledge.id != anchor.joint_with]
         if not similar:

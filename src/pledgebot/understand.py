@@ -139,9 +139,11 @@ _LIST = re.compile(
     r"name (?:the|all)|show (?:me )?(?:all|the)|qu[eé] ciudades|quelles villes|quais cidades|cu[aá]les)\b",
     re.I,
 )
+# Comparison questions; they become "compare" only when they also name a submitter to compare with.
 _COMPARE = re.compile(
-    r"\b(similar|comparable|like (?:the )?\w+['’]s|who else|other cities (?:doing|that do)|same kind|"
-    r"parecid[oa]s?|similares?|semblables?|semelhantes?)\b",
+    r"\b(similar|comparable|resembl\w*|like (?:the )?[\w\s]+?['’]s\b|something like|the way \w+ does|who else|"
+    r"anyone else|anybody else|any other (?:city|cities|local government|municipalit\w+)|other cities|"
+    r"learn from|peers? (?:of|for|to)|same kind|parecid[oa]s?|similares?|semblables?|semelhantes?|comme \w+)\b",
     re.I,
 )
 _REPORT = re.compile(
@@ -214,7 +216,11 @@ class Query:
     filters: Filters
     intent: str = "search"  # search | count | list | compare | report
     language: str = "en"
-    anchor: str | None = None  # compare: the submitter the user wants comparisons with
+    anchors: tuple[str, ...] = ()  # compare: the submitters the user wants comparisons with
+
+    @property
+    def anchor(self) -> str | None:
+        return self.anchors[0] if self.anchors else None
     unknown_place: str | None = None
     start_year: int | None = None
     end_year: int | None = None
@@ -321,7 +327,7 @@ class Understander:
         notes: list[str] = []
 
         intent = "search"
-        if _COMPARE.search(text):
+        if _COMPARE.search(text) and self._submitter_rx.search(folded):
             intent = "compare"
         elif _REPORT_FIRST.search(text):
             intent = "report"
@@ -396,11 +402,11 @@ class Understander:
                 notes.append(f"Read “{unknown}” as {name}.")
                 unknown = None
 
+        anchors: tuple[str, ...] = ()
         if intent == "compare" and submitters:
-            anchor = submitters[0]
-            submitters = submitters[1:]
-        else:
-            anchor = None
+            # every submitter named is a reference point ("like Tyre and Zürich's"), not a filter
+            anchors, submitters = tuple(submitters), []
+            label = None
 
         year = None
         start_year = end_year = None
@@ -488,7 +494,7 @@ class Understander:
             filters=filters,
             intent=intent,
             language=language,
-            anchor=anchor,
+            anchors=anchors,
             unknown_place=unknown,
             start_year=start_year,
             end_year=end_year,
