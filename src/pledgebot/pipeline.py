@@ -71,6 +71,7 @@ concerning related relating so far currently now today latest recent recently ne
 as well both each every respond responding response help helps helping support supports supporting work working
 migrant migrants refugee refugees immigrant immigrants displaced people persons newcomers residents
 described mentioned included featured highlighted backed regional due finish finishing ending ends
+committing commits pledging associations association groups group bodies
 qué que cuáles cuál cuántos cuántas hace hacen está están son proyectos compromisos promesas ciudades ciudad viene
 vienen quels quelles quel quelle combien font fait sont viennent vient engagements promesses villes ville projets
 quais qual quantos quantas faz fazem são vêm vem compromissos promessas cidades cidade projetos los las del para
@@ -486,7 +487,7 @@ class PledgeBot:
 
     def _report_answer(self, q: Query, ctx: _Ctx, base: dict) -> Answer:
         """Answer from the report's narrative; a pledge joins only when it matches clearly better."""
-        sections = self._retrieve(q, ctx, k=4, allowed=None, kinds=("section",))
+        sections = self._sections_by_sentence(q, ctx)
         if q.filters.submitters:
             # "How much did Zürich give in 2022?": that submitter's pledge answers, the narrative may add to it.
             own = {p.id for p in self._candidates(q)}
@@ -522,6 +523,29 @@ class PledgeBot:
             total_matches=len(cited_pledges) or None,
             **(base | {"intent": "report"}),
         )
+
+    def _sections_by_sentence(self, q: Query, ctx: _Ctx, k: int = 4) -> list[DocScore]:
+        """Sections ranked by their single best sentence: a report fact sits in one sentence, which a
+        window of three dilutes. Lexical overlap and (for figure questions) a number add to the cosine."""
+        qvec = ctx.qvec(self.store.embedder)
+        qtokens = set(tokenize(q.search_text))
+        wants_number = bool(_ASKS_NUMBER.search(q.question))
+        scored = []
+        for s in self.sections:
+            rows = self.sentences.content_rows(s.id)
+            if not rows:
+                continue
+            sims = self.sentences.vectors[rows] @ qvec
+            best = -1.0
+            for r, sim in zip(rows, sims, strict=True):
+                words = set(tokenize(self.sentences.texts[r]))
+                value = float(sim) + 0.3 * len(words & qtokens) / (len(qtokens) or 1)
+                if wants_number and re.search(r"\d", self.sentences.texts[r]):
+                    value += 0.1
+                best = max(best, value)
+            scored.append(DocScore(s.id, "section", best, float(sims.max()), 0.0, (), float(sims.max())))
+        scored.sort(key=lambda d: -d.score)
+        return scored[:k]
 
     def _compare_answer(self, q: Query, ctx: _Ctx, base: dict) -> Answer:
         anchors = [p for p in self.pledges if p.submitter == q.anchor]
@@ -563,7 +587,7 @@ _QUOTE = re.compile(r"\b(quotes?|quotation|said|says|say|in (?:his|her|their) (?
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*%|\s*(?:million|billion))?")
 _ASKS_NUMBER = re.compile(
     r"\b(how many|how much|what share|what percentage|what proportion|what fraction|how large|how big|how long|"
-    r"number of|percent|per cent|cu[aá]nt[oa]s|combien|quant[oa]s)\b|%",
+    r"number of|percent|per cent|target|goal|figure|amount|budget|cost|costs|cu[aá]nt[oa]s|combien|quant[oa]s)\b|%",
     re.I,
 )
 
@@ -581,7 +605,8 @@ def _number_in(text: str, question: str) -> float | None:
         if m.group(2) is None and value.is_integer() and 1900 <= value <= 2100 and not wants_year:
             continue
         window = text[max(0, m.start() - 80) : m.end() + 80]
-        score = len(qwords & set(tokenize(window))) + (3 if wants_share and is_pct else 0)
+        has_unit = bool(m.group(2))
+        score = len(qwords & set(tokenize(window))) + (3 if wants_share and is_pct else 0) + (0.5 if has_unit else 0)
         if best is None or score > best[0]:
             best = (score, value)
     if best is None or best[0] == 0:

@@ -177,7 +177,8 @@ _YEAR = re.compile(r"\b(2022|2023)\b")
 # Phrases that make a question about the report's own narrative, even when it asks "how many".
 _REPORT_FIRST = re.compile(
     r"\b(according to the report|the report'?s? (?:own )?(?:tally|count|summary|numbers)|by the numbers|"
-    r"what does the report say|in the foreword|the report says)\b",
+    r"what does the report say|in the foreword|the report says|the call (?:to local action )?(?:has|have|had) "
+    r"(?:mobili[sz]ed|delivered|collected|gathered)|joined the call)\b",
     re.I,
 )
 # The nouns a "how many" question counts when it counts pledge records.
@@ -306,7 +307,10 @@ class Understander:
         # "Global" and "Europe" name organizations' pseudo-places; in questions "global" is an adjective
         # ("Global Cities Fund"), so it is never read as a place.
         self._region_rx = _alternation(k for k in gazetteer.region_keys if k != "global")
-        self._country_rx = _alternation(k for k in gazetteer.country_keys if len(k) > 3 and k != "global")
+        # the pseudo-country of worldwide organizations: "international", "worldwide" are not places in a question
+        self._country_rx = _alternation(
+            k for k, v in gazetteer.country_keys.items() if len(k) > 3 and v != "Global" and k != "global"
+        )
         short = sorted({k.upper() for k in gazetteer.country_keys if len(k) <= 3}, key=len, reverse=True)
         self._country_short_rx = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, short)) + r")(?![\w-])")
         self._term_keys: dict[str, Term] = {}
@@ -316,7 +320,7 @@ class Understander:
         self._term_rx = _alternation(self._term_keys)
         # Typos are matched against names, not demonyms: "portugues" (the language) is not a misspelt place.
         self._fuzzy_names = {k: v for k, v in gazetteer.submitter_keys.items() if len(k) >= 5} | {
-            fold(c.name): c.name for c in gazetteer.countries.values() if len(c.name) >= 5
+            fold(c.name): c.name for c in gazetteer.countries.values() if len(c.name) >= 5 and c.name != "Global"
         }
 
     def understand(self, question: str, explicit: Filters | None = None) -> Query:
