@@ -31,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `pledgebot pledges | head`: the reader left; nothing to report
+        sys.stderr.close()
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -75,7 +75,8 @@ committing commits pledging associations association groups group bodies
 qué que cuáles cuál cuántos cuántas hace hacen está están son proyectos compromisos promesas ciudades ciudad viene
 vienen quels quelles quel quelle combien font fait sont viennent vient engagements promesses villes ville projets
 quais qual quantos quantas faz fazem são vêm vem compromissos promessas cidades cidade projetos los las del para
-por una unos unas les des pour une dans aux os as do da dos das para com uma em
+por una unos unas les des pour une dans aux os as do da dos das para com uma em de la el en y et e o ou le du au
+a à al lo il existe existen hay têm tem ont tienen tiene cuáles quelles
 """
 _GENERIC = set(_GENERIC_WORDS.split()) | {t for w in _GENERIC_WORDS.split() for t in tokenize(w)}
 _DEFINITIONAL = re.compile(

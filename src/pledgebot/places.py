@@ -62,6 +62,7 @@ class Gazetteer:
     countries: dict[str, Country]
     submitters: dict[str, Submitter]
     subregions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    region_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._country_keys: dict[str, str] = {}
@@ -73,6 +74,9 @@ class Gazetteer:
             for name in (s.name, *s.aliases, ascii_form(s.name)):
                 self._submitter_keys.setdefault(fold(name), s.name)
         self._region_keys = {fold(r): r for r in self.regions}
+        for region, aliases in self.region_aliases.items():
+            for alias in aliases:
+                self._region_keys.setdefault(fold(alias), region)
         self._subregion_keys = {fold(r): r for r in self.subregions}
 
     # -- exact (folded) lookups -------------------------------------------------------------
@@ -168,12 +172,16 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
             for s in data["submitters"]
         }
         subregions = {k: tuple(v or ()) for k, v in (data.get("subregions") or {}).items()}
+        region_aliases = {k: tuple(v or ()) for k, v in (data.get("region_aliases") or {}).items()}
     except (KeyError, TypeError) as exc:
         raise CorpusError(f"malformed places file, missing {exc}", path=str(source)) from exc
     for s in submitters.values():
         if s.country not in countries:
             raise CorpusError(f"submitter {s.name!r} has unknown country {s.country!r}", path=str(source))
-    return Gazetteer(regions, countries, submitters, subregions)
+    unknown = set(region_aliases) - set(regions)
+    if unknown:
+        raise CorpusError(f"region_aliases name unknown regions: {sorted(unknown)}", path=str(source))
+    return Gazetteer(regions, countries, submitters, subregions, region_aliases)
 
 
 @lru_cache(maxsize=1)
