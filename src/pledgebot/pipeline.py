@@ -327,6 +327,8 @@ class PledgeBot:
         intent = q.intent
         if intent == "search" and not q.filters.has_place() and _DEFINITIONAL.search(q.question):
             intent = "report"
+        if intent == "search" and _ASKS_NUMBER.search(q.question):
+            intent = "report"  # "what is the budget of …": a figure is asked for, and must be found
         if intent == "report":
             return self._report_answer(q, ctx, base)
         if intent == "compare" and q.anchor:
@@ -382,9 +384,13 @@ class PledgeBot:
         top = max(h.dense for h in hits)
         if q.filters.has_place():
             # Within one place there are few pledges: keep every one that is about the topic at all.
-            if top < MIN_DENSE_PLACE:
-                return []
-            return [h for h in hits if h.dense >= max(MIN_DENSE_PLACE, top - PLACE_MARGIN)]
+            # A pledge whose words match the question best also counts ("people without health insurance").
+            return [
+                h
+                for h in hits
+                if h.dense >= max(MIN_DENSE_PLACE, top - PLACE_MARGIN)
+                or (h.lexical >= STRONG_LEXICAL and h.dense >= MIN_DENSE_PLACE - 0.1)
+            ]
         if top < MIN_DENSE:
             return []
         return [
