@@ -40,6 +40,8 @@ MARGIN = 0.05
 # unless its words match strongly (BM25 relative to the best match).
 STRONG_LEXICAL = 0.75
 MAX_TOPICAL = 8
+# Report answers: a second source is cited when its best sentence scores this close to the first's.
+REPORT_MARGIN = 0.05
 # Compare: pledges this close (in blended similarity) to the most similar one are listed.
 COMPARE_MARGIN = 0.06
 # With a place filter the candidates are few and already on target: a looser bar.
@@ -493,36 +495,42 @@ class PledgeBot:
         return any("15 GCR only" in s.text for s in self.sections)
 
     def _report_answer(self, q: Query, ctx: _Ctx, base: dict) -> Answer:
-        """Answer from the report's narrative; a pledge joins only when it matches clearly better."""
-        sections = self._sections_by_sentence(q, ctx)
-        if q.filters.submitters:
-            # "How much did Zürich give in 2022?": that submitter's pledge answers, the narrative may add to it.
-            own = {p.id for p in self._candidates(q)}
-            pledges = self._retrieve(q, ctx, k=1, allowed=own, kinds=("pledge",)) if own else []
-            best = pledges[0].dense if pledges else 0.0
-            keep = pledges[:1] + [h for h in sections[:1] if h.dense >= max(MIN_DENSE, best + 0.05)]
-        else:
-            pledges = self._retrieve(q, ctx, k=2, allowed=None, kinds=("pledge",))
-            best_section = sections[0].dense if sections else 0.0
-            keep = [h for h in sections if h.dense >= max(MIN_DENSE, best_section - 0.04)][:2]
-            keep += [h for h in pledges if h.dense >= max(MIN_DENSE, best_section + 0.05)][:1]
-        if not keep:
-            return Answer(text=_nothing_on(q), abstained=True, **base)
+        """Answer from the single best sentences of the narrative (and of the named submitter's pledges).
+
+        Sections and pledges are ranked alike, by their best sentence: a report fact sits in one sentence,
+        which a window of three dilutes. A pledge competes only when the question names its submitter, or
+        when it beats every section clearly.
+        """
         wants_number = bool(_ASKS_NUMBER.search(q.question))
-        citations = [
-            citation_for(n, self.records[h.doc_id], self._excerpt(h.doc_id, q, ctx, numbers=wants_number))
-            for n, h in enumerate(keep, 1)
-        ]
+        own = [p.id for p in self._candidates(q)] if q.filters.submitters else []
+        sections = [s.id for s in self.sections]
+        if own:
+            # a question about one submitter: only the narrative that names it can answer for it
+            names = {fold(n) for sub in q.filters.submitters for n in (sub, *self.gaz.submitters[sub].aliases)}
+            sections = [s.id for s in self.sections if any(n in fold(s.text) for n in names)]
+        ranked = self._by_best_sentence(q, ctx, sections + own, wants_number)
+        if not own:
+            best_pledges = self._by_best_sentence(
+                q, ctx, [h.doc_id for h in self._retrieve(q, ctx, k=3, allowed=None, kinds=("pledge",))], wants_number
+            )
+            top_section = next((r for r in ranked if r[2] == "section"), None)
+            if best_pledges and (top_section is None or best_pledges[0][1] >= top_section[1] + 0.1):
+                ranked = [best_pledges[0], *ranked]
+        if not ranked or ranked[0][3] < MIN_DENSE:
+            return Answer(text=_nothing_on(q), abstained=True, **base)
+        top = ranked[0][1]
+        keep = [r for r in ranked[:3] if r[1] >= top - REPORT_MARGIN][:2]
+        citations = [citation_for(n, self.records[doc], sentence) for n, (doc, _, _, _, sentence) in enumerate(keep, 1)]
+        number = _number_in(citations[0].excerpt, q.question) if wants_number else None
+        if wants_number and number is None:
+            return Answer(text="The 2023 report gives no figure that answers this.", abstained=True, **base)
         cited_sections = [c for c in citations if c.kind == "section"]
         cited_pledges = [c for c in citations if c.kind == "pledge"]
         parts = []
         if cited_sections:
             parts.append(render_sections("The report says:", cited_sections))
         if cited_pledges:
-            parts.append(render_pledges("A pledge on this:", cited_pledges, len(cited_pledges)))
-        number = _number_in(citations[0].excerpt, q.question) if wants_number else None
-        if wants_number and number is None:
-            return Answer(text="The 2023 report gives no figure that answers this.", abstained=True, **base)
+            parts.append(render_pledges("From the pledge:", cited_pledges, len(cited_pledges)))
         return Answer(
             text="\n\n".join(parts),
             citations=tuple(citations),
@@ -531,28 +539,36 @@ class PledgeBot:
             **(base | {"intent": "report"}),
         )
 
-    def _sections_by_sentence(self, q: Query, ctx: _Ctx, k: int = 4) -> list[DocScore]:
-        """Sections ranked by their single best sentence: a report fact sits in one sentence, which a
-        window of three dilutes. Lexical overlap and (for figure questions) a number add to the cosine."""
+    def _by_best_sentence(
+        self, q: Query, ctx: _Ctx, doc_ids: list[str], numbers: bool
+    ) -> list[tuple[str, float, str, float, str]]:
+        """(doc id, score, kind, cosine, sentence) by each record's best sentence, best first.
+
+        Score = cosine + 0.3 × share of the question's words in the sentence (+ 0.1 for a figure when one is
+        asked for)."""
         qvec = ctx.qvec(self.store.embedder)
         qtokens = set(tokenize(q.search_text))
-        wants_number = bool(_ASKS_NUMBER.search(q.question))
-        scored = []
-        for s in self.sections:
-            rows = self.sentences.content_rows(s.id)
+        shares = bool(re.search(r"share|percent|per cent|%|proportion|fraction", q.question, re.I))
+        out = []
+        for doc in dict.fromkeys(doc_ids):
+            rows = self.sentences.content_rows(doc)
             if not rows:
                 continue
             sims = self.sentences.vectors[rows] @ qvec
-            best = -1.0
+            best = None
             for r, sim in zip(rows, sims, strict=True):
-                words = set(tokenize(self.sentences.texts[r]))
-                value = float(sim) + 0.3 * len(words & qtokens) / (len(qtokens) or 1)
-                if wants_number and re.search(r"\d", self.sentences.texts[r]):
+                text = self.sentences.texts[r]
+                value = float(sim) + 0.3 * len(set(tokenize(text)) & qtokens) / (len(qtokens) or 1)
+                if numbers and re.search(r"\d", text):
                     value += 0.1
-                best = max(best, value)
-            scored.append(DocScore(s.id, "section", best, float(sims.max()), 0.0, (), float(sims.max())))
-        scored.sort(key=lambda d: -d.score)
-        return scored[:k]
+                    if shares and "%" in text:
+                        value += 0.1
+                if best is None or value > best[0]:
+                    best = (value, float(sim), text)
+            kind = "pledge" if isinstance(self.records[doc], Pledge) else "section"
+            out.append((doc, best[0], kind, best[1], best[2]))
+        out.sort(key=lambda r: -r[1])
+        return out
 
     def _compare_answer(self, q: Query, ctx: _Ctx, base: dict) -> Answer:
         anchors = [p for p in self.pledges if p.submitter == q.anchor]

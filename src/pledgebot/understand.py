@@ -222,6 +222,7 @@ class Query:
     @property
     def anchor(self) -> str | None:
         return self.anchors[0] if self.anchors else None
+
     unknown_place: str | None = None
     start_year: int | None = None
     end_year: int | None = None
@@ -531,7 +532,12 @@ class Understander:
                 name = self._fuzzy_names[best[0]]
                 kind = "submitter" if name in self.gaz.submitters else "country"
                 return cand, (kind, name)
-            if all(not self._known(w) for w in cand.split()) and len(key) >= 3:
+            start = text.find(cand, m.start())
+            if (
+                all(not self._known(w) for w in cand.split())
+                and len(key) >= 3
+                and _place_cue(text, start, start + len(cand))
+            ):
                 return cand, None
         for m in re.finditer(r"\b[a-zà-ÿ][\w\-]{4,}\b", fold(text)):
             word = m.group(0)
@@ -636,6 +642,21 @@ _QUESTION_WORDS = set(
         "okay",
     ]
 )
+
+
+_CUE_BEFORE = re.compile(
+    r"\b(from|in|of|by|at|for|did|does|do|has|have|had|is|about|city of|town of|municipality of|mayor of|de|du|en|em|da|do)\s+$",
+    re.I,
+)
+_CUE_AFTER = re.compile(
+    r"^(['’]s\b|\s+(pledge\w*|commit\w*|do\b|doing|promis\w*|plan\w*|city\b|council|municipality))", re.I
+)
+
+
+def _place_cue(text: str, start: int, end: int) -> bool:
+    """Whether an unknown capitalised name stands where a place stands ("from Oslo", "Oslo's", "did Oslo
+    pledge"), so a sentence-initial "According" or "Tell" is not taken for a place."""
+    return bool(_CUE_BEFORE.search(text[:start]) or _CUE_AFTER.search(text[end:]))
 
 
 def _topic(masked: str) -> str:
