@@ -475,7 +475,7 @@ class PledgeBot:
             text=render_pledges(lead, citations, n, notes),
             citations=tuple(citations),
             total_matches=n,
-            number=n if q.intent == "count" else None,
+            number=n,
             **(base | {"notes": (*base["notes"], *notes)}),
         )
 
@@ -562,7 +562,7 @@ class PledgeBot:
                 if numbers and re.search(r"\d", text):
                     value += 0.1
                     if shares and "%" in text:
-                        value += 0.1
+                        value += 0.2
                 if best is None or value > best[0]:
                     best = (value, float(sim), text)
             kind = "pledge" if isinstance(self.records[doc], Pledge) else "section"

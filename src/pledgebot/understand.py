@@ -178,7 +178,8 @@ _YEAR = re.compile(r"\b(2022|2023)\b")
 _REPORT_FIRST = re.compile(
     r"\b(according to the report|the report'?s? (?:own )?(?:tally|count|summary|numbers)|by the numbers|"
     r"what does the report say|in the foreword|the report says|the call (?:to local action )?(?:has|have|had) "
-    r"(?:mobili[sz]ed|delivered|collected|gathered)|joined the call)\b",
+    r"(?:mobili[sz]ed|delivered|collected|gathered)|(?:has|have|had|did) the call|joined the call|"
+    r"international migration review forum|imrf|global refugee forum|sdg summit|hlpf|world congress)\b",
     re.I,
 )
 # The nouns a "how many" question counts when it counts pledge records.
