@@ -438,7 +438,7 @@ class PledgeBot:
         names = [c.submitter for c in citations if c.submitter]
         where = f" (filtered to {q.filters.place_label})" if q.filters.place_label else ""
         lead = (
-            f"{join_names(names)} {'has a pledge' if len(set(names)) == 1 else 'have pledges'} that answer this{where}:"
+            f"{join_names(names)} {'has a pledge that answers' if len(set(names)) == 1 else 'have pledges that answer'} this{where}:"
         )
         return Answer(
             text=render_pledges(lead, citations, total),

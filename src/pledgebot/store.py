@@ -183,11 +183,6 @@ class Store:
         res = self._ml.query(query_embeddings=[vec], n_results=min(k, self._ml.count()), include=["distances"])
         return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
-    def embeddings(self) -> tuple[list[str], np.ndarray]:
-        """All passage ids and vectors (for pledge-to-pledge similarity)."""
-        got = self._passages.get(include=["embeddings"])
-        return list(got["ids"]), np.asarray(got["embeddings"], dtype=np.float32)
-
 
 def _sentence_key(sid: str) -> tuple[str, int]:
     doc, _, n = sid.rpartition("@")

@@ -359,12 +359,13 @@ class Understander:
             masked = _blank(masked, m)
 
         # Subregions, regions, countries and demonyms.
+        empty_place = None
         for m in list(self._subregion_rx.finditer(masked)):
             name = self.gaz.subregion_keys[m.group(1)]
             countries.extend(c for c in self.gaz.subregions[name] if c not in countries)
             label = label or name
             if not self.gaz.subregions[name]:
-                notes.append(f"no-place:{name}")
+                empty_place = empty_place or name  # "Scandinavia": a place the report has no country in
             masked = _blank(masked, m)
         for m in list(self._region_rx.finditer(masked)):
             regions.append(self.gaz.region_keys[m.group(1)])
@@ -398,8 +399,8 @@ class Understander:
             population += [c for c in countries if c not in own]
             countries = [c for c in countries if c in own]
 
-        unknown = None
-        if not (submitters or countries or regions):
+        unknown = empty_place if not (submitters or countries or regions) else None
+        if not (submitters or countries or regions or empty_place):
             unknown, typo = self._unknown_name(text)
             if typo:
                 kind, name = typo
