@@ -29,7 +29,7 @@ from .embedding import Embedder, default_embedder, multilingual_embedder
 from .filters import Filters, matches
 from .places import Gazetteer, default_gazetteer, fold
 from .records import Answer, Citation, Pledge, Section
-from .retrieval import DocScore, HybridSearcher, tokenize
+from .retrieval import DocScore, HybridSearcher, bigrams, tokenize
 from .store import Store, open_store
 from .understand import Query, Understander, with_history
 
@@ -40,6 +40,8 @@ MARGIN = 0.05
 # unless its words match strongly (BM25 relative to the best match).
 STRONG_LEXICAL = 0.75
 MAX_TOPICAL = 8
+# When some pledges use the question's own two-word phrases, others must be this close to the best match.
+PHRASE_GATE = 0.04
 # Report answers: a second source is cited when its best sentence scores this close to the first's.
 REPORT_MARGIN = 0.05
 # Compare: pledges this close (in blended similarity) to the most similar one are listed.
@@ -144,6 +146,7 @@ class PledgeBot:
             vocab |= set(re.findall(r"\w+", fold(text + " " + rec.title)))
         self.understander = Understander(self.gaz, vocab)
         self.sentences = SentenceIndex(store.sentence_docs, store.sentence_texts, store.sentence_vectors)
+        self._bigrams = {p.id: bigrams(p.title + ". " + p.description) for p in pledges}
         self._pledge_vectors: np.ndarray | None = None
         self._pledge_matrix()
 
@@ -395,11 +398,24 @@ class PledgeBot:
             ]
         if top < MIN_DENSE:
             return []
-        return [
+        phrases = self._topic_phrases(q)
+        kept = [
             h
             for h in hits
-            if h.dense >= max(MIN_DENSE, top - MARGIN) or (h.lexical >= STRONG_LEXICAL and h.dense >= MIN_DENSE - 0.05)
+            if h.dense >= max(MIN_DENSE, top - MARGIN)
+            or (h.lexical >= STRONG_LEXICAL and h.dense >= MIN_DENSE - 0.05)
+            # the question's own phrase in the pledge ("language courses", "refugee camp") is strong evidence
+            or (h.dense >= MIN_DENSE - 0.05 and phrases & self._bigrams[h.doc_id])
         ]
+        with_phrase = [h for h in kept if phrases & self._bigrams[h.doc_id]]
+        if with_phrase:
+            # when some pledges use the question's own words, the rest need to be nearly as close as the best
+            kept = [h for h in kept if h in with_phrase or h.dense >= top - PHRASE_GATE]
+        return kept
+
+    def _topic_phrases(self, q: Query) -> set[tuple[str, str]]:
+        """Two-word phrases of the question's topic, without the words that only say what kind of answer."""
+        return {(a, b) for a, b in bigrams(q.question) if a not in _GENERIC and b not in _GENERIC}
 
     def _relevant_multilingual(self, q: Query, hits: list[DocScore], ctx: _Ctx) -> list[DocScore]:
         """Non-English: what the multilingual model ranks clearly on top, plus what the English model finds
@@ -437,9 +453,7 @@ class PledgeBot:
         citations = [citation_for(n, p, self._excerpt(p.id, q, ctx)) for n, p in enumerate(pledges, 1)]
         names = [c.submitter for c in citations if c.submitter]
         where = f" (filtered to {q.filters.place_label})" if q.filters.place_label else ""
-        lead = (
-            f"{join_names(names)} {'has a pledge that answers' if len(set(names)) == 1 else 'have pledges that answer'} this{where}:"
-        )
+        lead = f"{join_names(names)} {'has a pledge that answers' if len(set(names)) == 1 else 'have pledges that answer'} this{where}:"
         return Answer(
             text=render_pledges(lead, citations, total),
             citations=tuple(citations),

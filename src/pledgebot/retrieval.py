@@ -84,16 +84,35 @@ _STOPWORDS = set(
 )
 
 
+# British spellings users type and the report's American ones (and back): one token for both.
+_SPELLING = {
+    "centre": "center", "centres": "centers", "programme": "program", "programmes": "programs",
+    "organisation": "organization", "organisations": "organizations", "labour": "labor",
+    "neighbour": "neighbor", "neighbours": "neighbors", "neighbourhood": "neighborhood",
+    "neighbourhoods": "neighborhoods", "behaviour": "behavior", "favour": "favor", "harbour": "harbor",
+    "recognise": "recognize", "recognised": "recognized", "mobilise": "mobilize", "mobilised": "mobilized",
+    "prioritise": "prioritize", "institutionalise": "institutionalize", "defence": "defense",
+    "licence": "license", "licences": "licenses", "travelling": "traveling", "enrol": "enroll",
+}  # fmt: skip
+
+
 def tokenize(text: str) -> list[str]:
-    """Folded word tokens without stopwords, lightly stemmed (plural -s)."""
+    """Folded word tokens without stopwords, one spelling for British/American variants, plural -s dropped."""
     out = []
     for w in re.findall(r"[a-z0-9]+", fold(text)):
         if w in _STOPWORDS or len(w) < 2:
             continue
+        w = _SPELLING.get(w, w)
         if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
             w = w[:-1]
         out.append(w)
     return out
+
+
+def bigrams(text: str) -> set[tuple[str, str]]:
+    """Adjacent token pairs: "language courses", "refugee camp", "innovation centre" as phrases."""
+    tokens = tokenize(text)
+    return set(zip(tokens, tokens[1:], strict=False))
 
 
 @dataclass(frozen=True)
