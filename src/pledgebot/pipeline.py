@@ -399,18 +399,21 @@ class PledgeBot:
         if top < MIN_DENSE:
             return []
         phrases = self._topic_phrases(q)
+        shared = {h.doc_id: len(phrases & self._bigrams[h.doc_id]) for h in hits}
+        most = max(shared.values(), default=0)
+        # The pledges using most of the question's own phrases ("language courses", "refugee camp") have
+        # strong evidence; one that shares only part ("one-stop shop" without "Overseas Filipino") does not.
+        phrased = {d for d, n in shared.items() if n and n == most}
         kept = [
             h
             for h in hits
             if h.dense >= max(MIN_DENSE, top - MARGIN)
             or (h.lexical >= STRONG_LEXICAL and h.dense >= MIN_DENSE - 0.05)
-            # the question's own phrase in the pledge ("language courses", "refugee camp") is strong evidence
-            or (h.dense >= MIN_DENSE - 0.05 and phrases & self._bigrams[h.doc_id])
+            or (h.dense >= MIN_DENSE - 0.05 and h.doc_id in phrased)
         ]
-        with_phrase = [h for h in kept if phrases & self._bigrams[h.doc_id]]
-        if with_phrase:
+        if phrased:
             # when some pledges use the question's own words, the rest need to be nearly as close as the best
-            kept = [h for h in kept if h in with_phrase or h.dense >= top - PHRASE_GATE]
+            kept = [h for h in kept if shared[h.doc_id] or h.dense >= top - PHRASE_GATE]
         return kept
 
     def _topic_phrases(self, q: Query) -> set[tuple[str, str]]:
