@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import tempfile
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -19,6 +20,7 @@ import numpy as np
 # A model hub is unreachable here; make sure nothing tries.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 class Embedder(Protocol):
@@ -102,7 +104,9 @@ class MiniLMTorch:
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".onnx.tmp")
         os.close(fd)
         try:
-            with torch.no_grad():
+            # the exporter's tracer warnings are about code paths BERT does not take with an attention mask
+            with torch.no_grad(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
                 torch.onnx.export(
                     Pooled(self._model),
                     tuple(example[n] for n in names),
