@@ -380,13 +380,17 @@ class Understander:
             after = masked[m.end() : m.end() + 30]
             demonym = fold(name) != key and not key.startswith("the ")
             plural = demonym and key.endswith("s") and not fold(name).endswith("s")
-            if demonym and (
-                plural
-                or re.match(rf"\s+(?:\w+\s+)?{_POPULATION_NOUN}\b", after)
-                or re.search(rf"\b{_POPULATION_NOUN_XX}\s+$", before)
+            origin = re.search(rf"\b{_POPULATION_NOUN}\s+(?:from|fleeing|de|du|des|da|do)\s+(?:the\s+)?$", before)
+            if origin or (
+                demonym
+                and (
+                    plural
+                    or re.match(rf"\s+(?:\w+\s+)?{_POPULATION_NOUN}\b", after)
+                    or re.search(rf"\b{_POPULATION_NOUN_XX}\s+$", before)
+                )
             ):
                 population.append(name)
-                continue  # "Ukrainian refugees", "trabajadores filipinos": who is helped, not where the pledge is
+                continue  # "Ukrainian refugees", "refugees from Ukraine": who is helped, not where the pledge is
             if name not in countries:
                 countries.append(name)
                 label = label or name
