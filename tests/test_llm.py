@@ -19,17 +19,24 @@ def extractive(bot):
     return bot.ask("Which cities run one-stop shops for Overseas Filipino Workers?")
 
 
+def number_of(answer, submitter):
+    return next(c.n for c in answer.citations if c.submitter == submitter)
+
+
 def test_invented_citations_are_removed(bot):
     answer = extractive(bot)
+    laguna, quezon = number_of(answer, "Laguna Province"), number_of(answer, "Quezon City")
     n = len(answer.citations)
     reply = (
-        f"Laguna Province runs a one-stop migration resource centre [1]. "
-        f"Manila does too [{n + 5}]. This sentence cites nothing. Quezon City opened a centre [2]."
+        f"Laguna Province runs a one-stop migration resource centre [{laguna}]. "
+        f"Manila does too [{n + 5}]. This sentence cites nothing. Quezon City opened a centre [{quezon}]. "
+        f"Quezon City also runs a Laguna hotline [{laguna}]."
     )
     out = llm_rewrite(answer, fake(reply), timeout=5)
     assert "Manila" not in out.text and "cites nothing" not in out.text
     assert "Laguna Province runs" in out.text and "Quezon City opened" in out.text
-    assert {c.n for c in out.citations} == {1, 2}
+    assert "hotline" not in out.text  # names Quezon City but cites only Laguna's excerpt
+    assert {c.n for c in out.citations} == {laguna, quezon}
     assert any("LLM" in note for note in out.notes)
 
 
@@ -62,11 +69,11 @@ def test_reply_without_valid_citations_falls_back(bot):
 
 
 def test_pipeline_uses_the_model_when_configured(bot):
-    llm_bot = PledgeBot(
-        bot.pledges, bot.sections, bot.store, bot.gaz, llm=fake("Laguna Province has a one-stop centre [1].")
-    )
+    laguna = number_of(extractive(bot), "Laguna Province")
+    reply = f"Laguna Province has a one-stop centre [{laguna}]."
+    llm_bot = PledgeBot(bot.pledges, bot.sections, bot.store, bot.gaz, llm=fake(reply))
     out = llm_bot.ask("Which cities run one-stop shops for Overseas Filipino Workers?")
-    assert out.text.startswith("Laguna Province has a one-stop centre [1].") and "llm" in out.timings_ms
+    assert out.text.startswith(reply) and "llm" in out.timings_ms
     abstained = PledgeBot(bot.pledges, bot.sections, bot.store, bot.gaz, llm=fake("Oslo did things [1].")).ask(
         "What did Oslo pledge?"
     )
@@ -76,3 +83,14 @@ def test_pipeline_uses_the_model_when_configured(bot):
 def test_keep_cited_sentences():
     text, used = keep_cited_sentences("A is true [1]. B is made up [7]. C [2][7].", {1, 2})
     assert text == "A is true [1]. C [2]." and used == {1, 2}
+
+
+def test_sentences_naming_what_their_excerpt_does_not_are_dropped():
+    grounding = {1: "Laguna Province: One Stop Migration Resource Center for Overseas Filipino Workers (OFWs)"}
+    text, _ = keep_cited_sentences(
+        "Laguna Province runs a one-stop centre for OFWs [1]. Laguna opened a Migrants Resource Center (MRC) [1]. "
+        "It also serves Overseas Filipino Workers (OF [1]",
+        {1},
+        grounding,
+    )
+    assert text == "Laguna Province runs a one-stop centre for OFWs [1]."  # MRC is Quezon City's; the last is cut off

@@ -140,13 +140,32 @@ def render_sections(lead: str, citations: Sequence[Citation]) -> str:
 _CITE = re.compile(r"\[(\d+)\]")
 
 
-def keep_cited_sentences(text: str, valid: set[int]) -> tuple[str, set[int]]:
-    """Drop sentences without a citation to a supplied excerpt; strip citations to unknown numbers."""
+_NAME = re.compile(r"\b(?:[A-Z]{2,}s?|[A-Z][a-zà-ÿ]+(?:[-’'][A-Za-zà-ÿ]+)*)\b")
+
+
+def _ungrounded_names(sentence: str, sources: str) -> list[str]:
+    """Names and acronyms in a sentence (not its first word) that its cited excerpts never use: a model
+    that puts Quezon City's "MRC" in Laguna's mouth keeps a valid [n] and still misquotes."""
+    body = _CITE.sub("", sentence).strip()
+    first = re.match(r"\W*\w+", body)
+    start = first.end() if first else 0
+    folded = sources.casefold()
+    return [m.group(0) for m in _NAME.finditer(body, start) if m.group(0).casefold() not in folded]
+
+
+def keep_cited_sentences(text: str, valid: set[int], grounding: dict[int, str] | None = None) -> tuple[str, set[int]]:
+    """Keep the sentences that cite a supplied excerpt (and, given `grounding`, use no name it lacks);
+    strip citations to unknown numbers; drop a last sentence cut off mid-way."""
     kept, used = [], set()
-    for sent in sentences(text.replace("\n", " ")):
+    parts = sentences(text.replace("\n", " "))
+    for k, sent in enumerate(parts):
         nums = {int(x) for x in _CITE.findall(sent)}
         good = nums & valid
         if not good:
+            continue
+        if k == len(parts) - 1 and not re.search(r"[.!?…”\")]\s*$", _CITE.sub("", sent).rstrip()):
+            continue  # the reply ran out of tokens in this sentence
+        if grounding is not None and _ungrounded_names(sent, " ".join(grounding.get(n, "") for n in good)):
             continue
         for bad in nums - valid:
             sent = sent.replace(f"[{bad}]", "")
@@ -174,7 +193,10 @@ def llm_rewrite(answer: Answer, model, timeout: float) -> Answer:
         content = reply.content if hasattr(reply, "content") else str(reply)
         if isinstance(content, list):
             content = " ".join(str(part.get("text", part)) if isinstance(part, dict) else str(part) for part in content)
-        text, used = keep_cited_sentences(str(content), {c.n for c in answer.citations})
+        grounding = {
+            c.n: " ".join(x for x in (c.submitter, c.country, c.title, c.excerpt) if x) for c in answer.citations
+        }
+        text, used = keep_cited_sentences(str(content), {c.n for c in answer.citations}, grounding)
     except Exception as exc:  # any model error or timeout: the extractive answer stands
         name = type(exc).__name__ if not isinstance(exc, concurrent.futures.TimeoutError) else "timeout"
         return replace(answer, notes=(*answer.notes, f"LLM unavailable ({name}); showing the extractive answer."))
