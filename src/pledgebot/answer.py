@@ -16,6 +16,7 @@ import numpy as np
 
 from .passages import sentences
 from .records import Answer, Citation, Pledge, Section
+from .retrieval import tokenize
 
 MAX_LISTED = 60
 
@@ -43,6 +44,8 @@ class SentenceIndex:
         for n, d in enumerate(doc_ids):
             docs_per_text.setdefault(self.texts[n], set()).add(d)
         self.boilerplate = {t for t, docs in docs_per_text.items() if len(docs) >= 3}
+        # each sentence's word set, computed once: answers compare them with every question
+        self.tokens = [set(tokenize(t)) for t in self.texts]
 
     def content_rows(self, doc_id: str) -> list[int]:
         """A record's sentence rows without boilerplate (all of them if nothing else is left)."""

@@ -575,7 +575,7 @@ class PledgeBot:
             best = None
             for r, sim in zip(rows, sims, strict=True):
                 text = self.sentences.texts[r]
-                value = float(sim) + 0.3 * len(set(tokenize(text)) & qtokens) / (len(qtokens) or 1)
+                value = float(sim) + 0.3 * len(self.sentences.tokens[r] & qtokens) / (len(qtokens) or 1)
                 if numbers and re.search(r"\d", text):
                     value += 0.1
                     if shares and "%" in text:
