@@ -7,6 +7,9 @@ import pytest
 from pledgebot.answer import excerpt_is_verbatim
 from pledgebot.errors import QuestionError
 from pledgebot.filters import normalise
+from pledgebot.glossary import acronyms, spell_out
+from pledgebot.passages import sentences
+from pledgebot.pipeline import _number_in
 from pledgebot.records import Pledge
 
 
@@ -144,3 +147,36 @@ def test_similar_excludes_own_submitter(bot):
     assert len(sims) == 5 and all(s.pledge.submitter != "Milan" for s in sims)
     assert sims[0].similarity >= sims[-1].similarity
     assert all(s.sentence and s.anchor_sentence for s in sims)
+
+
+def test_list_items_are_sentences_of_their_own():
+    text = "Trends. - 84% of actions were from LRGs (59 actions). The remaining 16% came from networks. - 20% did more."
+    assert sentences(text) == [
+        "Trends.",
+        "84% of actions were from LRGs (59 actions).",
+        "The remaining 16% came from networks.",
+        "20% did more.",
+    ]
+
+
+def test_figures_answer_what_was_asked():
+    text = "Created in 2021 with $1 million for 5 cities, in 3 years the fund has become an $8 million fund."
+    assert _number_in(text, "How large has the fund grown since it was created in 2021?") == 8
+    both = "84% of actions were from LRGs. The remaining 16% of actions were submitted by networks."
+    assert _number_in(both, "What share of actions came from local governments rather than networks?") == 84
+
+
+def test_acronyms_are_spelled_out_for_embedding_only():
+    meanings = acronyms()
+    assert meanings["LRG"] == "local and regional governments"
+    assert spell_out("84% of actions were from LRGs.", meanings) == (
+        "84% of actions were from LRGs. (LRG: local and regional governments)"
+    )
+    assert spell_out("No acronym here.", meanings) == "No acronym here."
+
+
+def test_report_figures_from_the_narrative(bot):
+    share = bot.ask("What share of the 2022 actions came directly from local and regional governments, not networks?")
+    assert share.number == 84 and share.citations[0].kind == "section"
+    grown = bot.ask("How big has the Global Cities Fund become since 2021?")
+    assert grown.number == 8

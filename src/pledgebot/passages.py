@@ -8,7 +8,8 @@ from .records import Passage, Pledge, Section
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|No|Dr|Mr|Mrs|Ms|H\.E|Hon|St|vs|Art|U\.S|Ma)\.|\b[A-Z]\.)$")
-_BOUNDARY = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?=[“\"(]?[A-Z0-9ÁÉÍÓÚÜÑÇ])|\n\n+")
+# The corpus joins a list's items with " - ": after a full stop that dash starts a new item (a sentence).
+_BOUNDARY = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?:- )?(?=[“\"(]?[A-Z0-9ÁÉÍÓÚÜÑÇ])|\n\n+(?:- )?")
 
 
 def sentences(text: str) -> list[str]:
@@ -17,7 +18,7 @@ def sentences(text: str) -> list[str]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         piece = text[start : m.start()].rstrip()
-        if m.group(0).strip() == "" and _ABBREV.search(piece):
+        if "\n" not in m.group(0) and _ABBREV.search(piece):
             continue
         if piece.strip():
             out.append(piece.strip())

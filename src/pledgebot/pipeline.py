@@ -537,8 +537,10 @@ class PledgeBot:
             return Answer(text=_nothing_on(q), abstained=True, **base)
         top = ranked[0][1]
         keep = [r for r in ranked[:3] if r[1] >= top - REPORT_MARGIN][:2]
+        number = _number_in(keep[0][4], q.question) if wants_number else None
+        # numbered in the order shown: the report's narrative first, then the pledge
+        keep.sort(key=lambda r: r[2] != "section")
         citations = [citation_for(n, self.records[doc], sentence) for n, (doc, _, _, _, sentence) in enumerate(keep, 1)]
-        number = _number_in(citations[0].excerpt, q.question) if wants_number else None
         if wants_number and number is None:
             return Answer(text="The 2023 report gives no figure that answers this.", abstained=True, **base)
         cited_sections = [c for c in citations if c.kind == "section"]
@@ -564,8 +566,9 @@ class PledgeBot:
         Score = cosine + 0.3 × share of the question's words in the sentence (+ 0.1 for a figure when one is
         asked for)."""
         qvec = ctx.qvec(self.store.embedder)
-        qtokens = set(tokenize(q.search_text))
+        qtokens = set(tokenize(q.search_text)) - _contrast_words(q.question)
         shares = bool(re.search(r"share|percent|per cent|%|proportion|fraction", q.question, re.I))
+        growth = bool(_GROWTH.search(q.question))
         out = []
         for doc in dict.fromkeys(doc_ids):
             rows = self.sentences.content_rows(doc)
@@ -579,6 +582,8 @@ class PledgeBot:
                 if numbers and re.search(r"\d", text):
                     value += 0.1
                     if shares and "%" in text:
+                        value += 0.2
+                    if growth and _END_FIGURE.search(text):
                         value += 0.2
                 if best is None or value > best[0]:
                     best = (value, float(sim), text)
@@ -632,12 +637,27 @@ _ASKS_NUMBER = re.compile(
 )
 
 
+_CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|other than|excluding|except|not)\b([^,;.?!]*)", re.I)
+
+
+_GROWTH = re.compile(r"\b(grow|grown|grew|growth|increased?|risen|rose|expanded|become|now)\b", re.I)
+_END_VERB = r"\b(?:become|became|grown to|grew to|risen to|rose to|increased to|reached|reaches|now)\b"
+_END_STATE = re.compile(_END_VERB + r"[^.]*$", re.I)  # the text before a number ends "... has become an"
+_END_FIGURE = re.compile(_END_VERB + r"[^.\d]*\d", re.I)  # a sentence says what something became
+
+
+def _contrast_words(question: str) -> set[str]:
+    """Words a question sets aside ("from cities rather than networks"): matching them points the wrong way."""
+    return {w for m in _CONTRAST.finditer(question) for w in tokenize(m.group(1))}
+
+
 def _number_in(text: str, question: str) -> float | None:
     """The figure a question asks for: the number whose neighbouring words best match the question
     (a percentage for "share" questions; years only when the question asks when)."""
     wants_share = bool(re.search(r"share|percent|per cent|%|proportion|fraction", question, re.I))
     wants_year = bool(re.search(r"\b(when|what year|which year)\b", question, re.I))
-    qwords = set(tokenize(question))
+    wants_growth = bool(_GROWTH.search(question))
+    qwords = set(tokenize(question)) - _contrast_words(question)
     best: tuple[float, float] | None = None
     for m in _NUMBER.finditer(text):
         value = float(m.group(1).replace(",", ""))
@@ -647,6 +667,8 @@ def _number_in(text: str, question: str) -> float | None:
         window = text[max(0, m.start() - 80) : m.end() + 80]
         has_unit = bool(m.group(2))
         score = len(qwords & set(tokenize(window))) + (3 if wants_share and is_pct else 0) + (0.5 if has_unit else 0)
+        if wants_growth and _END_STATE.search(text[max(0, m.start() - 30) : m.start()]):
+            score += 3  # "has grown to / become / reached $8 million": the figure now, not the starting one
         if best is None or score > best[0]:
             best = (score, value)
     if best is None or best[0] == 0:

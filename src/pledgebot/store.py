@@ -32,13 +32,14 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa:
 
 from .embedding import Embedder  # noqa: E402
 from .errors import StoreError  # noqa: E402
+from .glossary import acronyms, spell_out  # noqa: E402
 from .passages import pledge_passages, section_passages, sentences  # noqa: E402
 from .records import Passage, Pledge, Section  # noqa: E402
 
 PASSAGES = "passages"
 PLEDGES_ML = "pledges-multilingual"
 SENTENCES = "sentences"
-INDEX_VERSION = 1
+INDEX_VERSION = 3
 
 
 class _NoEmbedder:
@@ -102,7 +103,7 @@ class Manifest:
 
 def fingerprint(records: str, model: str, multilingual: str | None, size: int, stride: int) -> str:
     """Hash of everything an index depends on: records, models, passage settings, index format."""
-    key = json.dumps([INDEX_VERSION, records, model, multilingual, size, stride])
+    key = json.dumps([INDEX_VERSION, records, model, multilingual, size, stride, acronyms()])
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -251,12 +252,14 @@ def build(
             metadatas=[{"doc_id": p.doc_id, "kind": p.kind, "position": p.position} for p in passages],
         )
         sents = all_sentences(pledges, sections)
+        # Sentences answer report questions one fact at a time, often in the report's acronyms.
+        meanings = acronyms()
         scol = client.create_collection(
             SENTENCES, embedding_function=_ChromaEmbedding(embedder), metadata={"hnsw:space": "cosine"}
         )
         scol.add(
             ids=[s[0] for s in sents],
-            embeddings=list(embedder.embed_documents([s[2] for s in sents])),
+            embeddings=list(embedder.embed_documents([spell_out(s[2], meanings) for s in sents])),
             documents=[s[2] for s in sents],
             metadatas=[{"doc_id": s[1]} for s in sents],
         )

@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from importlib.resources import files
 
-import yaml
 from rapidfuzz import fuzz, process
 
 from .errors import QuestionError
 from .filters import Filters
+from .glossary import Term, load_glossary
 from .places import Gazetteer, fold
 
 MAX_CHARS = 2000
@@ -201,15 +199,6 @@ _PRIORITY = re.compile(r"\bpriority\s*(?:#|no\.?|number)?\s*([1-8])\b", re.I)
 
 
 @dataclass(frozen=True)
-class Term:
-    term: str
-    variants: tuple[str, ...]
-    means: str
-    expand: str
-    filter: dict | None = None
-
-
-@dataclass(frozen=True)
 class Query:
     """A question as understood: its text for search, its filters, intent and anything to tell the user."""
 
@@ -276,13 +265,7 @@ def detect_language(text: str) -> str:
     return best if scores[best] > scores["en"] else "en"
 
 
-@lru_cache(maxsize=1)
-def load_glossary() -> tuple[Term, ...]:
-    """The shipped glossary of the report's terms."""
-    data = yaml.safe_load(files("pledgebot.data").joinpath("glossary.yaml").read_text(encoding="utf-8"))
-    return tuple(
-        Term(t["term"], tuple(t.get("variants") or ()), t["means"], t["expand"], t.get("filter")) for t in data["terms"]
-    )
+_CONTRAST = re.compile(r"(?:\b(?:rather than|instead of|as opposed to|other than)|(?:,|\band)\s+not)\b[^,;.?!]*")
 
 
 def _alternation(keys) -> re.Pattern:
@@ -348,7 +331,8 @@ class Understander:
         countries: list[str] = []
         regions: list[str] = []
         label = None
-        masked = folded
+        # "from cities rather than networks": what is set aside is neither searched for nor filtered on
+        masked = kept = _CONTRAST.sub(lambda m: " " * len(m.group(0)), folded)
 
         # Submitters named in the question (longest alias first).
         for m in list(self._submitter_rx.finditer(masked)):
@@ -440,14 +424,14 @@ class Understander:
             types.append("IDP")
 
         kinds: list[str] = []
-        if re.search(r"\b(organi[sz]ations?|networks?|ngos?|city networks|organismos|organisations)\b", folded):
+        if re.search(r"\b(organi[sz]ations?|networks?|ngos?|city networks|organismos|organisations)\b", kept):
             kinds.append("organization")
         if re.search(
             r"\b(provinces?|counties|county governments|states and provinces|regional governments|districts)\b",
-            folded,
+            kept,
         ):
             kinds.append("region")
-        if re.search(r"\bnational governments?\b|\bstates? \(national\)|\bgovernments? of (?:a )?countr", folded):
+        if re.search(r"\bnational governments?\b|\bstates? \(national\)|\bgovernments? of (?:a )?countr", kept):
             kinds.append("national government")
         if re.search(r"\brather than cities\b|\bnot cities\b|\bother than cities\b", folded) and not kinds:
             kinds = ["organization", "region", "national government"]
