@@ -43,9 +43,10 @@ MAX_TOPICAL = 8
 # When some pledges use the question's own two-word phrases, others must be this close to the best match.
 PHRASE_GATE = 0.04
 # Report answers: a second source is cited when its best sentence scores this close to the first's.
-REPORT_MARGIN = 0.05
+REPORT_MARGIN = 0.03
 # Compare: pledges this close (in blended similarity) to the most similar one are listed.
-COMPARE_MARGIN = 0.06
+COMPARE_MARGIN = 0.04
+MAX_COMPARABLE = 5
 # With a place filter the candidates are few and already on target: a looser bar.
 MIN_DENSE_PLACE = 0.30
 PLACE_MARGIN = 0.15
@@ -81,6 +82,8 @@ vienen quels quelles quel quelle combien font fait sont viennent vient engagemen
 quais qual quantos quantas faz fazem são vêm vem compromissos promessas cidades cidade projetos los las del para
 por una unos unas les des pour une dans aux os as do da dos das para com uma em de la el en y et e o ou le du au
 a à al lo il existe existen hay têm tem ont tienen tiene cuáles quelles
+else similar similarly comparable compare resemble resembles resembling equivalent counterpart counterparts
+peer peers way anyone anybody someone somebody learn learning inspiration
 """
 _GENERIC = set(_GENERIC_WORDS.split()) | {t for w in _GENERIC_WORDS.split() for t in tokenize(w)}
 _DEFINITIONAL = re.compile(
@@ -599,15 +602,19 @@ class PledgeBot:
             anchors = [self.records[hits[0].doc_id]] if hits else anchors[:1]
         anchor = anchors[0]
         topical = None
-        if self._topic_words(q):
-            others = {p.id for p in self.pledges if p.submitter not in q.anchors and self._fits(q, p)}
-            topical = {
-                h.doc_id: h.dense for h in self._retrieve(q, ctx, k=len(others), allowed=others, kinds=("pledge",))
-            }
+        # "like Milan's First Steps" names the project; "like Terrassa's anti-racism training" adds an aspect
+        if set(self._topic_words(q)) - set(tokenize(anchor.title)):
+            qvec = ctx.qvec(self.store.embedder)
+            topical = {}
+            for p in self.pledges:
+                rows = self.sentences.content_rows(p.id)
+                if p.submitter not in q.anchors and rows and self._fits(q, p):
+                    topical[p.id] = float((self.sentences.vectors[rows] @ qvec).max())
         ranked = [s for s in self.similar(anchor.id, k=len(self.pledges), topical=topical) if self._fits(q, s.pledge)]
         # Only the clearly comparable: within a small distance of the closest one, five at most.
         ranked = [s for s in ranked if s.pledge.submitter not in q.anchors]
-        similar = [s for s in ranked if s.similarity >= ranked[0].similarity - COMPARE_MARGIN][:5] if ranked else []
+        closest = ranked[0].similarity if ranked else 0.0
+        similar = [s for s in ranked if s.similarity >= closest - COMPARE_MARGIN][:MAX_COMPARABLE]
         similar = [s for s in similar if s.pledge.id != anchor.joint_with]
         if not similar:
             return Answer(text=_nothing_for(q), abstained=True, **base)
