@@ -180,3 +180,11 @@ def test_report_figures_from_the_narrative(bot):
     assert share.number == 84 and share.citations[0].kind == "section"
     grown = bot.ask("How big has the Global Cities Fund become since 2021?")
     assert grown.number == 8
+
+
+def test_joint_pledges_are_a_filter(bot):
+    listing = bot.ask("Which pledges were made jointly by two cities?")
+    assert {c.submitter for c in listing.citations} == {"Kampala", "Nairobi", "Tyre", "Zürich", "Milan and Freetown"}
+    assert listing.filters.get("joint") is True and "2 partnerships" in listing.text
+    peers = bot.ask("Who has a city-to-city partnership like Tyre and Zürich's?")
+    assert {c.submitter for c in peers.citations} == {"Milan and Freetown", "Kampala", "Nairobi"}

@@ -203,6 +203,7 @@ class PledgeBot:
                 start_year=None,
                 end_year=None,
                 gcf_only=False,
+                joint_only=False,
                 intent="search",
                 unknown_place=None,
             )
@@ -304,6 +305,8 @@ class PledgeBot:
                 continue
             if query.gcf_only and not p.gcf_supported:
                 continue
+            if query.joint_only and not _is_joint(p):
+                continue
             out.append(p)
         return out
 
@@ -342,7 +345,7 @@ class PledgeBot:
         if intent == "compare" and q.anchor:
             return self._compare_answer(q, ctx, base)
 
-        structured = not q.filters.is_empty() or q.start_year or q.end_year or q.gcf_only
+        structured = not q.filters.is_empty() or q.start_year or q.end_year or q.gcf_only or q.joint_only
         candidates = self._candidates(q) if structured else self.pledges
         if structured and not candidates:
             return Answer(text=_nothing_for(q), abstained=True, **base)
@@ -507,6 +510,11 @@ class PledgeBot:
                 "says 34 mirror, 5 GCM only, 15 GCR only and 2 IDP pledges; the submissions it prints add up to "
                 "34, 5, 14 and 1."
             ) if self._summary_differs() else None
+        if q.joint_only and (pairs := sum(bool(p.joint_with) for p in pledges)):
+            notes.append(
+                f"A joint 2023 pledge is printed once per partner, so {pairs} of these records are "
+                f"{pairs // 2} partnership{'s' if pairs > 2 else ''}."
+            )
         if q.filters.pledge_types and any(p.year == 2022 for p in self.pledges) and q.filters.year != 2022:
             notes.append("Pledge types are given for the 2023 submissions only.")
         return notes
@@ -614,7 +622,10 @@ class PledgeBot:
         # Only the clearly comparable: within a small distance of the closest one, five at most.
         ranked = [s for s in ranked if s.pledge.submitter not in q.anchors]
         closest = ranked[0].similarity if ranked else 0.0
-        similar = [s for s in ranked if s.similarity >= closest - COMPARE_MARGIN][:MAX_COMPARABLE]
+        # a constraint the user set ("in Greece", "joint pledges") already picked the candidates: rank them all
+        narrowed = not replace(q.filters, submitters=(), place_label=None).is_empty() or q.joint_only
+        margin = 1.0 if narrowed else COMPARE_MARGIN
+        similar = [s for s in ranked if s.similarity >= closest - margin][:MAX_COMPARABLE]
         similar = [s for s in similar if s.pledge.id != anchor.joint_with]
         if not similar:
             return Answer(text=_nothing_for(q), abstained=True, **base)
@@ -627,12 +638,13 @@ class PledgeBot:
                 f"{c.n}. **{c.submitter}** ({c.country}, {c.year}) — *{c.title}* "
                 f"(similarity {s.similarity:.2f}{shared}): “{c.excerpt}” [{c.n}]"
             )
-        lines += ["", f"{len(similar)} comparable pledges shown (those within {COMPARE_MARGIN} of the closest)."]
+        shown = "all that match" if narrowed else f"those within {COMPARE_MARGIN} of the closest"
+        lines += ["", f"{len(similar)} comparable pledges shown ({shown}, {MAX_COMPARABLE} at most)."]
         return Answer(text="\n".join(lines), citations=tuple(citations), total_matches=len(similar), **base)
 
     def _fits(self, q: Query, p: Pledge) -> bool:
         f = replace(q.filters, submitters=())
-        return matches(p, f)
+        return matches(p, f) and (not q.joint_only or _is_joint(p))
 
 
 _QUOTE = re.compile(r"\b(quotes?|quotation|said|says|say|in (?:his|her|their) (?:own )?words)\b", re.I)
@@ -684,6 +696,11 @@ def _number_in(text: str, question: str) -> float | None:
     return int(value) if value.is_integer() else value
 
 
+def _is_joint(p: Pledge) -> bool:
+    """Made together by two places: printed once per partner, or one record naming both countries."""
+    return bool(p.joint_with) or len(p.countries) > 1
+
+
 def _describe(q: Query) -> str:
     f = q.filters
     parts = []
@@ -710,6 +727,8 @@ def _describe(q: Query) -> str:
         parts.append(f"starting in {q.start_year}")
     if q.gcf_only:
         parts.append("supported by the Global Cities Fund")
+    if q.joint_only:
+        parts.insert(0, "joint")
     if f.priority:
         parts.append(f"under priority {f.priority}")
     return " ".join(parts)

@@ -195,6 +195,12 @@ def _counts_records(folded: str) -> bool:
     return bool(_RECORD_NOUNS.search(folded))
 
 
+_JOINT = re.compile(
+    r"\b(joint(?:ly)?[- ](?:pledges?|actions?|projects?|submissions?|submitted|made|pledged)|(?:made|pledged|submitted) "
+    r"jointly|city[- ]to[- ]city|twin(?:ned|ning)? cities|(?:partnerships?|pairs?) (?:of|between) (?:two )?cities|"
+    r"two cities (?:together|jointly)|cities (?:that )?(?:pledged|partnered|teamed up) together)"
+    r"(?:\s+(?:by|between|of) (?:two|2) (?:cities|partners|places|local governments))?\b"
+)
 _PRIORITY = re.compile(r"\bpriority\s*(?:#|no\.?|number)?\s*([1-8])\b", re.I)
 
 
@@ -217,6 +223,7 @@ class Query:
     start_year: int | None = None
     end_year: int | None = None
     gcf_only: bool = False
+    joint_only: bool = False  # pledges made together by two places ("city-to-city partnerships")
     terms: tuple[str, ...] = ()
     topic: str = ""  # what is left of the question once filters and question words are taken out
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -230,6 +237,8 @@ class Query:
             out["end_year"] = self.end_year
         if self.gcf_only:
             out["gcf_supported"] = True
+        if self.joint_only:
+            out["joint"] = True
         return out
 
 
@@ -452,6 +461,8 @@ class Understander:
             )
             and intent != "report"
         )
+        joint_only = bool(_JOINT.search(masked))
+        masked = _JOINT.sub(lambda m: " " * len(m.group(0)), masked)  # a filter, like a place: not a topic
 
         # Glossary: expand the report's terms; a term may also set a filter.
         expansions: list[str] = []
@@ -494,6 +505,7 @@ class Understander:
             start_year=start_year,
             end_year=end_year,
             gcf_only=gcf_only,
+            joint_only=joint_only,
             terms=tuple(terms),
             topic=topic,
             notes=tuple(notes),
