@@ -39,6 +39,7 @@ MIN_DENSE = 0.40
 MARGIN = 0.05
 # unless its words match strongly (BM25 relative to the best match).
 STRONG_LEXICAL = 0.75
+MIN_LEXICAL = 0.15
 MAX_TOPICAL = 8
 # When some pledges use the question's own two-word phrases, others must be this close to the best match.
 PHRASE_GATE = 0.04
@@ -420,7 +421,9 @@ class PledgeBot:
         if phrased:
             # when some pledges use the question's own words, the rest need to be nearly as close as the best
             kept = [h for h in kept if shared[h.doc_id] or h.dense >= top - PHRASE_GATE]
-        return kept
+        # On meaning alone, without the question's words, only the closest pledge may answer: MiniLM scores
+        # every pledge about migrants 0.4-0.5 for any question about migrants.
+        return [h for h in kept if h.lexical >= MIN_LEXICAL or h.dense >= top]
 
     def _topic_phrases(self, q: Query) -> set[tuple[str, str]]:
         """Two-word phrases of the question's topic, without the words that only say what kind of answer."""
