@@ -188,3 +188,12 @@ def test_joint_pledges_are_a_filter(bot):
     assert listing.filters.get("joint") is True and "2 partnerships" in listing.text
     peers = bot.ask("Who has a city-to-city partnership like Tyre and Zürich's?")
     assert {c.submitter for c in peers.citations} == {"Milan and Freetown", "Kampala", "Nairobi"}
+
+
+def test_everyday_wording(bot):
+    housing = bot.ask("who helps people fleeing war find a place to live?")
+    assert all(c.kind == "pledge" for c in housing.citations) and {"Dunaivtsi", "eThekweni"} & submitters(housing)
+    back = bot.ask("What are mayors doing for people who have come back from working abroad?")
+    assert "Dhankuta" in submitters(back) and "Mayors Migration Council" not in submitters(back)
+    lessons = bot.ask("which places give newcomers free lessons in the local tongue?")
+    assert lessons.intent != "report" and "São Leopoldo" in submitters(lessons)

@@ -357,7 +357,7 @@ class PledgeBot:
             return self._listing(q, ctx, candidates, base)
         hits = self._retrieve(q, ctx, k=30, allowed={p.id for p in candidates}, kinds=("pledge",))
         relevant = self._relevant(q, hits, ctx)
-        if intent == "search" and not q.filters.has_place() and q.language == "en":
+        if intent == "search" and not q.filters.has_place() and q.language == "en" and not _ASKS_WHO.search(q.question):
             # The narrative may answer better than any pledge ("what did Medellín do with its GCF grant?").
             best_pledge = max((h.dense for h in hits), default=0.0)
             sections = self._retrieve(q, ctx, k=1, allowed=None, kinds=("section",))
@@ -650,6 +650,8 @@ class PledgeBot:
         return matches(p, f) and (not q.joint_only or _is_joint(p))
 
 
+# "Who helps …", "which cities …", "is anyone …": the answer is pledges, never the narrative alone.
+_ASKS_WHO = re.compile(r"^\s*(?:who|which|whose|is (?:any|some)(?:one|body)|are (?:any|there any))\b", re.I)
 _QUOTE = re.compile(r"\b(quotes?|quotation|said|says|say|in (?:his|her|their) (?:own )?words)\b", re.I)
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*%|\s*(?:million|billion))?")
 _ASKS_NUMBER = re.compile(

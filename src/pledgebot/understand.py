@@ -147,7 +147,7 @@ _COMPARE = re.compile(
 _REPORT = re.compile(
     r"\b(per ?cent|percent|%|share|proportion|how much|million|according to the report|the report (?:say|state)|"
     r"imrf|global refugee forum|grf|sdg summit|hlpf|lampedusa charter|marrakech|marrakesh|mayors mechanism|"
-    r"trends?|lessons?|by the numbers|foreword|who (?:prepared|wrote|designed)|how to join|why join|"
+    r"trends?|lessons? (?:learned|learnt|from)|key lessons|by the numbers|foreword|who (?:prepared|wrote|designed)|how to join|why join|"
     r"priorities are|eight priorities|8 priorities)\b",
     re.I,
 )
@@ -201,6 +201,7 @@ _JOINT = re.compile(
     r"two cities (?:together|jointly)|cities (?:that )?(?:pledged|partnered|teamed up) together)"
     r"(?:\s+(?:by|between|of) (?:two|2) (?:cities|partners|places|local governments))?\b"
 )
+_MAYORS = re.compile(r"\bmayors?\b(?!['’]? (?:migration council|mechanism|dialogue|action agenda))", re.I)
 _PRIORITY = re.compile(r"\bpriority\s*(?:#|no\.?|number)?\s*([1-8])\b", re.I)
 
 
@@ -479,6 +480,8 @@ class Understander:
             f"{c} {self.gaz.countries[c].aliases[0] if self.gaz.countries[c].aliases else ''}".strip()
             for c in population
         ]
+        # "what are mayors doing for …" asks about cities; the English model reads "mayors" as the topic
+        base_text = _MAYORS.sub(lambda m: "city" if m.group(0).lower() == "mayor" else "cities", base_text)
         search_text = base_text if not expansions else f"{base_text} ({'; '.join(expansions)})"
 
         filters = Filters(
