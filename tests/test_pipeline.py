@@ -197,3 +197,14 @@ def test_everyday_wording(bot):
     assert "Dhankuta" in submitters(back) and "Mayors Migration Council" not in submitters(back)
     lessons = bot.ask("which places give newcomers free lessons in the local tongue?")
     assert lessons.intent != "report" and "São Leopoldo" in submitters(lessons)
+
+
+def test_a_demonym_is_who_is_helped_and_an_unknown_topic_is_named(bot):
+    syrians = bot.ask("Is there anything about Syrian refugees?")
+    assert not syrians.abstained and "Gaziantep" in submitters(syrians)
+    assert bot.ask("any projects for LGBTQ migrants?").text == "No pledge in the 2023 report mentions LGBTQ."
+
+
+def test_the_bar_is_set_by_pledges_that_use_the_questions_words(bot):
+    a = bot.ask("What are cities doing about xenophobia?")
+    assert "Carmen de la Legua" in submitters(a) and "Eurocities" not in submitters(a)

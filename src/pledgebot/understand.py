@@ -532,6 +532,8 @@ class Understander:
             if not cand:
                 continue
             key = fold(cand)
+            if key in self.gaz.country_keys:
+                continue  # "Syrian refugees": a demonym read as who is helped, not a misspelt "Syria"
             best = process.extractOne(key, list(self._fuzzy_names), scorer=fuzz.ratio, score_cutoff=84)
             if best and len(key) >= 4:
                 name = self._fuzzy_names[best[0]]
