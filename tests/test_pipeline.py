@@ -208,3 +208,12 @@ def test_a_demonym_is_who_is_helped_and_an_unknown_topic_is_named(bot):
 def test_the_bar_is_set_by_pledges_that_use_the_questions_words(bot):
     a = bot.ask("What are cities doing about xenophobia?")
     assert "Carmen de la Legua" in submitters(a) and "Eurocities" not in submitters(a)
+
+
+def test_who_said_finds_the_printed_quote(bot):
+    a = bot.ask("who said cities are at the helm?")
+    assert "Filippo Grandi" in a.text and a.citations[0].kind == "section"
+    assert excerpt_is_verbatim(a.citations[0].excerpt, bot.records[a.citations[0].id].text)
+    assert bot.ask("who said the moon is made of cheese?").abstained
+    sao_paulo = bot.ask("Give me a quote from São Paulo")
+    assert "Marta Suplicy" in sao_paulo.text

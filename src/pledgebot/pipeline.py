@@ -28,7 +28,8 @@ from .corpus import read_pledges, read_sections, records_fingerprint
 from .embedding import Embedder, default_embedder, multilingual_embedder
 from .filters import Filters, matches
 from .places import Gazetteer, default_gazetteer, fold
-from .records import Answer, Citation, Pledge, Section
+from .quotes import SpokenQuote, collect_quotes
+from .records import Answer, Pledge, Section
 from .retrieval import DocScore, HybridSearcher, bigrams, tokenize
 from .store import Store, open_store
 from .understand import Query, Understander, with_history
@@ -150,6 +151,12 @@ class PledgeBot:
             vocab |= set(re.findall(r"\w+", fold(text + " " + rec.title)))
         self.understander = Understander(self.gaz, vocab)
         self.sentences = SentenceIndex(store.sentence_docs, store.sentence_texts, store.sentence_vectors)
+        self.quotes = collect_quotes(pledges, sections)
+        self._quote_vectors = (
+            np.asarray(store.embedder.embed_documents([x.text for x in self.quotes]), dtype=np.float32)
+            if self.quotes
+            else np.zeros((0, 1), dtype=np.float32)
+        )
         self._bigrams = {p.id: bigrams(p.title + ". " + p.description) for p in pledges}
         self._pledge_vectors: np.ndarray | None = None
         self._pledge_matrix()
@@ -358,6 +365,8 @@ class PledgeBot:
         if structured and not candidates:
             return Answer(text=_nothing_for(q), abstained=True, **base)
         topic = self._topic_words(q)
+        if _WHO_SAID.search(q.question) and not q.filters.has_place():
+            return self._who_said(q, ctx, base)
         if _QUOTE.search(q.question) and q.filters.submitters:
             return self._quote_answer(q, ctx, candidates, base)
         if structured and not topic and intent in ("count", "list", "search"):
@@ -378,21 +387,41 @@ class PledgeBot:
         return self._pledge_answer(q, ctx, shown, len(relevant), base)
 
     def _quote_answer(self, q: Query, ctx: _Ctx, candidates: list[Pledge], base: dict) -> Answer:
-        """Journalists' "give me a quote from …": the quotes the report prints beside the pledges."""
-        citations: list[Citation] = []
-        for p in candidates:
-            for quote in p.quotes:
-                citations.append(citation_for(len(citations) + 1, p, quote.text))
-        if not citations:
+        """Journalists' "give me a quote from …": the quotes beside the pledges, and in the narrative those
+        whose speaker speaks for the place ("Secretary of International Affairs, City of São Paulo")."""
+        ids = {p.id for p in candidates}
+        names = {fold(n) for sub in q.filters.submitters for n in (sub, *self.gaz.submitters[sub].aliases)}
+        quotes = [x for x in self.quotes if x.doc_id in ids or any(n in fold(x.role) for n in names if len(n) > 3)]
+        if not quotes:
             listing = self._listing(q, ctx, candidates, base)
             place = q.filters.place_label or join_names(q.filters.submitters)
             text = f"The report prints no quote from {place}; here is what the pledge says.\n\n{listing.text}"
             return replace(listing, text=text)
+        return self._quotes_answer(quotes, base)
+
+    def _who_said(self, q: Query, ctx: _Ctx, base: dict) -> Answer:
+        """ "Who said cities are at the helm?", "a quote about housing": the printed quotes closest to the words."""
+        if not self.quotes:
+            return Answer(text="The 2023 report prints no quotes.", abstained=True, **base)
+        sims = self._quote_vectors @ ctx.qvec(self.store.embedder)
+        qtokens = set(tokenize(q.search_text)) - _GENERIC
+        scores = [
+            float(sim) + 0.3 * len(qtokens & set(tokenize(x.text))) / (len(qtokens) or 1)
+            for sim, x in zip(sims, self.quotes, strict=True)
+        ]
+        order = sorted(range(len(scores)), key=lambda n: -scores[n])
+        words_match = bool(qtokens) and qtokens <= set(tokenize(self.quotes[order[0]].text))
+        if float(sims[order[0]]) < MIN_DENSE and not words_match:
+            return Answer(text="None of the quotes in the 2023 report says this.", abstained=True, **base)
+        best = [self.quotes[n] for n in order[:3] if scores[n] >= scores[order[0]] - REPORT_MARGIN]
+        return self._quotes_answer(best, base)
+
+    def _quotes_answer(self, quotes: list[SpokenQuote], base: dict) -> Answer:
+        citations = [citation_for(n, self.records[x.doc_id], x.text) for n, x in enumerate(quotes, 1)]
         lines = []
-        for c in citations:
-            quote = next(x for x in self.records[c.id].quotes if x.text == c.excerpt)
-            who = ", ".join(x for x in (quote.speaker, quote.role) if x)
-            lines.append(f"> “{c.excerpt}” [{c.n}]\n>\n> — {who}, beside *{c.title}*")
+        for c, x in zip(citations, quotes, strict=True):
+            where = f"beside *{c.title}*" if c.kind == "pledge" else f"in *{c.title}*"
+            lines.append(f"> “{c.excerpt}” [{c.n}]\n>\n> — {x.attribution}, {where}")
         return Answer(text="\n\n".join(lines), citations=tuple(citations), total_matches=len(citations), **base)
 
     def _relevant(self, q: Query, hits: list[DocScore], ctx: _Ctx) -> list[DocScore]:
@@ -668,6 +697,11 @@ class PledgeBot:
 _ASKS_WHO = re.compile(
     r"^\s*(?:who|which|whose|(?:(?:is|are|does|do|has|have|did)\s+)?(?:there\s+)?(?:any|some)(?:one|body|\s+(?:cit(?:y|ies)|"
     r"towns?|municipalit(?:y|ies)|places?|pledges?|projects?|programmes?|programs?|(?:local )?governments?)))\b",
+    re.I,
+)
+_WHO_SAID = re.compile(
+    r"^\s*(?:who|which \w+)\s+(?:said|says|stated|states|wrote|declared|called for)\b|"
+    r"\bquotes?\s+(?:about|on|regarding|saying|that says)\b|\b(?:who|which \w+) (?:is|was) quoted\b",
     re.I,
 )
 _QUOTE = re.compile(r"\b(quotes?|quotation|said|says|say|in (?:his|her|their) (?:own )?words)\b", re.I)
