@@ -217,3 +217,12 @@ def test_who_said_finds_the_printed_quote(bot):
     assert bot.ask("who said the moon is made of cheese?").abstained
     sao_paulo = bot.ask("Give me a quote from São Paulo")
     assert "Marta Suplicy" in sao_paulo.text
+
+
+def test_mentions_are_an_exact_search(bot):
+    a = bot.ask("Which pledges mention the private sector?")
+    assert submitters(a) == {"Bucharest", "Dhankuta", "Bogotá"}
+    assert all("private sector" in c.excerpt for c in a.citations)
+    europe = bot.ask("How many pledges from Europe mention Ukraine?")
+    assert europe.number == len(europe.citations) and "countries" not in europe.filters
+    assert bot.ask("Which pledges mention the word 'Rohingya'?").abstained

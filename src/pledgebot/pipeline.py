@@ -341,6 +341,12 @@ class PledgeBot:
     def _answer(self, q: Query) -> Answer:
         ctx = _Ctx(q.search_text)
         base = {"question": q.question, "filters": q.inferred(), "intent": q.intent, "notes": q.notes}
+        if (m := _MENTIONS.search(q.question)) and q.intent in ("count", "list", "search") and self.use_filters:
+            # the words searched for are not filters ("mention Ukraine" is not "from Ukraine")
+            scope = self.understand(q.question[: m.start()] or "pledges")
+            q = replace(q, filters=scope.filters)
+            base = base | {"filters": q.inferred()}
+            return self._mention_answer(q, m.group("phrase"), self._candidates(scope), base)
         if q.unknown_place and not q.filters.has_place() and self.use_filters:
             name = q.unknown_place
             about = re.search(rf"\b(?:about|for|on|with)\s+{re.escape(name)}", q.question, re.I)
@@ -398,6 +404,35 @@ class PledgeBot:
             text = f"The report prints no quote from {place}; here is what the pledge says.\n\n{listing.text}"
             return replace(listing, text=text)
         return self._quotes_answer(quotes, base)
+
+    def _mention_answer(self, q: Query, phrase: str, candidates: list[Pledge], base: dict) -> Answer:
+        """ "Which pledges mention the private sector?": an exact search, every pledge that uses the words."""
+        phrase = re.sub(r"\s+(?:at all|anywhere|in (?:their|the) (?:text|description)s?)$", "", phrase.strip(" .!,;:"))
+        rx = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, fold(phrase).split())) + r"(?:e?s)?(?!\w)")
+        found: list[tuple[Pledge, str]] = []
+        for p in candidates:
+            rows = self.sentences.rows.get(p.id, [])
+            hit = next((self.sentences.texts[r] for r in rows if rx.search(fold(self.sentences.texts[r]))), None)
+            if hit is None and rx.search(fold(p.title)):
+                hit = self.sentences.first(p.id)
+            if hit is not None:
+                found.append((p, hit))
+        where = f" from {q.filters.place_label}" if q.filters.place_label else ""
+        if not found:
+            return Answer(text=f"No pledge{where} in the 2023 report mentions “{phrase}”.", abstained=True, **base)
+        found.sort(key=lambda x: (-x[0].year, fold(x[0].submitter)))
+        shown = found[:MAX_LISTED]
+        citations = [citation_for(n, p, hit) for n, (p, hit) in enumerate(shown, 1)]
+        n = len(found)
+        lead = f"{'**' + str(n) + '**' if q.intent == 'count' else n} pledge{'s' if n > 1 else ''}{where} mention{'' if n > 1 else 's'} “{phrase}”"
+        lead += ":" if q.intent == "count" else f": {join_names([p.submitter for p, _ in shown])}."
+        return Answer(
+            text=render_pledges(lead, citations, n),
+            citations=tuple(citations),
+            total_matches=n,
+            number=n if q.intent == "count" else None,
+            **base,
+        )
 
     def _who_said(self, q: Query, ctx: _Ctx, base: dict) -> Answer:
         """ "Who said cities are at the helm?", "a quote about housing": the printed quotes closest to the words."""
@@ -697,6 +732,13 @@ class PledgeBot:
 _ASKS_WHO = re.compile(
     r"^\s*(?:who|which|whose|(?:(?:is|are|does|do|has|have|did)\s+)?(?:there\s+)?(?:any|some)(?:one|body|\s+(?:cit(?:y|ies)|"
     r"towns?|municipalit(?:y|ies)|places?|pledges?|projects?|programmes?|programs?|(?:local )?governments?)))\b",
+    re.I,
+)
+# "Which pledges mention the private sector?" asks for the words themselves, not for a topic.
+_MENTIONS = re.compile(
+    r"\b(?:(?:mentions?|mentioning|refers? to|referring to)(?:\s+the)?(?:\s+(?:words?|phrases?|terms?|expression))?|"
+    r"(?:uses?|using|contains?|containing|includes?|including)\s+the\s+(?:words?|phrases?|terms?|expression))"
+    r"\s+[\"“'‘]?(?:the |a |an )?(?P<phrase>[^?\"“”'‘’]{2,60}?)[\"”'’]?\s*\??\s*$",
     re.I,
 )
 _WHO_SAID = re.compile(
