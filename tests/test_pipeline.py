@@ -226,3 +226,9 @@ def test_mentions_are_an_exact_search(bot):
     europe = bot.ask("How many pledges from Europe mention Ukraine?")
     assert europe.number == len(europe.citations) and "countries" not in europe.filters
     assert bot.ask("Which pledges mention the word 'Rohingya'?").abstained
+
+
+def test_what_an_acronym_stands_for(bot):
+    a = bot.ask("What do IDPs stand for?")
+    assert a.text.startswith("**IDP** stands for internally displaced persons")
+    assert "(IDPs)" in a.citations[0].excerpt

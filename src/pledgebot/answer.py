@@ -50,7 +50,8 @@ class SentenceIndex:
     def content_rows(self, doc_id: str) -> list[int]:
         """A record's sentence rows without boilerplate (all of them if nothing else is left)."""
         rows = self.rows.get(doc_id, [])
-        return [r for r in rows if self.texts[r] not in self.boilerplate] or rows
+        # a two-word "sentence" ("Local Action.") is a heading's remnant, not something the report says
+        return [r for r in rows if self.texts[r] not in self.boilerplate and len(self.texts[r].split()) > 3] or rows
 
     def first(self, doc_id: str) -> str:
         """The record's opening sentence: what a pledge commits to."""

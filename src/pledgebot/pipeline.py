@@ -90,7 +90,7 @@ peer peers way anyone anybody someone somebody learn learning inspiration
 _GENERIC = set(_GENERIC_WORDS.split()) | {t for w in _GENERIC_WORDS.split() for t in tokenize(w)}
 _DEFINITIONAL = re.compile(
     r"^\s*(what (?:is|are|was|were) (?:a |an |the )?(?!.*\b(?:doing|pledging|pledged|committing|committed)\b)|"
-    r"what does .+ mean|define |explain )",
+    r"what does .+ (?:mean|stand for)|what do .+ stand for|define |explain )",
     re.I,
 )
 
@@ -358,6 +358,8 @@ class PledgeBot:
             return Answer(text=text, abstained=True, **base)
         intent = q.intent
         if intent == "search" and not q.filters.has_place() and _DEFINITIONAL.search(q.question):
+            if defined := self._definition(q, base):
+                return defined
             intent = "report"
         if intent == "search" and _ASKS_NUMBER.search(q.question):
             intent = "report"  # "what is the budget of …": a figure is asked for, and must be found
@@ -404,6 +406,29 @@ class PledgeBot:
             text = f"The report prints no quote from {place}; here is what the pledge says.\n\n{listing.text}"
             return replace(listing, text=text)
         return self._quotes_answer(quotes, base)
+
+    def _definition(self, q: Query, base: dict) -> Answer | None:
+        """ "What does IDP stand for?": the glossary's meaning, and the report's sentence that spells it out."""
+        acronyms = [t for t in self.understander.glossary if t.term in q.terms and re.fullmatch(r"[A-Z]{2,6}", t.term)]
+        if len(acronyms) != 1:
+            return None
+        term = acronyms[0]
+        spelled = re.compile(rf"\(\s*{term.term}s?\s*\)")
+        for rec in [*self.sections, *self.pledges]:
+            sentence = next(
+                (
+                    self.sentences.texts[r]
+                    for r in self.sentences.rows.get(rec.id, [])
+                    if spelled.search(self.sentences.texts[r])
+                ),
+                None,
+            )
+            if sentence:
+                citation = citation_for(1, rec, sentence)
+                lead = f"**{term.term}** stands for {term.means}. The report spells it out:"
+                render = render_sections if citation.kind == "section" else lambda lead, cs: render_pledges(lead, cs, 1)
+                return Answer(text=render(lead, [citation]), citations=(citation,), **(base | {"intent": "report"}))
+        return None
 
     def _mention_answer(self, q: Query, phrase: str, candidates: list[Pledge], base: dict) -> Answer:
         """ "Which pledges mention the private sector?": an exact search, every pledge that uses the words."""
