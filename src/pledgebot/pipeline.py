@@ -86,6 +86,8 @@ por una unos unas les des pour une dans aux os as do da dos das para com uma em 
 a à al lo il existe existen hay têm tem ont tienen tiene cuáles quelles
 else similar similarly comparable compare resemble resembles resembling equivalent counterpart counterparts
 peer peers way anyone anybody someone somebody learn learning inspiration
+actually really seem seems seemed curious wondering wonder interested piece article story stories writing write
+quick quickly briefly roughly exactly already still even maybe perhaps probably underrepresented overrepresented
 """
 _GENERIC = set(_GENERIC_WORDS.split()) | {t for w in _GENERIC_WORDS.split() for t in tokenize(w)}
 _DEFINITIONAL = re.compile(
@@ -158,6 +160,8 @@ class PledgeBot:
             else np.zeros((0, 1), dtype=np.float32)
         )
         self._bigrams = {p.id: bigrams(p.title + ". " + p.description) for p in pledges}
+        self._corpus_words = {w for p in pledges for w in tokenize(f"{p.title} {p.description} {p.submitter}")}
+        self._corpus_words |= {w for s in sections for w in tokenize(f"{s.title} {s.text}")}
         self._pledge_vectors: np.ndarray | None = None
         self._pledge_matrix()
 
@@ -331,7 +335,12 @@ class PledgeBot:
         return self.searcher.search(query.search_text, k=k, allowed=allowed, kinds=kinds, extra=extra, vector=qvec)
 
     def _topic_words(self, query: Query) -> list[str]:
-        words = [w for w in tokenize(query.topic) if w not in _GENERIC and not w.isdigit()]
+        # an English word the report never uses ("curious", "scammed") cannot pick anything: it is not the topic
+        words = [
+            w
+            for w in tokenize(query.topic)
+            if w not in _GENERIC and not w.isdigit() and (query.language != "en" or w in self._corpus_words)
+        ]
         glossary_words = set()
         for t in self.understander.glossary:
             if t.term in query.terms and t.filter:

@@ -192,7 +192,15 @@ _RECORD_NOUNS = re.compile(
 
 def _counts_records(folded: str) -> bool:
     """Whether a counting question counts pledges (or their submitters) rather than a figure in the report."""
-    return bool(_RECORD_NOUNS.search(folded))
+    if _RECORD_NOUNS.search(folded):
+        return True
+    # "how many of the 2023 Latin American pledges are mirror pledges", "of the greek pledges, how many are …"
+    m = re.search(r"\bhow many\s+(\w+)", folded)
+    return bool(
+        m
+        and m.group(1) in ("of", "are", "were", "is", "have", "did", "do", "does", "among")
+        and re.search(r"\b(pledges?|actions?|submissions?|commitments?)\b", folded)
+    )
 
 
 _JOINT = re.compile(
@@ -446,7 +454,7 @@ class Understander:
         if re.search(r"\brather than cities\b|\bnot cities\b|\bother than cities\b", folded) and not kinds:
             kinds = ["organization", "region", "national government"]
         elif re.search(
-            r"\b(cities|municipalities|towns) (?:and|or|&) |\b(?:and|or|&) (?:cities|municipalities|towns)\b", folded
+            r"\b(cities|municipalities|towns) (?:and|or|&) |\b(?:and|or|&) (?:cities|municipalities|towns)\b", kept
         ):
             kinds = []  # "cities and counties", "cities and associations": everyone
 
