@@ -160,8 +160,6 @@ class PledgeBot:
             else np.zeros((0, 1), dtype=np.float32)
         )
         self._bigrams = {p.id: bigrams(p.title + ". " + p.description) for p in pledges}
-        self._corpus_words = {w for p in pledges for w in tokenize(f"{p.title} {p.description} {p.submitter}")}
-        self._corpus_words |= {w for s in sections for w in tokenize(f"{s.title} {s.text}")}
         self._pledge_vectors: np.ndarray | None = None
         self._pledge_matrix()
 
@@ -335,12 +333,7 @@ class PledgeBot:
         return self.searcher.search(query.search_text, k=k, allowed=allowed, kinds=kinds, extra=extra, vector=qvec)
 
     def _topic_words(self, query: Query) -> list[str]:
-        # an English word the report never uses ("curious", "scammed") cannot pick anything: it is not the topic
-        words = [
-            w
-            for w in tokenize(query.topic)
-            if w not in _GENERIC and not w.isdigit() and (query.language != "en" or w in self._corpus_words)
-        ]
+        words = [w for w in tokenize(query.topic) if w not in _GENERIC and not w.isdigit()]
         glossary_words = set()
         for t in self.understander.glossary:
             if t.term in query.terms and t.filter:
