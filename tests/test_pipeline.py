@@ -232,3 +232,10 @@ def test_what_an_acronym_stands_for(bot):
     a = bot.ask("What do IDPs stand for?")
     assert a.text.startswith("**IDP** stands for internally displaced persons")
     assert "(IDPs)" in a.citations[0].excerpt
+
+
+def test_report_figures_found_by_the_whole_question(bot):
+    assert bot.ask("how many people did Beirut's mobile clinic vaccinate?").number == 3500  # not COVID-19
+    assert bot.ask("how many mayors and local leaders got formal access to the 2022 IMRF?").number == 16
+    charter = bot.ask("what is the Lampedusa Charter and when was it launched?")
+    assert not charter.abstained and "Lampedusa Charter" in charter.citations[0].excerpt

@@ -638,6 +638,9 @@ class PledgeBot:
         when it beats every section clearly.
         """
         wants_number = bool(_ASKS_NUMBER.search(q.question))
+        # the narrative is searched with the whole question: "the Lampedusa Charter" names what is asked
+        ctx = _Ctx(q.full_text or q.search_text)
+        q = replace(q, search_text=q.full_text or q.search_text)
         own = [p.id for p in self._candidates(q)] if q.filters.submitters else []
         sections = [s.id for s in self.sections]
         if own:
@@ -698,7 +701,7 @@ class PledgeBot:
             for r, sim in zip(rows, sims, strict=True):
                 text = self.sentences.texts[r]
                 value = float(sim) + 0.3 * len(self.sentences.tokens[r] & qtokens) / (len(qtokens) or 1)
-                if numbers and re.search(r"\d", text):
+                if numbers and _has_figure(text):
                     value += 0.1
                     if shares and "%" in text:
                         value += 0.2
@@ -774,7 +777,7 @@ _WHO_SAID = re.compile(
     re.I,
 )
 _QUOTE = re.compile(r"\b(quotes?|quotation|said|says|say|in (?:his|her|their) (?:own )?words)\b", re.I)
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*%|\s*(?:million|billion))?")
+_NUMBER = re.compile(r"(?<![\w.,\-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*%|\s*(?:million|billion))?")
 _ASKS_NUMBER = re.compile(
     r"\b(how many|how much|what share|what percentage|what proportion|what fraction|how large|how big|how long|"
     r"number of|percent|per cent|target|goal|figure|amount|budget|cost|costs|cu[aá]nt[oa]s|combien|quant[oa]s)\b|%",
@@ -794,6 +797,15 @@ _END_FIGURE = re.compile(_END_VERB + r"[^.\d]*\d", re.I)  # a sentence says what
 def _contrast_words(question: str) -> set[str]:
     """Words a question sets aside ("from cities rather than networks"): matching them points the wrong way."""
     return {w for m in _CONTRAST.finditer(question) for w in tokenize(m.group(1))}
+
+
+def _has_figure(text: str) -> bool:
+    """A number that is a figure: not a year ("the 2022 IMRF") and not part of a name ("COVID-19")."""
+    return any(
+        m.group(2)
+        or not (float(m.group(1).replace(",", "")).is_integer() and 1900 <= float(m.group(1).replace(",", "")) <= 2100)
+        for m in _NUMBER.finditer(text)
+    )
 
 
 def _number_in(text: str, question: str) -> float | None:

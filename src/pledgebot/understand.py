@@ -209,7 +209,11 @@ _JOINT = re.compile(
     r"two cities (?:together|jointly)|cities (?:that )?(?:pledged|partnered|teamed up) together)"
     r"(?:\s+(?:by|between|of) (?:two|2) (?:cities|partners|places|local governments))?\b"
 )
-_MAYORS = re.compile(r"\bmayors?\b(?!['’]? (?:migration council|mechanism|dialogue|action agenda))", re.I)
+_MAYORS = re.compile(
+    r"\bmayors?\b(?=\s+(?:\w+\s+)?(?:doing|do|done|pledg\w*|commit\w*|promis\w*|working|plann\w*|offer\w*|help\w*|"
+    r"support\w*|run\w*|provid\w*))",
+    re.I,
+)
 _PRIORITY = re.compile(r"\bpriority\s*(?:#|no\.?|number)?\s*([1-8])\b", re.I)
 
 
@@ -218,7 +222,7 @@ class Query:
     """A question as understood: its text for search, its filters, intent and anything to tell the user."""
 
     question: str
-    search_text: str
+    search_text: str  # places and submitters taken out (they are filters), glossary expansions added
     filters: Filters
     intent: str = "search"  # search | count | list | compare | report
     language: str = "en"
@@ -234,6 +238,7 @@ class Query:
     gcf_only: bool = False
     joint_only: bool = False  # pledges made together by two places ("city-to-city partnerships")
     terms: tuple[str, ...] = ()
+    full_text: str = ""  # the whole question with the expansions: report facts are about the names too
     topic: str = ""  # what is left of the question once filters and question words are taken out
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -491,6 +496,7 @@ class Understander:
         # "what are mayors doing for …" asks about cities; the English model reads "mayors" as the topic
         base_text = _MAYORS.sub(lambda m: "city" if m.group(0).lower() == "mayor" else "cities", base_text)
         search_text = base_text if not expansions else f"{base_text} ({'; '.join(expansions)})"
+        full_text = text if not expansions else f"{text} ({'; '.join(expansions)})"
 
         filters = Filters(
             countries=tuple(countries),
@@ -518,6 +524,7 @@ class Understander:
             gcf_only=gcf_only,
             joint_only=joint_only,
             terms=tuple(terms),
+            full_text=full_text,
             topic=topic,
             notes=tuple(notes),
         )
