@@ -288,7 +288,7 @@ def detect_language(text: str) -> str:
     return best if scores[best] > scores["en"] else "en"
 
 
-_CONTRAST = re.compile(r"(?:\b(?:rather than|instead of|as opposed to|other than)|(?:,|\band)\s+not)\b[^,;.?!]*")
+_CONTRAST = re.compile(r"(?:\b(?:rather than|instead of|as opposed to|other than)|(?:,|\band)\s+not)\b[^,;.?!]*", re.I)
 
 
 def _alternation(keys) -> re.Pattern:
@@ -496,7 +496,8 @@ class Understander:
         # "what are mayors doing for …" asks about cities; the English model reads "mayors" as the topic
         base_text = _MAYORS.sub(lambda m: "city" if m.group(0).lower() == "mayor" else "cities", base_text)
         search_text = base_text if not expansions else f"{base_text} ({'; '.join(expansions)})"
-        full_text = text if not expansions else f"{text} ({'; '.join(expansions)})"
+        kept_text = re.sub(r"\s+", " ", _CONTRAST.sub(" ", text)).strip()
+        full_text = kept_text if not expansions else f"{kept_text} ({'; '.join(expansions)})"
 
         filters = Filters(
             countries=tuple(countries),
