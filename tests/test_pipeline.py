@@ -239,3 +239,12 @@ def test_report_figures_found_by_the_whole_question(bot):
     assert bot.ask("how many mayors and local leaders got formal access to the 2022 IMRF?").number == 16
     charter = bot.ask("what is the Lampedusa Charter and when was it launched?")
     assert not charter.abstained and "Lampedusa Charter" in charter.citations[0].excerpt
+
+
+def test_which_other_places_is_a_comparison(bot):
+    a = bot.ask(
+        "Lancaster PA is turning its welcoming plan into policy. which other places have a plan for immigrants?"
+    )
+    assert a.intent == "compare" and "Lancaster" not in submitters(a)
+    none = bot.ask("I need a quote from Montevideo's mayor about the new childcare centre")
+    assert none.abstained and none.text.startswith("The report prints no quote from Montevideo")

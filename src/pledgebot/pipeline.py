@@ -406,7 +406,7 @@ class PledgeBot:
             listing = self._listing(q, ctx, candidates, base)
             place = q.filters.place_label or join_names(q.filters.submitters)
             text = f"The report prints no quote from {place}; here is what the pledge says.\n\n{listing.text}"
-            return replace(listing, text=text)
+            return replace(listing, text=text, abstained=True)  # no quote: the pledge is context, not an answer
         return self._quotes_answer(quotes, base)
 
     def _definition(self, q: Query, base: dict) -> Answer | None:
