@@ -248,3 +248,11 @@ def test_which_other_places_is_a_comparison(bot):
     assert a.intent == "compare" and "Lancaster" not in submitters(a)
     none = bot.ask("I need a quote from Montevideo's mayor about the new childcare centre")
     assert none.abstained and none.text.startswith("The report prints no quote from Montevideo")
+
+
+def test_states_and_provinces_name_the_submitters_in_them(bot):
+    texas = bot.ask("what are cities in Texas doing for asylum seekers and immigrants?")
+    assert submitters(texas) == {"San Antonio", "Dallas"} and texas.filters["place_label"] == "Texas"
+    assert bot.ask("What are cities in California doing?").abstained
+    us = bot.ask("¿Qué ciudades de EE.UU. apoyan a los solicitantes de asilo?")
+    assert us.filters["countries"] == ["United States"] and submitters(us) <= {"San Antonio", "Dallas", "Boston"}

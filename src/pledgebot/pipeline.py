@@ -718,7 +718,10 @@ class PledgeBot:
         anchors = [p for p in self.pledges if p.submitter == q.anchor]
         if len(anchors) > 1:
             hits = self._retrieve(q, ctx, k=5, allowed={p.id for p in anchors}, kinds=("pledge",))
-            anchors = [self.records[hits[0].doc_id]] if hits else anchors[:1]
+            # among a submitter's few pledges, the one the question describes: rank fusion over a handful of
+            # documents rewards the one with most passages, so meaning and words decide directly
+            best = max(hits, key=lambda h: h.dense + 0.5 * h.lexical, default=None)
+            anchors = [self.records[best.doc_id]] if best else anchors[:1]
         anchor = anchors[0]
         topical = None
         # "like Milan's First Steps" names the project; "like Terrassa's anti-racism training" adds an aspect

@@ -63,6 +63,8 @@ class Gazetteer:
     submitters: dict[str, Submitter]
     subregions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     region_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    areas: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "Texas" -> its submitters
+    area_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._country_keys: dict[str, str] = {}
@@ -134,6 +136,15 @@ class Gazetteer:
         return self._region_keys
 
     @property
+    def area_keys(self) -> dict[str, str]:
+        """Folded area name or alias -> area ("tx" -> "Texas")."""
+        keys = {}
+        for area in self.areas:
+            for name in (area, *self.area_aliases.get(area, ()), ascii_form(area)):
+                keys[fold(name)] = area
+        return keys
+
+    @property
     def subregion_keys(self) -> dict[str, str]:
         return self._subregion_keys
 
@@ -173,6 +184,9 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
         }
         subregions = {k: tuple(v or ()) for k, v in (data.get("subregions") or {}).items()}
         region_aliases = {k: tuple(v or ()) for k, v in (data.get("region_aliases") or {}).items()}
+        raw_areas = data.get("areas") or {}
+        areas = {k: tuple(v["submitters"]) for k, v in raw_areas.items()}
+        area_aliases = {k: tuple(v.get("aliases") or ()) for k, v in raw_areas.items()}
     except (KeyError, TypeError) as exc:
         raise CorpusError(f"malformed places file, missing {exc}", path=str(source)) from exc
     for s in submitters.values():
@@ -181,7 +195,10 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     unknown = set(region_aliases) - set(regions)
     if unknown:
         raise CorpusError(f"region_aliases name unknown regions: {sorted(unknown)}", path=str(source))
-    return Gazetteer(regions, countries, submitters, subregions, region_aliases)
+    for area, names in areas.items():
+        if missing := [n for n in names if n not in submitters]:
+            raise CorpusError(f"area {area!r} names unknown submitters: {missing}", path=str(source))
+    return Gazetteer(regions, countries, submitters, subregions, region_aliases, areas, area_aliases)
 
 
 @lru_cache(maxsize=1)

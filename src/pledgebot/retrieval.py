@@ -128,6 +128,9 @@ class DocScore:
     mini: float = 0.0  # best passage cosine from the English model alone (dense may include another model)
 
 
+FEW_DOCS = 20
+
+
 class HybridSearcher:
     """Searches the store's passages by meaning and by words, and fuses the two rankings."""
 
@@ -172,7 +175,10 @@ class HybridSearcher:
 
         `extra` adds a third ranking (doc id -> similarity), e.g. from the multilingual model.
         """
-        dense, lexical = self.passage_scores(text, vector)
+        # Filtered to a few documents ("cities in Texas"), their passages may all lie outside the nearest 80:
+        # score every passage then, or a place's only pledges would have no similarity at all.
+        few = allowed is not None and len(allowed) <= FEW_DOCS
+        dense, lexical = self.passage_scores(text, vector, dense_k=len(self.passages) if few else 80)
         keep = np.array(
             [p.kind in kinds and (allowed is None or p.doc_id in allowed) for p in self.passages], dtype=bool
         )

@@ -313,6 +313,8 @@ class Understander:
         self.glossary = glossary if glossary is not None else load_glossary()
         self._submitter_rx = _alternation(k for k in gazetteer.submitter_keys if len(k) >= 3)
         self._subregion_rx = _alternation(gazetteer.subregion_keys)
+        self._area_keys = gazetteer.area_keys
+        self._area_rx = _alternation(self._area_keys)
         # "Global" and "Europe" name organizations' pseudo-places; in questions "global" is an adjective
         # ("Global Cities Fund"), so it is never read as a place.
         self._region_rx = _alternation(k for k in gazetteer.region_keys if k != "global")
@@ -364,6 +366,13 @@ class Understander:
             if name not in submitters:
                 submitters.append(name)
                 label = label or name
+            masked = _blank(masked, m)
+
+        # States and provinces ("cities in Texas"): the submitters inside them.
+        for m in list(self._area_rx.finditer(masked)):
+            area = self._area_keys[m.group(1)]
+            submitters.extend(n for n in self.gaz.areas[area] if n not in submitters)
+            label = label or area
             masked = _blank(masked, m)
 
         # Subregions, regions, countries and demonyms.
