@@ -256,3 +256,13 @@ def test_states_and_provinces_name_the_submitters_in_them(bot):
     assert bot.ask("What are cities in California doing?").abstained
     us = bot.ask("¿Qué ciudades de EE.UU. apoyan a los solicitantes de asilo?")
     assert us.filters["countries"] == ["United States"] and submitters(us) <= {"San Antonio", "Dallas", "Boston"}
+
+
+def test_unknown_towns_typed_in_lower_case_or_named_with_their_country(bot):
+    assert bot.ask("pledges from oslo").text == "No pledge from Oslo is in the 2023 report."
+    chisinau = bot.ask("is chisinau doing anything for ukrainian refugees? writing a piece on moldova")
+    assert chisinau.abstained and chisinau.text.startswith(
+        "No pledge from Chisinau is in the 2023 report. From Moldova:"
+    )
+    assert "Straseni" in submitters(chisinau)  # the country's pledge, shown as context
+    assert not bot.ask("is everyone doing something on housing?").abstained

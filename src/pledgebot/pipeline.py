@@ -349,6 +349,15 @@ class PledgeBot:
             q = replace(q, filters=scope.filters)
             base = base | {"filters": q.inferred()}
             return self._mention_answer(q, m.group("phrase"), self._candidates(scope), base)
+        if q.unknown_place and q.filters.has_place() and self.use_filters:
+            # a town the report does not have, named with its country: say so, then show the country's pledges
+            drop = re.compile(rf"\b{re.escape(fold(q.unknown_place))}\b", re.I)
+            rest = replace(
+                q, unknown_place=None, topic=drop.sub(" ", q.topic), search_text=drop.sub(" ", fold(q.search_text))
+            )
+            around = self._answer(rest)
+            text = f"No pledge from {q.unknown_place} is in the 2023 report. From {q.filters.place_label}:\n\n{around.text}"
+            return replace(around, text=text, abstained=True)
         if q.unknown_place and not q.filters.has_place() and self.use_filters:
             name = q.unknown_place
             about = re.search(rf"\b(?:about|for|on|with)\s+{re.escape(name)}", q.question, re.I)

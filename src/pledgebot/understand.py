@@ -429,6 +429,10 @@ class Understander:
                 label = name
                 notes.append(f"Read “{unknown}” as {name}.")
                 unknown = None
+        elif (countries or regions) and not submitters:
+            # "is chisinau doing anything … moldova": the town asked about is not the country named with it
+            name, typo = self._unknown_name(text)
+            unknown = name if name and not typo else None
 
         anchors: tuple[str, ...] = ()
         if intent == "compare" and submitters:
@@ -580,6 +584,11 @@ class Understander:
             if best:
                 name = self._fuzzy_names[best[0]]
                 return word, ("submitter" if name in self.gaz.submitters else "country", name)
+        # Typed in lower case ("is chisinau doing anything?"), a name is known only by where it stands.
+        for m in _LOWER_PLACE_SLOT.finditer(fold(text)):
+            word = m.group("name") or m.group("name2")
+            if len(word) >= 4 and not self._known(word) and word not in _NOT_PLACES:
+                return word.title(), None
         return None, None
 
 
@@ -684,6 +693,27 @@ _CUE_BEFORE = re.compile(
 _CUE_AFTER = re.compile(
     r"^(['’]s\b|\s+(pledge\w*|commit\w*|do\b|doing|promis\w*|plan\w*|city\b|council|municipality))", re.I
 )
+
+
+# Where a lower-case word can only be a place: "is X doing", "what has X pledged", "pledges from X", "X's pledges".
+_LOWER_PLACE_SLOT = re.compile(
+    r"(?:^|[.?!]\s*)(?:what|how)?\s*(?:is|has|have|did|does|are)\s+(?P<name>[a-z][a-z\-]+)\s+"
+    r"(?:doing|done|pledg\w*|commit\w*|promis\w*|plann\w*|work\w*)\b|"
+    r"\b(?:pledges?|actions?|projects?|anything|something|commitments?)\s+(?:from|in|by)\s+(?P<name2>[a-z][a-z\-]+)\s*[?.!]*\s*$"
+)
+_NOT_PLACES = {
+    "everyone",
+    "everybody",
+    "anyone",
+    "anybody",
+    "someone",
+    "somebody",
+    "nobody",
+    "there",
+    "here",
+    "that",
+    "this",
+}
 
 
 def _place_cue(text: str, start: int, end: int) -> bool:
