@@ -348,6 +348,8 @@ class Understander:
             intent = "report"
         elif _COUNT.search(text):
             intent = "count" if _counts_records(folded) else "report"
+            if intent == "report" and re.match(r"\s*(?:which|who)\b", folded):
+                intent = "list"  # "which cities collect numbers on refugees - how many there are …" asks who
         elif _REPORT.search(text):
             intent = "report"
         elif _LIST.search(text):
