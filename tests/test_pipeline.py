@@ -266,3 +266,12 @@ def test_unknown_towns_typed_in_lower_case_or_named_with_their_country(bot):
     )
     assert "Straseni" in submitters(chisinau)  # the country's pledge, shown as context
     assert not bot.ask("is everyone doing something on housing?").abstained
+
+
+def test_counts_by_theme_and_amounts(bot):
+    kids = bot.ask("how many of the 2023 actions are for kids and young people?")
+    assert kids.number == 10 and kids.citations[0].id == "section-call-to-local-action-2023-by-the-numbers"
+    money = bot.ask(
+        "How much money have the local governments in the Call put up so far, and how many people do they serve?"
+    )
+    assert money.number == 23

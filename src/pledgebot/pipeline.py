@@ -390,6 +390,12 @@ class PledgeBot:
             return self._quote_answer(q, ctx, candidates, base)
         if structured and not topic and intent in ("count", "list", "search"):
             return self._listing(q, ctx, candidates, base)
+        if intent == "count" and q.filters.year != 2022 and not q.filters.has_place():
+            # "how many actions are for kids?": the report counts its actions by theme (By the Numbers); no
+            # record field does, so the report's own figure answers when it has one
+            stated = self._report_answer(q, ctx, base)
+            if not stated.abstained and stated.number is not None and stated.citations[0].kind == "section":
+                return replace(stated, intent="count")
         hits = self._retrieve(q, ctx, k=30, allowed={p.id for p in candidates}, kinds=("pledge",))
         relevant = self._relevant(q, hits, ctx)
         if intent == "search" and not q.filters.has_place() and q.language == "en" and not _ASKS_WHO.search(q.question):
@@ -668,7 +674,7 @@ class PledgeBot:
             return Answer(text=_nothing_on(q), abstained=True, **base)
         top = ranked[0][1]
         keep = [r for r in ranked[:3] if r[1] >= top - REPORT_MARGIN][:2]
-        number = _number_in(keep[0][4], q.question) if wants_number else None
+        number = _number_in(keep[0][4], q.question, q.full_text) if wants_number else None
         # numbered in the order shown: the report's narrative first, then the pledge
         keep.sort(key=lambda r: r[2] != "section")
         citations = [citation_for(n, self.records[doc], sentence) for n, (doc, _, _, _, sentence) in enumerate(keep, 1)]
@@ -806,6 +812,12 @@ _END_STATE = re.compile(_END_VERB + r"[^.]*$", re.I)  # the text before a number
 _END_FIGURE = re.compile(_END_VERB + r"[^.\d]*\d", re.I)  # a sentence says what something became
 
 
+_MONEY = re.compile(
+    r"\b(?:how much (?:money|funding|funds)|budget|funding|funds|cost|costs|dollars|euros|spend|spent|invest\w*)\b|\$",
+    re.I,
+)
+
+
 def _contrast_words(question: str) -> set[str]:
     """Words a question sets aside ("from cities rather than networks"): matching them points the wrong way."""
     return {w for m in _CONTRAST.finditer(question) for w in tokenize(m.group(1))}
@@ -820,30 +832,41 @@ def _has_figure(text: str) -> bool:
     )
 
 
-def _number_in(text: str, question: str) -> float | None:
-    """The figure a question asks for: the number whose neighbouring words best match the question
-    (a percentage for "share" questions; years only when the question asks when)."""
+def _number_in(text: str, question: str, expanded: str = "") -> float | None:
+    """The figure a question asks for: the number whose neighbouring words best match the question.
+
+    A share question takes a percentage and a money question an amount when the sentence has one; years
+    count only when the question asks when; a growth question takes the figure something became."""
     wants_share = bool(re.search(r"share|percent|per cent|%|proportion|fraction", question, re.I))
     wants_year = bool(re.search(r"\b(when|what year|which year)\b", question, re.I))
     wants_growth = bool(_GROWTH.search(question))
-    qwords = set(tokenize(question)) - _contrast_words(question)
-    best: tuple[float, float] | None = None
+    wants_money = bool(_MONEY.search(question))
+    qwords = set(tokenize(expanded or question)) - _contrast_words(question)
+    found: list[tuple[float, float, bool, bool]] = []  # (score, value, is a percentage, is an amount)
     for m in _NUMBER.finditer(text):
         value = float(m.group(1).replace(",", ""))
-        is_pct = bool(m.group(2) and "%" in m.group(2))
         if m.group(2) is None and value.is_integer() and 1900 <= value <= 2100 and not wants_year:
             continue
+        is_pct = bool(m.group(2) and "%" in m.group(2))
+        is_amount = bool(
+            re.search(r"(?:\$|€|£|CHF)\s*$", text[max(0, m.start() - 4) : m.start()])
+            or re.match(r"\s*(?:million|billion)?\s*(?:dollars|euros|francs|Swiss francs|USD|EUR)\b", text[m.end() :])
+        )
         window = text[max(0, m.start() - 80) : m.end() + 80]
-        has_unit = bool(m.group(2))
-        score = len(qwords & set(tokenize(window))) + (3 if wants_share and is_pct else 0) + (0.5 if has_unit else 0)
+        score = len(qwords & set(tokenize(window))) + (0.5 if m.group(2) else 0)
         if wants_growth and _END_STATE.search(text[max(0, m.start() - 30) : m.start()]):
             score += 3  # "has grown to / become / reached $8 million": the figure now, not the starting one
-        if best is None or score > best[0]:
-            best = (score, value)
-    if best is None or best[0] == 0:
+        found.append((score, value, is_pct, is_amount))
+    if wants_share and any(f[2] for f in found):
+        found = [f for f in found if f[2]]
+    if wants_money and any(f[3] for f in found):
+        found = [f for f in found if f[3]]  # "how much money …": an amount, not the people it serves
+    if not found:
+        return None
+    best = max(found, key=lambda f: f[0])  # the first of equals: the report states the main figure first
+    if best[0] == 0 and len(found) > 1:
         return None  # no figure near the question's words: not the number that was asked for
-    value = best[1]
-    return int(value) if value.is_integer() else value
+    return int(best[1]) if best[1].is_integer() else best[1]
 
 
 def _is_joint(p: Pledge) -> bool:
