@@ -146,7 +146,7 @@ class Store:
                 if ml_embedder is not None and manifest.multilingual_model
                 else None
             )
-            got = self._passages.get(include=["documents", "metadatas"])
+            got = self._passages.get(include=["documents", "metadatas", "embeddings"])
         except Exception as exc:  # Chroma raises many types for a damaged folder
             msg = f"index at {path} is unreadable: {exc}"
             raise StoreError(msg) from exc
@@ -158,6 +158,8 @@ class Store:
             for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
         self.by_id = {p.id: p for p in self.passages}
+        # Exact search over a few hundred passages is faster than the approximate index and never varies.
+        self._passage_vectors = np.asarray(got["embeddings"], dtype=np.float32)
         try:
             sent = self._client.get_collection(SENTENCES, embedding_function=_ChromaEmbedding(embedder))
             got = sent.get(include=["documents", "metadatas", "embeddings"])
@@ -172,9 +174,11 @@ class Store:
 
     def dense(self, query: str | np.ndarray, k: int = 50) -> list[tuple[str, float]]:
         """(passage id, cosine similarity) of the k nearest passages."""
-        vec = self.embedder.embed_query(query) if isinstance(query, str) else query
-        res = self._passages.query(query_embeddings=[vec], n_results=min(k, len(self.passages)), include=["distances"])
-        return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+        vec = np.asarray(self.embedder.embed_query(query) if isinstance(query, str) else query, dtype=np.float32)
+        norms = np.linalg.norm(self._passage_vectors, axis=1) * (np.linalg.norm(vec) or 1.0)
+        sims = (self._passage_vectors @ vec) / np.where(norms == 0, 1.0, norms)
+        top = np.argsort(-sims, kind="stable")[: min(k, len(self.passages))]
+        return [(self.passages[n].id, float(sims[n])) for n in top]
 
     def dense_multilingual(self, query: str, k: int = 20) -> list[tuple[str, float]]:
         """(pledge id, similarity) from the multilingual collection; empty when it was not built."""
