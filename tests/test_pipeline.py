@@ -275,3 +275,11 @@ def test_counts_by_theme_and_amounts(bot):
         "How much money have the local governments in the Call put up so far, and how many people do they serve?"
     )
     assert money.number == 23
+
+
+def test_start_and_end_years_read_the_way_people_say_them(bot):
+    assert bot.ask("How many of the 2023 pledges actually started back in 2022?").number == 9
+    early = bot.ask("which of the 2023 submissions go back to 2019 or earlier?")
+    assert early.filters.get("started_by") == 2019 and "end_year" not in early.filters
+    assert submitters(early) == {"Eurocities", "Laguna Province", "Terrassa"}
+    assert bot.ask("Which of this year's pledges are set to end in 2025?").filters["year"] == 2023

@@ -85,7 +85,9 @@ quais qual quantos quantas faz fazem são vêm vem compromissos promessas cidade
 por una unos unas les des pour une dans aux os as do da dos das para com uma em de la el en y et e o ou le du au
 a à al lo il existe existen hay têm tem ont tienen tiene cuáles quelles
 else similar similarly comparable compare resemble resembles resembling equivalent counterpart counterparts
-peer peers way anyone anybody someone somebody learn learning inspiration
+peer peers way anyone anybody someone somebody learn learning inspiration set back go goes out earlier later
+before after prior
+apresentou apresentaram apresentados presentó presentaron presentados présenté présentés presentes fait fez hizo
 actually really seem seems seemed curious wondering wonder interested piece article story stories writing write
 quick quickly briefly roughly exactly already still even maybe perhaps probably underrepresented overrepresented
 """
@@ -211,6 +213,7 @@ class PledgeBot:
                 query,
                 filters=filters or Filters(),
                 start_year=None,
+                started_by=None,
                 end_year=None,
                 gcf_only=False,
                 joint_only=False,
@@ -313,6 +316,8 @@ class PledgeBot:
                 continue
             if query.start_year is not None and p.start_year != query.start_year:
                 continue
+            if query.started_by is not None and (p.start_year is None or p.start_year > query.started_by):
+                continue
             if query.gcf_only and not p.gcf_supported:
                 continue
             if query.joint_only and not _is_joint(p):
@@ -379,7 +384,9 @@ class PledgeBot:
         if intent == "compare" and q.anchor:
             return self._compare_answer(q, ctx, base)
 
-        structured = not q.filters.is_empty() or q.start_year or q.end_year or q.gcf_only or q.joint_only
+        structured = (
+            not q.filters.is_empty() or q.start_year or q.started_by or q.end_year or q.gcf_only or q.joint_only
+        )
         candidates = self._candidates(q) if structured else self.pledges
         if structured and not candidates:
             return Answer(text=_nothing_for(q), abstained=True, **base)
@@ -898,6 +905,8 @@ def _describe(q: Query) -> str:
         parts.append(f"running until {q.end_year}")
     if q.start_year:
         parts.append(f"starting in {q.start_year}")
+    if q.started_by:
+        parts.append(f"started in {q.started_by} or earlier")
     if q.gcf_only:
         parts.append("supported by the Global Cities Fund")
     if q.joint_only:

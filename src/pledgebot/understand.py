@@ -170,8 +170,12 @@ _END_YEAR = re.compile(
     re.I,
 )
 _START_YEAR = re.compile(
-    r"\b(?:since|started|starting|start(?:s|ed)? in|began(?: in)?|launched(?: in)?)\s+((?:19|20)\d\d)\b", re.I
+    r"\b(?:since|started(?: back)?(?: in)?|starting(?: in)?|start(?:s|ed)? in|began(?: back)?(?: in)?|launched(?: in)?|"
+    r"(?:go(?:es)?|going|date[sd]?|dating) back to)\s+((?:19|20)\d\d)\b",
+    re.I,
 )
+# "… back to 2019 or earlier", "started before 2022": a bound, not one year
+_OR_EARLIER = re.compile(r"\b((?:19|20)\d\d) or (?:earlier|before)\b|\b(?:before|prior to) ((?:19|20)\d\d)\b", re.I)
 _YEAR = re.compile(r"\b(2022|2023)\b")
 # Phrases that make a question about the report's own narrative, even when it asks "how many".
 _REPORT_FIRST = re.compile(
@@ -235,6 +239,7 @@ class Query:
 
     unknown_place: str | None = None
     start_year: int | None = None
+    started_by: int | None = None  # started in this year or earlier ("go back to 2019 or earlier")
     end_year: int | None = None
     gcf_only: bool = False
     joint_only: bool = False  # pledges made together by two places ("city-to-city partnerships")
@@ -248,6 +253,8 @@ class Query:
         out = self.filters.to_dict()
         if self.start_year:
             out["start_year"] = self.start_year
+        if self.started_by:
+            out["started_by"] = self.started_by
         if self.end_year:
             out["end_year"] = self.end_year
         if self.gcf_only:
@@ -448,7 +455,18 @@ class Understander:
             end_year = int(m.group(1))
         if m := _START_YEAR.search(text):
             start_year = int(m.group(1))
-        ys = [int(y) for y in _YEAR.findall(text) if int(y) not in (start_year, end_year)]
+            if end_year == start_year:
+                end_year = None  # "go back to 2019": the "to 2019" is where it began, not where it ends
+        started_by = None
+        if (m := _OR_EARLIER.search(text)) and (start_year or re.search(r"\b(?:start|began|begin|back)", text, re.I)):
+            bound = int(m.group(1) or m.group(2))
+            started_by = bound - (0 if m.group(1) else 1)
+            start_year = None
+        else:
+            bound = None
+        ys = [int(y) for y in _YEAR.findall(text) if int(y) not in (start_year, end_year, bound)]
+        if re.search(r"\bthis year'?s?\b", folded) and not ys:
+            ys = [2023]  # the report's year: "this year's pledges" are the 2023 submissions
         if len(set(ys)) == 1:
             year = ys[0]
 
@@ -537,6 +555,7 @@ class Understander:
             anchors=anchors,
             unknown_place=unknown,
             start_year=start_year,
+            started_by=started_by,
             end_year=end_year,
             gcf_only=gcf_only,
             joint_only=joint_only,
