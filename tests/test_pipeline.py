@@ -283,3 +283,10 @@ def test_start_and_end_years_read_the_way_people_say_them(bot):
     assert early.filters.get("started_by") == 2019 and "end_year" not in early.filters
     assert submitters(early) == {"Eurocities", "Laguna Province", "Terrassa"}
     assert bot.ask("Which of this year's pledges are set to end in 2025?").filters["year"] == 2023
+
+
+def test_subregions_in_other_languages_and_personal_requests(bot):
+    north = bot.ask("Y a-t-il des engagements de villes d'Afrique du Nord ?")
+    assert submitters(north) == {"Nador"} and not north.abstained
+    personal = bot.ask("can you help me fill in my asylum application for Canada?")
+    assert personal.abstained and not personal.citations and "individual application" in personal.text

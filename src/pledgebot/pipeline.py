@@ -348,6 +348,12 @@ class PledgeBot:
     def _answer(self, q: Query) -> Answer:
         ctx = _Ctx(q.search_text)
         base = {"question": q.question, "filters": q.inferred(), "intent": q.intent, "notes": q.notes}
+        if _PERSONAL.search(q.question):
+            text = (
+                "PledgeBot answers questions about what local governments pledged in the 2023 report; it cannot "
+                "help with an individual application or case."
+            )
+            return Answer(text=text, abstained=True, **base)
         if (m := _MENTIONS.search(q.question)) and q.intent in ("count", "list", "search") and self.use_filters:
             # the words searched for are not filters ("mention Ukraine" is not "from Ukraine")
             scope = self.understand(q.question[: m.start()] or "pledges")
@@ -787,6 +793,13 @@ class PledgeBot:
 _ASKS_WHO = re.compile(
     r"^\s*(?:who|which|whose|(?:(?:is|are|does|do|has|have|did)\s+)?(?:there\s+)?(?:any|some)(?:one|body|\s+(?:cit(?:y|ies)|"
     r"towns?|municipalit(?:y|ies)|places?|pledges?|projects?|programmes?|programs?|(?:local )?governments?)))\b",
+    re.I,
+)
+# "Can you help me fill in my asylum application?": a request for personal help, not a question about pledges.
+_PERSONAL = re.compile(
+    r"\b(?:help me (?:to )?(?:fill|apply|write|prepare|submit|translate|with my)|fill (?:in|out) my|"
+    r"(?:apply|submit|translate) my|my (?:own )?(?:asylum|visa|residence|residency|work permit|immigration) "
+    r"(?:application|case|claim|papers|appeal|interview))\b",
     re.I,
 )
 # "Which pledges mention the private sector?" asks for the words themselves, not for a topic.

@@ -441,7 +441,9 @@ class Understander:
         elif (countries or regions) and not submitters:
             # "is chisinau doing anything … moldova": the town asked about is not the country named with it
             name, typo = self._unknown_name(text)
-            unknown = name if name and not typo else None
+            # words already read as the named place ("Afrique du Nord") are not another place
+            taken = "".join(f if m == " " else " " for f, m in zip(folded, masked, strict=False))
+            unknown = name if name and not typo and fold(name) not in taken.split() else None
 
         anchors: tuple[str, ...] = ()
         if intent == "compare" and submitters:
