@@ -309,7 +309,7 @@ CONFIGS: dict[str, Config] = {
     ]
 }
 DEFAULT = "pledgebot"
-HELD_OUT = {"holdout": "evals/holdout.yaml", "blind": "evals/blind.yaml"}
+HELD_OUT = {"holdout": "evals/holdout.yaml", "blind": "evals/blind.yaml", "blind2": "evals/blind2.yaml"}
 
 
 class _Context:
