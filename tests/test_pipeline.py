@@ -290,3 +290,8 @@ def test_subregions_in_other_languages_and_personal_requests(bot):
     assert submitters(north) == {"Nador"} and not north.abstained
     personal = bot.ask("can you help me fill in my asylum application for Canada?")
     assert personal.abstained and not personal.citations and "individual application" in personal.text
+
+
+def test_a_place_the_narrative_names_has_no_pledge_of_its_own(bot):
+    assert bot.ask("What has Daejeon pledged for migrants?").text == "No pledge from Daejeon is in the 2023 report."
+    assert bot.ask("How many GCM-only pledges were submitted in 2023?").number == 5  # GCM is no place

@@ -443,7 +443,7 @@ class Understander:
             name, typo = self._unknown_name(text)
             # words already read as the named place ("Afrique du Nord") are not another place
             taken = "".join(f if m == " " else " " for f, m in zip(folded, masked, strict=False))
-            unknown = name if name and not typo and fold(name) not in taken.split() else None
+            unknown = name if name and not typo and not set(fold(name).split()) & set(taken.split()) else None
 
         anchors: tuple[str, ...] = ()
         if intent == "compare" and submitters:
@@ -599,6 +599,8 @@ class Understander:
                 and _place_cue(text, start, start + len(cand))
             ):
                 return cand, None
+            if len(key) >= 3 and key not in self._term_keys and _pledge_cue(text, start, start + len(cand)):
+                return cand, None  # "What has Daejeon pledged?": named in the narrative, but no pledge of its own
         for m in re.finditer(r"\b[a-zà-ÿ][\w\-]{4,}\b", fold(text)):
             word = m.group(0)
             if word in self.vocabulary or word in _QUESTION_WORDS:
@@ -737,6 +739,20 @@ _NOT_PLACES = {
     "that",
     "this",
 }
+
+
+_PLEDGE_BEFORE = re.compile(r"\b(?:pledges?|commitments?|actions?|submissions?) (?:from|by|of)\s+(?:the )?$", re.I)
+_PLEDGE_AFTER = re.compile(
+    r"^(?:['’]s (?:pledges?|commitments?)\b|\s+(?:(?:has|have|had) )?(?:pledged|committed|promised|submitted)\b)", re.I
+)
+
+
+def _pledge_cue(text: str, start: int, end: int) -> bool:
+    """Whether a name stands where only a submitter can ("did Daejeon pledge", "pledges from Daejeon")."""
+    did = re.search(r"\b(?:did|does|do|will)\s+$", text[:start], re.I) and re.match(
+        r"\s+(?:pledge|commit|promise|submit)\b", text[end:], re.I
+    )
+    return bool(_PLEDGE_BEFORE.search(text[:start]) or _PLEDGE_AFTER.search(text[end:]) or did)
 
 
 def _place_cue(text: str, start: int, end: int) -> bool:
