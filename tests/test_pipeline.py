@@ -295,3 +295,10 @@ def test_subregions_in_other_languages_and_personal_requests(bot):
 def test_a_place_the_narrative_names_has_no_pledge_of_its_own(bot):
     assert bot.ask("What has Daejeon pledged for migrants?").text == "No pledge from Daejeon is in the 2023 report."
     assert bot.ask("How many GCM-only pledges were submitted in 2023?").number == 5  # GCM is no place
+
+
+def test_a_figure_is_the_one_said_of_what_was_asked(bot):
+    assert bot.ask("How many emergencies did UNHCR declare in the last year, and in how many countries?").number == 46
+    ramallah = bot.ask("How much money did the Global Cities Fund give Ramallah for the Qaddura camp project?")
+    assert ramallah.abstained  # the report gives no amount for Ramallah; the Fund's $50 million is not it
+    assert bot.ask("How many local actors are taking UCLG's online course on localizing the compacts?").number == 215

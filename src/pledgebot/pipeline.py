@@ -676,6 +676,10 @@ class PledgeBot:
             names = {fold(n) for sub in q.filters.submitters for n in (sub, *self.gaz.submitters[sub].aliases)}
             sections = [s.id for s in self.sections if any(n in fold(s.text) for n in names)]
         ranked = self._by_best_sentence(q, ctx, sections + own, wants_number)
+        if own and wants_number:
+            # a figure about one submitter must be said of it: in its pledge, or in a sentence of the narrative
+            # that (or whose preceding sentence) names it ("the Global Cities Fund's $50 million" is not Ramallah's)
+            ranked = [r for r in ranked if r[0] in own or self._names_nearby(r[0], r[4], names)]
         if not own:
             best_pledges = self._by_best_sentence(
                 q, ctx, [h.doc_id for h in self._retrieve(q, ctx, k=3, allowed=None, kinds=("pledge",))], wants_number
@@ -707,6 +711,16 @@ class PledgeBot:
             total_matches=len(cited_pledges) or None,
             **(base | {"intent": "report"}),
         )
+
+    def _names_nearby(self, doc_id: str, sentence: str, names: set[str]) -> bool:
+        rec = self.records[doc_id]
+        if isinstance(rec, Section) and any(n in fold(rec.title) for n in names):
+            return True  # the section is about it ("UCLG: Enhancing Local Capacities …")
+        rows = self.sentences.rows.get(doc_id, [])
+        texts = [self.sentences.texts[r] for r in rows]
+        at = texts.index(sentence) if sentence in texts else -1
+        nearby = " ".join(texts[max(0, at - 1) : at + 1]) if at >= 0 else sentence
+        return any(n in fold(nearby) for n in names)
 
     def _by_best_sentence(
         self, q: Query, ctx: _Ctx, doc_ids: list[str], numbers: bool
@@ -862,6 +876,8 @@ def _number_in(text: str, question: str, expanded: str = "") -> float | None:
     wants_growth = bool(_GROWTH.search(question))
     wants_money = bool(_MONEY.search(question))
     qwords = set(tokenize(expanded or question)) - _contrast_words(question)
+    # "how many emergencies …": the number printed right before "emergencies" is the one asked for
+    counted = {w for m in re.finditer(r"\bhow many\s+(\w+(?:\s+\w+)?)", question, re.I) for w in tokenize(m.group(1))}
     found: list[tuple[float, float, bool, bool]] = []  # (score, value, is a percentage, is an amount)
     for m in _NUMBER.finditer(text):
         value = float(m.group(1).replace(",", ""))
@@ -876,6 +892,8 @@ def _number_in(text: str, question: str, expanded: str = "") -> float | None:
         score = len(qwords & set(tokenize(window))) + (0.5 if m.group(2) else 0)
         if wants_growth and _END_STATE.search(text[max(0, m.start() - 30) : m.start()]):
             score += 3  # "has grown to / become / reached $8 million": the figure now, not the starting one
+        if counted & set(tokenize(text[m.end() : m.end() + 30])[:2]):
+            score += 3
         found.append((score, value, is_pct, is_amount))
     if wants_share and any(f[2] for f in found):
         found = [f for f in found if f[2]]
