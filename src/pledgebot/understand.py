@@ -140,8 +140,8 @@ _LIST = re.compile(
 # Comparison questions; they become "compare" only when they also name a submitter to compare with.
 _COMPARE = re.compile(
     r"\b(similar|comparable|resembl\w*|like (?:the )?[\w\s]+?['’]s\b|something like|the way \w+ does|who else|"
-    r"anyone else|anybody else|(?:which|what|any) other \w+|other (?:cities|places|towns|local governments|"
-    r"municipalit\w+|countries|networks)|"
+    r"anyone else|anybody else|where else|(?:which|what|any) other \w+|other (?:cities|places|towns|local governments|"
+    r"municipalit\w+|countries|networks|schemes|programmes|programs|projects|initiatives|efforts)|"
     r"learn from|peers? (?:of|for|to)|same kind|parecid[oa]s?|similares?|semblables?|semelhantes?|comme \w+)\b",
     re.I,
 )
