@@ -82,7 +82,7 @@ def main() -> int:
         )
     lines += [
         "",
-        f"Cold start (process start to the printed answer, index present): `pledgebot ask \"...\"` x {COLD_RUNS}: "
+        f'Cold start (process start to the printed answer, index present): `pledgebot ask "..."` x {COLD_RUNS}: '
         f"median {statistics.median(cold_s):.2f} s (min {min(cold_s):.2f}, max {max(cold_s):.2f}).",
         "",
         f"In-process load (`PledgeBot.load`, first in this process): {load_s:.2f} s.",
