@@ -302,3 +302,12 @@ def test_a_figure_is_the_one_said_of_what_was_asked(bot):
     ramallah = bot.ask("How much money did the Global Cities Fund give Ramallah for the Qaddura camp project?")
     assert ramallah.abstained  # the report gives no amount for Ramallah; the Fund's $50 million is not it
     assert bot.ask("How many local actors are taking UCLG's online course on localizing the compacts?").number == 215
+
+
+def test_quotes_countries_and_work_in_a_country_without_pledges(bot):
+    mayors = bot.ask("how many of the pledges come with a quote from a mayor? which mayors?")
+    assert mayors.number == 4 and "Issa Kasis" in mayors.text
+    assert bot.ask("How many countries are the 2023 pledges from?").number == 27  # as the report says
+    guatemala = bot.ask("any work in Guatemala? municipalities there")
+    assert not guatemala.abstained and submitters(guatemala) == {"Cities Alliance"}
+    assert bot.ask("what are australian cities doing for refugees?").abstained

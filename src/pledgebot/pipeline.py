@@ -395,12 +395,16 @@ class PledgeBot:
         )
         candidates = self._candidates(q) if structured else self.pledges
         if structured and not candidates:
+            if (mentioned := self._place_mentions(q, base)) is not None:
+                return mentioned
             return Answer(text=_nothing_for(q), abstained=True, **base)
         topic = self._topic_words(q)
         if _WHO_SAID.search(q.question) and not q.filters.has_place():
             return self._who_said(q, ctx, base)
         if _QUOTE.search(q.question) and q.filters.submitters:
             return self._quote_answer(q, ctx, candidates, base)
+        if _QUOTE.search(q.question) and intent in ("count", "list"):
+            return self._quoted_pledges(q, candidates, base)
         if structured and not topic and intent in ("count", "list", "search"):
             return self._listing(q, ctx, candidates, base)
         if intent == "count" and q.filters.year != 2022 and not q.filters.has_place():
@@ -460,6 +464,50 @@ class PledgeBot:
                 return Answer(text=render(lead, [citation]), citations=(citation,), **(base | {"intent": "report"}))
         return None
 
+    def _place_mentions(self, q: Query, base: dict) -> Answer | None:
+        """A country with no pledge of its own that other pledges work in ("any work in Guatemala?")."""
+        f = q.filters
+        if (
+            len(f.countries) != 1
+            or f.submitters
+            or f.regions
+            or not replace(f, countries=(), place_label=None).is_empty()
+        ):
+            return None
+        country = f.countries[0]
+        names = [country, *self.gaz.countries[country].aliases] if country in self.gaz.countries else [country]
+        # only "work in Guatemala", "anything in Guatemala": work done there, not "Australian cities"' own pledges
+        if not re.search(
+            r"\b(?:in|into|across|inside)\s+(?:the\s+)?(?:" + "|".join(re.escape(n) for n in names) + r")\b",
+            q.question,
+            re.I,
+        ):
+            return None
+        rx = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names if len(n) > 3) + r")\b")
+        found = []
+        for p in self.pledges:
+            hit = next(
+                (
+                    self.sentences.texts[r]
+                    for r in self.sentences.rows.get(p.id, [])
+                    if rx.search(self.sentences.texts[r])
+                ),
+                None,
+            )
+            if hit:
+                found.append((p, hit))
+        if not found:
+            return None
+        citations = [citation_for(n, p, hit) for n, (p, hit) in enumerate(found[:MAX_LISTED], 1)]
+        who = list(dict.fromkeys(p.submitter for p, _ in found))
+        lead = f"No pledge from {country} is in the 2023 report; {join_names(who)} work{'s' if len(who) == 1 else ''} there:"
+        return Answer(
+            text=render_pledges(lead, citations, len(found)),
+            citations=tuple(citations),
+            total_matches=len(found),
+            **base,
+        )
+
     def _mention_answer(self, q: Query, phrase: str, candidates: list[Pledge], base: dict) -> Answer:
         """ "Which pledges mention the private sector?": an exact search, every pledge that uses the words."""
         phrase = re.sub(r"\s+(?:at all|anywhere|in (?:their|the) (?:text|description)s?)$", "", phrase.strip(" .!,;:"))
@@ -481,6 +529,29 @@ class PledgeBot:
         n = len(found)
         lead = f"{'**' + str(n) + '**' if q.intent == 'count' else n} pledge{'s' if n > 1 else ''}{where} mention{'' if n > 1 else 's'} “{phrase}”"
         lead += ":" if q.intent == "count" else f": {join_names([p.submitter for p, _ in shown])}."
+        return Answer(
+            text=render_pledges(lead, citations, n),
+            citations=tuple(citations),
+            total_matches=n,
+            number=n if q.intent == "count" else None,
+            **base,
+        )
+
+    def _quoted_pledges(self, q: Query, candidates: list[Pledge], base: dict) -> Answer:
+        """ "How many pledges come with a quote from a mayor?": the pledges printed with a speaker's quote."""
+        ids = {p.id for p in candidates}
+        mayors = bool(re.search(r"\bmayors?\b", q.question, re.I))
+        quotes = [x for x in self.quotes if x.doc_id in ids and (not mayors or "mayor" in x.role.lower())]
+        if not quotes:
+            return Answer(text="No pledge in the 2023 report is printed with such a quote.", abstained=True, **base)
+        citations = [citation_for(n, self.records[x.doc_id], x.text) for n, x in enumerate(quotes, 1)]
+        n = len(quotes)
+        who = "a mayor's quote" if mayors else "a quote"
+        lead = (
+            f"{'**' + str(n) + '**' if q.intent == 'count' else n} pledges are printed with {who}: "
+            + join_names([f"{x.attribution} ({self.records[x.doc_id].submitter})" for x in quotes])
+            + "."
+        )
         return Answer(
             text=render_pledges(lead, citations, n),
             citations=tuple(citations),
@@ -618,6 +689,24 @@ class PledgeBot:
             citations = [citation_for(n, p, self.sentences.first(p.id)) for n, p in enumerate(shown, 1)]
         n = len(pledges)
         what = _describe(q)
+        if q.intent == "count" and re.search(r"\bhow many (?:different |distinct )?countries\b", q.question, re.I):
+            countries = sorted(
+                {
+                    c
+                    for p in pledges
+                    for c in (p.countries or (p.country,))
+                    if c in self.gaz.countries and c not in self.gaz.regions
+                }
+            )
+            lead = f"**{len(countries)}** countries: {join_names(countries)} ({n} {what}; organizations that work globally or across a region are not counted as a country)."
+            citations = [citation_for(k, p, self.sentences.first(p.id)) for k, p in enumerate(pledges[:MAX_LISTED], 1)]
+            return Answer(
+                text=render_pledges(lead, citations, n),
+                citations=tuple(citations),
+                total_matches=n,
+                number=len(countries),
+                **base,
+            )
         years = {p.year for p in pledges}
         split = ""
         if len(years) > 1:
