@@ -311,3 +311,13 @@ def test_quotes_countries_and_work_in_a_country_without_pledges(bot):
     guatemala = bot.ask("any work in Guatemala? municipalities there")
     assert not guatemala.abstained and submitters(guatemala) == {"Cities Alliance"}
     assert bot.ask("what are australian cities doing for refugees?").abstained
+
+
+def test_lower_case_typos_of_city_names(bot):
+    for question, city in [
+        ("san antonia migrant resource center asylum", "San Antonio"),
+        ("maipo immigration office one stop shop", "Maipú"),
+        ("guayakil center at the bus terminal for migrants", "Guayaquil"),
+    ]:
+        assert submitters(bot.ask(question)) == {city}, question
+    assert "countries" not in bot.ask("Quelles villes accueillent des réfugiés ukrainiens ?").filters

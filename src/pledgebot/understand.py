@@ -601,12 +601,16 @@ class Understander:
                 return cand, None
             if len(key) >= 3 and key not in self._term_keys and _pledge_cue(text, start, start + len(cand)):
                 return cand, None  # "What has Daejeon pledged?": named in the narrative, but no pledge of its own
-        for m in re.finditer(r"\b[a-zà-ÿ][\w\-]{4,}\b", fold(text)):
-            word = m.group(0)
-            if word in self.vocabulary or word in _QUESTION_WORDS:
+        words = re.findall(r"[a-zà-ÿ][\w\-]*", fold(text))
+        pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+        for word in [*pairs, *(w for w in words if len(w) >= 5)]:
+            if all(w in self.vocabulary or w in _QUESTION_WORDS for w in word.split()):
                 continue
-            best = process.extractOne(word, list(self._fuzzy_names), scorer=fuzz.ratio, score_cutoff=86)
-            if best:
+            best = process.extractOne(word, list(self._fuzzy_names), scorer=fuzz.ratio, score_cutoff=80)
+            # 86 in general; down to 80 for a submitter whose start agrees ("maipo", "guayakil", "quilmez") —
+            # not for countries, whose foreign demonyms come that close ("ukrainiens")
+            close = best and best[0][:2] == word[:2] and self._fuzzy_names[best[0]] in self.gaz.submitters
+            if best and (best[1] >= 86 or close):
                 name = self._fuzzy_names[best[0]]
                 return word, ("submitter" if name in self.gaz.submitters else "country", name)
         # Typed in lower case ("is chisinau doing anything?"), a name is known only by where it stands.
