@@ -321,3 +321,8 @@ def test_lower_case_typos_of_city_names(bot):
     ]:
         assert submitters(bot.ask(question)) == {city}, question
     assert "countries" not in bot.ask("Quelles villes accueillent des réfugiés ukrainiens ?").filters
+
+
+def test_figures_asked_in_other_languages(bot):
+    assert bot.ask("¿Cuánto dinero invierte Zúrich en atención médica para personas sin seguro de salud?").number == 4.5
+    assert bot.ask("Quantas pessoas de origem estrangeira vivem em Quilmes?").number == 54000
