@@ -309,7 +309,12 @@ CONFIGS: dict[str, Config] = {
     ]
 }
 DEFAULT = "pledgebot"
-HELD_OUT = {"holdout": "evals/holdout.yaml", "blind": "evals/blind.yaml", "blind2": "evals/blind2.yaml"}
+HELD_OUT = {
+    "holdout": "evals/holdout.yaml",
+    "blind": "evals/blind.yaml",
+    "blind2": "evals/blind2.yaml",
+    "blind3": "evals/blind3.yaml",
+}
 
 
 class _Context:
@@ -492,9 +497,9 @@ def markdown(results: dict[str, Any]) -> str:
             f"## {DEFAULT} on held-out sets",
             "",
             "Written blind from the report by people who never ran the system, after the main set had been used "
-            "for tuning. `holdout` and then `blind` were used to find general failures (so they are no longer "
-            "unseen); `blind2` has not been looked at beyond its totals. The gap to the main set is the honest "
-            "measure of how far the figures above generalise.",
+            "for tuning. `holdout`, `blind` and `blind2` were each then used to find general failures (so they "
+            "are no longer unseen); `blind3` has not been looked at beyond its totals. The gap to the main set is "
+            "the honest measure of how far the figures above generalise.",
             "",
             "| set | questions | " + " | ".join(_COLUMNS[:9]) + " |",
             "|---|---|" + "---|" * 9,
