@@ -326,3 +326,10 @@ def test_lower_case_typos_of_city_names(bot):
 def test_figures_asked_in_other_languages(bot):
     assert bot.ask("¿Cuánto dinero invierte Zúrich en atención médica para personas sin seguro de salud?").number == 4.5
     assert bot.ask("Quantas pessoas de origem estrangeira vivem em Quilmes?").number == 54000
+
+
+def test_fund_projects_open_ended_pledges_and_wrapping_up(bot):
+    assert bot.ask("how many Global Cities Fund projects are in Europe?").number == 2
+    open_ended = bot.ask("Which GCR-only pledges don't have an end date?")
+    assert submitters(open_ended) == {"Amman", "Nairobi", "Ramallah"}
+    assert bot.ask("of this year's Global Cities Fund projects, how many are supposed to wrap up in 2024?").number == 5

@@ -86,7 +86,7 @@ por una unos unas les des pour une dans aux os as do da dos das para com uma em 
 a à al lo il existe existen hay têm tem ont tienen tiene cuáles quelles
 else similar similarly comparable compare resemble resembles resembling equivalent counterpart counterparts
 peer peers way anyone anybody someone somebody learn learning inspiration set back go goes out earlier later
-before after prior
+before after prior supposed expected wrap up scheduled due
 apresentou apresentaram apresentados presentó presentaron presentados présenté présentés presentes fait fez hizo
 actually really seem seems seemed curious wondering wonder interested piece article story stories writing write
 quick quickly briefly roughly exactly already still even maybe perhaps probably underrepresented overrepresented
@@ -217,6 +217,7 @@ class PledgeBot:
                 end_year=None,
                 gcf_only=False,
                 joint_only=False,
+                open_ended=False,
                 intent="search",
                 unknown_place=None,
             )
@@ -322,6 +323,8 @@ class PledgeBot:
                 continue
             if query.joint_only and not _is_joint(p):
                 continue
+            if query.open_ended and p.end_year is not None:
+                continue
             out.append(p)
         return out
 
@@ -391,7 +394,13 @@ class PledgeBot:
             return self._compare_answer(q, ctx, base)
 
         structured = (
-            not q.filters.is_empty() or q.start_year or q.started_by or q.end_year or q.gcf_only or q.joint_only
+            not q.filters.is_empty()
+            or q.start_year
+            or q.started_by
+            or q.end_year
+            or q.gcf_only
+            or q.joint_only
+            or q.open_ended
         )
         candidates = self._candidates(q) if structured else self.pledges
         if structured and not candidates:
@@ -407,7 +416,10 @@ class PledgeBot:
             return self._quoted_pledges(q, candidates, base)
         if structured and not topic and intent in ("count", "list", "search"):
             return self._listing(q, ctx, candidates, base)
-        if intent == "count" and q.filters.year != 2022 and not q.filters.has_place():
+        only_year = replace(q.filters, year=None).is_empty() and not (
+            q.start_year or q.started_by or q.end_year or q.gcf_only or q.joint_only or q.open_ended
+        )
+        if intent == "count" and q.filters.year != 2022 and only_year:
             # "how many actions are for kids?": the report counts its actions by theme (By the Numbers); no
             # record field does, so the report's own figure answers when it has one
             stated = self._report_answer(q, ctx, base)
@@ -1045,6 +1057,8 @@ def _describe(q: Query) -> str:
         parts.append(f"started in {q.started_by} or earlier")
     if q.gcf_only:
         parts.append("supported by the Global Cities Fund")
+    if q.open_ended:
+        parts.append("with no end date")
     if q.joint_only:
         parts.insert(0, "joint")
     if f.priority:

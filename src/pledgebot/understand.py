@@ -166,7 +166,8 @@ _POPULATION_NOUN_XX = (
 )
 _END_YEAR = re.compile(
     r"\b(?:until|till|through|to|by|ending(?: in)?|end(?:s|ing)? in|runs? to|finish(?:es|ing)?(?: in| by)?|"
-    r"conclud(?:e|es|ing)(?: in)?|complet(?:e|ed|es)(?: in| by)?|due (?:to (?:finish|end|close) )?in)\s+((?:19|20)\d\d)\b",
+    r"conclud(?:e|es|ing)(?: in)?|complet(?:e|ed|es)(?: in| by)?|due (?:to (?:finish|end|close) )?in|"
+    r"wrap(?:s|ping)? up(?: in| by)?|expir(?:e|es|ing)(?: in)?|over by)\s+((?:19|20)\d\d)\b",
     re.I,
 )
 _START_YEAR = re.compile(
@@ -204,7 +205,7 @@ def _counts_records(folded: str) -> bool:
     return bool(
         m
         and m.group(1) in ("of", "are", "were", "is", "have", "did", "do", "does", "among")
-        and re.search(r"\b(pledges?|actions?|submissions?|commitments?)\b", folded)
+        and re.search(r"\b(pledges?|actions?|submissions?|commitments?|projects?)\b", folded)
     )
 
 
@@ -213,6 +214,10 @@ _JOINT = re.compile(
     r"jointly|city[- ]to[- ]city|twin(?:ned|ning)? cities|(?:partnerships?|pairs?) (?:of|between) (?:two )?cities|"
     r"two cities (?:together|jointly)|cities (?:that )?(?:pledged|partnered|teamed up) together)"
     r"(?:\s+(?:by|between|of) (?:two|2) (?:cities|partners|places|local governments))?\b"
+)
+# "Which pledges don't have an end date?"
+_OPEN_ENDED = re.compile(
+    r"\b(?:(?:no|without an?|don'?t have an?|do not have an?|lack an?|missing an?) end(?:ing)? (?:date|year)|ongoing|open[- ]ended)\b"
 )
 _MAYORS = re.compile(
     r"\bmayors?\b(?=\s+(?:\w+\s+)?(?:doing|do|done|pledg\w*|commit\w*|promis\w*|working|plann\w*|offer\w*|help\w*|"
@@ -243,6 +248,7 @@ class Query:
     end_year: int | None = None
     gcf_only: bool = False
     joint_only: bool = False  # pledges made together by two places ("city-to-city partnerships")
+    open_ended: bool = False  # pledges with no end date ("ongoing")
     terms: tuple[str, ...] = ()
     full_text: str = ""  # the whole question with the expansions: report facts are about the names too
     topic: str = ""  # what is left of the question once filters and question words are taken out
@@ -261,6 +267,8 @@ class Query:
             out["gcf_supported"] = True
         if self.joint_only:
             out["joint"] = True
+        if self.open_ended:
+            out["no_end_date"] = True
         return out
 
 
@@ -505,12 +513,21 @@ class Understander:
 
         gcf_only = bool(
             re.search(r"\b(gcf|global cities fund)\b", folded)
-            and re.search(
-                r"\b(support|supports|supported|fund|funds|funded|financ\w*|back|backs|backed|grants?|money)\b",
-                re.sub(r"global cities fund", "", folded),
+            and (
+                re.search(
+                    r"\b(support|supports|supported|fund|funds|funded|financ\w*|back|backs|backed|grants?|money)\b",
+                    re.sub(r"global cities fund", "", folded),
+                )
+                # "Global Cities Fund projects", "GCF grantees": the pledges it funds
+                or re.search(
+                    r"\b(?:gcf|global cities fund)(?:['’]s)?\s+(?:projects?|pledges?|grantees?|actions?|cities)\b",
+                    folded,
+                )
             )
             and intent != "report"
         )
+        open_ended = bool(_OPEN_ENDED.search(masked))
+        masked = _OPEN_ENDED.sub(lambda m: " " * len(m.group(0)), masked)  # a filter, not a topic
         joint_only = bool(_JOINT.search(masked))
         masked = _JOINT.sub(lambda m: " " * len(m.group(0)), masked)  # a filter, like a place: not a topic
 
@@ -561,6 +578,7 @@ class Understander:
             end_year=end_year,
             gcf_only=gcf_only,
             joint_only=joint_only,
+            open_ended=open_ended,
             terms=tuple(terms),
             full_text=full_text,
             topic=topic,
