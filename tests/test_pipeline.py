@@ -333,3 +333,9 @@ def test_fund_projects_open_ended_pledges_and_wrapping_up(bot):
     open_ended = bot.ask("Which GCR-only pledges don't have an end date?")
     assert submitters(open_ended) == {"Amman", "Nairobi", "Ramallah"}
     assert bot.ask("of this year's Global Cities Fund projects, how many are supposed to wrap up in 2024?").number == 5
+
+
+def test_projects_with_a_named_agency_are_the_pledges_that_name_it(bot):
+    unhcr = bot.ask("Which city projects are run together with UNHCR?")
+    assert submitters(unhcr) == {"Buenos Aires", "Nyamagabe"}
+    assert all("UNHCR" in c.excerpt or "Refugee Agency" in c.excerpt for c in unhcr.citations)

@@ -363,6 +363,14 @@ class PledgeBot:
             q = replace(q, filters=scope.filters)
             base = base | {"filters": q.inferred()}
             return self._mention_answer(q, m.group("phrase"), self._candidates(scope), base)
+        if (m := _PARTNER.search(q.question)) and self.use_filters:
+            # "projects done with IOM": the pledges that name the agency, by any of its names
+            name = m.group("org")
+            term = next((t for t in self.understander.glossary if t.term == name.upper()), None)
+            also = (*term.variants, term.means.removeprefix("the ")) if term else ()
+            scope = self.understand(re.sub(re.escape(name), " ", q.question))
+            q = replace(q, filters=scope.filters, intent="list" if q.intent == "search" else q.intent)
+            return self._mention_answer(q, name, self._candidates(scope), base | {"filters": q.inferred()}, also)
         if q.unknown_place and q.filters.has_place() and self.use_filters:
             # a town the report does not have, named with its country: say so, then show the country's pledges
             drop = re.compile(rf"\b{re.escape(fold(q.unknown_place))}\b", re.I)
@@ -520,10 +528,14 @@ class PledgeBot:
             **base,
         )
 
-    def _mention_answer(self, q: Query, phrase: str, candidates: list[Pledge], base: dict) -> Answer:
-        """ "Which pledges mention the private sector?": an exact search, every pledge that uses the words."""
+    def _mention_answer(
+        self, q: Query, phrase: str, candidates: list[Pledge], base: dict, also: tuple[str, ...] = ()
+    ) -> Answer:
+        """ "Which pledges mention the private sector?": an exact search, every pledge that uses the words
+        (or one of `also`, other names for the same thing)."""
         phrase = re.sub(r"\s+(?:at all|anywhere|in (?:their|the) (?:text|description)s?)$", "", phrase.strip(" .!,;:"))
-        rx = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, fold(phrase).split())) + r"(?:e?s)?(?!\w)")
+        alternatives = [r"\W+".join(map(re.escape, fold(x).split())) for x in (phrase, *also) if x.strip()]
+        rx = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?:e?s)?(?!\w)")
         found: list[tuple[Pledge, str]] = []
         for p in candidates:
             rows = self.sentences.rows.get(p.id, [])
@@ -915,6 +927,11 @@ _ASKS_WHO = re.compile(
     r"^\s*(?:who|which|whose|(?:(?:is|are|does|do|has|have|did)\s+)?(?:there\s+)?(?:any|some)(?:one|body|\s+(?:cit(?:y|ies)|"
     r"towns?|municipalit(?:y|ies)|places?|pledges?|projects?|programmes?|programs?|(?:local )?governments?)))\b",
     re.I,
+)
+# "Which projects are run together with UNHCR?": partners are named, so the pledges that name them answer.
+_PARTNER = re.compile(
+    r"\b(?:with|together with|in partnership with|partner(?:s|ed|ing)? with|alongside|supported by|funded by)\s+"
+    r"(?:the\s+)?(?P<org>UNHCR|IOM|UNDP|UNICEF|UN-Habitat|UN Habitat|WHO|ILO|UNFPA|WFP|World Bank|European Union|EU)\b"
 )
 # "Can you help me fill in my asylum application?": a request for personal help, not a question about pledges.
 _PERSONAL = re.compile(
