@@ -314,6 +314,7 @@ HELD_OUT = {
     "blind": "evals/blind.yaml",
     "blind2": "evals/blind2.yaml",
     "blind3": "evals/blind3.yaml",
+    "blind4": "evals/blind4.yaml",
 }
 
 
@@ -497,9 +498,9 @@ def markdown(results: dict[str, Any]) -> str:
             f"## {DEFAULT} on held-out sets",
             "",
             "Written blind from the report by people who never ran the system, after the main set had been used "
-            "for tuning. `holdout`, `blind` and `blind2` were each then used to find general failures (so they "
-            "are no longer unseen); `blind3` has not been looked at beyond its totals. The gap to the main set is "
-            "the honest measure of how far the figures above generalise.",
+            "for tuning. `holdout`, `blind`, `blind2` and `blind3` were each then used to find general failures (so "
+            "they are no longer unseen); `blind4` has not been looked at beyond its totals. The gap to the main set "
+            "is the honest measure of how far the figures above generalise.",
             "",
             "| set | questions | " + " | ".join(_COLUMNS[:9]) + " |",
             "|---|---|" + "---|" * 9,
