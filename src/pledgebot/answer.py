@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -52,6 +52,10 @@ class SentenceIndex:
         rows = self.rows.get(doc_id, [])
         # a two-word "sentence" ("Local Action.") is a heading's remnant, not something the report says
         return [r for r in rows if self.texts[r] not in self.boilerplate and len(self.texts[r].split()) > 3] or rows
+
+    def first_where(self, doc_id: str, test: Callable[[str], bool]) -> str | None:
+        """The record's first sentence that passes `test` (one naming a place, spelling out an acronym …)."""
+        return next((self.texts[r] for r in self.rows.get(doc_id, []) if test(self.texts[r])), None)
 
     def first(self, doc_id: str) -> str:
         """The record's opening sentence: what a pledge commits to."""

@@ -469,15 +469,7 @@ class PledgeBot:
         term = acronyms[0]
         spelled = re.compile(rf"\(\s*{term.term}s?\s*\)")
         for rec in [*self.sections, *self.pledges]:
-            sentence = next(
-                (
-                    self.sentences.texts[r]
-                    for r in self.sentences.rows.get(rec.id, [])
-                    if spelled.search(self.sentences.texts[r])
-                ),
-                None,
-            )
-            if sentence:
+            if sentence := self.sentences.first_where(rec.id, spelled.search):
                 citation = citation_for(1, rec, sentence)
                 lead = f"**{term.term}** stands for {term.means}. The report spells it out:"
                 render = render_sections if citation.kind == "section" else lambda lead, cs: render_pledges(lead, cs, 1)
@@ -504,18 +496,7 @@ class PledgeBot:
         ):
             return None
         rx = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names if len(n) > 3) + r")\b")
-        found = []
-        for p in self.pledges:
-            hit = next(
-                (
-                    self.sentences.texts[r]
-                    for r in self.sentences.rows.get(p.id, [])
-                    if rx.search(self.sentences.texts[r])
-                ),
-                None,
-            )
-            if hit:
-                found.append((p, hit))
+        found = [(p, hit) for p in self.pledges if (hit := self.sentences.first_where(p.id, rx.search))]
         if not found:
             return None
         citations = [citation_for(n, p, hit) for n, (p, hit) in enumerate(found[:MAX_LISTED], 1)]
@@ -538,8 +519,7 @@ class PledgeBot:
         rx = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?:e?s)?(?!\w)")
         found: list[tuple[Pledge, str]] = []
         for p in candidates:
-            rows = self.sentences.rows.get(p.id, [])
-            hit = next((self.sentences.texts[r] for r in rows if rx.search(fold(self.sentences.texts[r]))), None)
+            hit = self.sentences.first_where(p.id, lambda t: bool(rx.search(fold(t))))
             if hit is None and rx.search(fold(p.title)):
                 hit = self.sentences.first(p.id)
             if hit is not None:

@@ -159,7 +159,9 @@ class Store:
         ]
         self.by_id = {p.id: p for p in self.passages}
         # Exact search over a few hundred passages is faster than the approximate index and never varies.
-        self._passage_vectors = np.asarray(got["embeddings"], dtype=np.float32)
+        vectors = np.asarray(got["embeddings"], dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True) if len(vectors) else np.ones((0, 1), dtype=np.float32)
+        self._passage_vectors = vectors / np.where(norms == 0, 1.0, norms)  # unit length once, not per query
         try:
             sent = self._client.get_collection(SENTENCES, embedding_function=_ChromaEmbedding(embedder))
             got = sent.get(include=["documents", "metadatas", "embeddings"])
@@ -175,8 +177,7 @@ class Store:
     def dense(self, query: str | np.ndarray, k: int = 50) -> list[tuple[str, float]]:
         """(passage id, cosine similarity) of the k nearest passages."""
         vec = np.asarray(self.embedder.embed_query(query) if isinstance(query, str) else query, dtype=np.float32)
-        norms = np.linalg.norm(self._passage_vectors, axis=1) * (np.linalg.norm(vec) or 1.0)
-        sims = (self._passage_vectors @ vec) / np.where(norms == 0, 1.0, norms)
+        sims = (self._passage_vectors @ vec) / (np.linalg.norm(vec) or 1.0)
         top = np.argsort(-sims, kind="stable")[: min(k, len(self.passages))]
         return [(self.passages[n].id, float(sims[n])) for n in top]
 
