@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 # The records are committed; rebuild them only when the report or the parser changed.
-corpus/pledges.jsonl corpus/sections.jsonl &: $(REPORT) src/pledgebot/corpus.py src/pledgebot/places.py src/pledgebot/data/places.yaml | $(STAMP)
+corpus/pledges.jsonl corpus/sections.jsonl &: $(REPORT) $(wildcard src/pledgebot/corpus/*.py) src/pledgebot/places.py src/pledgebot/data/places.yaml | $(STAMP)
 	$(BOT) corpus build
 
 records: corpus/pledges.jsonl
