@@ -1,6 +1,6 @@
 """Launch the PledgeBot app: `python app.py` (what `make run` does)."""
 
-from pledgebot.ui import launch
+from pledgebot.app.serve import launch
 
 if __name__ == "__main__":
     launch()

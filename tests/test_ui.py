@@ -374,8 +374,8 @@ def test_overview_counts_every_pledge_once(pledges: list[Pledge]) -> None:
 
 
 def test_launch_flags_override_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pledgebot.app.serve as ui
     import pledgebot.pipeline
-    import pledgebot.ui as ui
 
     seen = {}
     monkeypatch.setenv("PLEDGEBOT_PORT", "7999")
@@ -391,7 +391,7 @@ def test_launch_flags_override_the_environment(monkeypatch: pytest.MonkeyPatch) 
 def test_launch_reports_bad_settings_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import pledgebot.ui as ui
+    import pledgebot.app.serve as ui
 
     monkeypatch.setenv("PLEDGEBOT_PORT", "abc")
     with pytest.raises(SystemExit) as exit_info:

@@ -1,0 +1,119 @@
+"""Serving the app: the look (theme and CSS), `serve` on the configured address, and the `launch` entry point.
+
+`launch()` is what `app.py` runs. It turns Gradio's analytics off before Gradio is first imported (Gradio
+reads the variable at import time, and no module here imports Gradio at import time), so the app never
+phones home.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..config import Settings
+from ..errors import PledgeBotError
+from .tabs import build_app
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+log = logging.getLogger(__name__)
+
+CSS = """
+#pb-header h1 { margin-bottom: 0.1em; }
+#pb-header p { margin-top: 0; color: var(--body-text-color-subdued); }
+.pb-empty { color: var(--body-text-color-subdued); padding: 1.5em 1em; text-align: center;
+  border: 1px dashed var(--border-color-primary); border-radius: 8px; }
+.pb-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 0.7em 0.9em;
+  margin-bottom: 0.8em; background: var(--background-fill-primary); }
+.pb-head { display: flex; gap: 0.5em; align-items: baseline; flex-wrap: wrap; }
+.pb-n { display: inline-block; min-width: 1.6em; text-align: center; border-radius: 4px; font-weight: 600;
+  background: var(--color-accent-soft); color: var(--body-text-color); }
+.pb-meta { color: var(--body-text-color-subdued); font-size: 0.9em; }
+.pb-title { font-style: italic; margin: 0.25em 0 0.4em; }
+.pb-text { white-space: pre-line; max-height: 13em; overflow-y: auto; position: relative; font-size: 0.92em;
+  line-height: 1.45; padding: 0.4em 0.6em; border-radius: 6px; background: var(--background-fill-secondary); }
+.pb-text.pb-full { max-height: none; }
+.pb-text mark { background: #ffe27a; color: #1a1a1a; padding: 0 1px; border-radius: 2px; }
+.pb-foot { display: flex; justify-content: space-between; align-items: center; gap: 0.5em; flex-wrap: wrap;
+  margin-top: 0.45em; font-size: 0.85em; color: var(--body-text-color-subdued); }
+.pb-copy { border: 1px solid var(--border-color-primary); border-radius: 5px; padding: 0.15em 0.6em;
+  background: var(--button-secondary-background-fill); cursor: pointer; font-size: 0.95em; }
+.pb-fields { display: grid; grid-template-columns: max-content 1fr; gap: 0.2em 0.9em; font-size: 0.92em;
+  margin: 0.4em 0 0.7em; }
+.pb-fields dt { color: var(--body-text-color-subdued); }
+.pb-fields dd { margin: 0; }
+.pb-quote { border-left: 3px solid var(--color-accent); margin: 0.6em 0; padding: 0.1em 0.8em; }
+.pb-bar { display: inline-block; height: 0.55em; border-radius: 3px; background: var(--color-accent);
+  vertical-align: middle; margin-left: 0.4em; }
+.pb-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 0.6em; margin-top: 0.5em; }
+@media (max-width: 640px) { .pb-pair { grid-template-columns: 1fr; } }
+#pb-table { --font-mono: var(--font); }  /* the table reads as text, not code */
+.pb-pair blockquote { margin: 0 !important; padding: 0.4em 0.6em; border-radius: 6px; font-size: 0.92em;
+  background: var(--background-fill-secondary); }
+.pb-pair .pb-who { display: block; font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 0.2em; }
+#pb-implied p { font-size: 0.9em; color: var(--body-text-color-subdued); margin: 0; }
+"""
+
+
+def theme() -> gr.themes.Base:
+    """Gradio's default look, with the bold face of its bundled font.
+
+    The default theme pairs Source Sans Pro regular with a SemiBold file that is a 5 KB subset lacking
+    most capitals, so bold text mixes two fonts ("PledgeBot" with a fallback "B"); the full Bold file
+    (also bundled, served from this app, no font CDN) renders cleanly.
+    """
+    import gradio as gr
+
+    font = gr.themes.LocalFont("Source Sans Pro", weights=(400, 700))
+    return gr.themes.Default(font=[font, "ui-sans-serif", "system-ui", "sans-serif"])
+
+
+def serve(app: gr.Blocks, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False) -> str:
+    """Launch `app` on settings.host:settings.port (login if settings.auth); returns the local URL."""
+    _, url, _ = app.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        auth=settings.auth,
+        auth_message="PledgeBot: please sign in." if settings.auth else None,
+        share=False,
+        prevent_thread_lock=prevent_thread_lock,
+        quiet=quiet,
+        ssr_mode=False,  # server-side rendering needs Node; the client-rendered page needs nothing else
+        css=CSS,
+        theme=theme(),
+    )
+    return url
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="app.py", description="Serve the PledgeBot app.")
+    parser.add_argument("--host", help="address to bind (default: PLEDGEBOT_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default: PLEDGEBOT_PORT or 7860)")
+    return parser.parse_args(argv)
+
+
+def launch(argv: Sequence[str] | None = None) -> None:
+    """Load the settings and the pipeline once, build the app and serve it until interrupted."""
+    # Gradio reads this when it is first imported (in build_app); set it before, so the app never phones home.
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    from ..pipeline import PledgeBot  # the heavy import (models, index) only when serving
+
+    args = _parse_args(argv)
+    # Our progress and errors at INFO; other libraries only when they warn (httpx logs every request at INFO).
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger(__package__).setLevel(logging.INFO)
+    try:
+        settings = Settings.from_env()
+        settings = dataclasses.replace(settings, host=args.host or settings.host, port=args.port or settings.port)
+        log.info("loading the pipeline (models and index)…")
+        bot = PledgeBot.load(settings)
+    except (PledgeBotError, ValueError) as exc:  # a bad setting or a missing corpus: a message, not a traceback
+        print(f"pledgebot: error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    serve(build_app(bot, settings), settings)

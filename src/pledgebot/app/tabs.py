@@ -1,0 +1,452 @@
+"""The page: one function per tab lays out its components and wires its events over the shared `AppData`.
+
+Gradio is imported inside the functions that build the page, so importing this module neither imports
+Gradio nor needs its environment set (`serve.launch` sets it first). For the same reason this module does
+not use `from __future__ import annotations`: the handlers' annotations are evaluated where they are
+defined, next to the local `gr`, and `evt: gr.SelectData` must resolve for Gradio to pass the row clicked.
+"""
+
+import atexit
+import logging
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+from ..charts import world_source
+from ..config import Settings
+from ..errors import QuestionError
+from ..places import Gazetteer, default_gazetteer, fold
+from ..records import Pledge, Section
+from .browse import (
+    TABLE_HEADERS,
+    count_line,
+    export_view,
+    pledge_labels,
+    pledge_table,
+    resolve_pledge,
+    row_key,
+    search_pledges,
+)
+from .controls import ANY, Choices, chosen, filter_choices, filters_from_controls, filters_line, priority_names
+from .html import EMPTY_CARD, EMPTY_SOURCES, empty_html, pledge_card, similar_html, sources_html
+from .overview import overview_figures, overview_note
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+    from ..pipeline import PledgeBot
+
+log = logging.getLogger(__name__)
+
+TITLE = "PledgeBot"
+TAGLINE = (
+    "Ask about the 2023 report *Localizing the Global Compacts*: what cities and regions pledged for migrants "
+    "and refugees. Every answer quotes the pledges word for word and says where in the report they stand."
+)
+EXAMPLES: dict[str, list[str]] = {
+    "For mayors' staff": [
+        "Which cities run one-stop shops for Overseas Filipino Workers?",
+        "What are Greek cities doing on integration?",
+    ],
+    "For journalists": [
+        "List all pledges from Argentina",
+        "How many mirror pledges are there?",
+    ],
+    "For peer-learning facilitators": [
+        "Which cities are doing something comparable to Milan's early-childhood project?",
+    ],
+}
+
+# One listener on the sources panel (event delegation), because its cards are replaced on every answer.
+# `watch` re-runs after each new answer and scrolls every description to its highlighted quote.
+SOURCES_JS = """
+element.addEventListener('click', (event) => {
+  const button = event.target.closest('button.pb-copy');
+  if (!button) return;
+  const done = () => { button.textContent = 'Copied'; setTimeout(() => { button.textContent = 'Copy quote'; }, 1500); };
+  try { navigator.clipboard.writeText(button.dataset.quote).then(done, () => {}); } catch (e) { /* no clipboard */ }
+});
+const scrollToQuotes = () => {
+  element.querySelectorAll('.pb-text').forEach((box) => {
+    const mark = box.querySelector('mark');
+    if (mark) box.scrollTop = Math.max(0, mark.offsetTop - 24);
+  });
+};
+if (typeof watch === 'function') watch('value', scrollToQuotes);
+scrollToQuotes();
+"""
+
+
+# -- shared state --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppData:
+    """What every tab reads: the pipeline (shared by all sessions: read-only, thread-safe) and lookups over it."""
+
+    bot: "PledgeBot"
+    pledges: list[Pledge]
+    records: dict[str, Pledge | Section]
+    names: dict[int, str]
+    choices: Choices
+    gazetteer: Gazetteer
+    by_key: dict[tuple[str, str, str], Pledge]  # a table row's (year, submitter, title) -> its pledge
+    labels: dict[str, str]  # Compare's dropdown label -> pledge id
+    export_dir: Path
+
+    @classmethod
+    def load(cls, bot: "PledgeBot") -> Self:
+        pledges = list(bot.pledges)
+        records = bot.records
+        names = priority_names(records)
+        # Exports are small and named by content, so one folder per app suffices; it goes when the process does.
+        export_dir = Path(tempfile.mkdtemp(prefix="pledgebot-export-"))
+        atexit.register(shutil.rmtree, export_dir, ignore_errors=True)
+        return cls(
+            bot=bot,
+            pledges=pledges,
+            records=records,
+            names=names,
+            choices=filter_choices(pledges, names),
+            gazetteer=default_gazetteer(),
+            by_key={row_key(p.year, p.submitter, p.title): p for p in pledges},
+            labels=pledge_labels(pledges),
+            export_dir=export_dir,
+        )
+
+    @property
+    def total(self) -> int:
+        return len(self.pledges)
+
+    def view(self, search: str, *controls: Any) -> list[Pledge]:
+        """The pledges the Browse tab's search and filter controls select (QuestionError for an unknown value)."""
+        return search_pledges(self.pledges, search, filters_from_controls(*controls))
+
+
+def filter_dropdowns(choices: Choices, prefix: str) -> "list[gr.Dropdown]":
+    """Year, region, country, pledge type and priority dropdowns, each starting at "Any"."""
+    import gradio as gr
+
+    specs = [
+        ("Year", "year", choices.years, 110),
+        ("Region", "region", choices.regions, 180),
+        ("Country", "country", choices.countries, 170),
+        ("Pledge type", "type", choices.pledge_types, 140),
+        ("Priority", "priority", choices.priorities, 220),
+    ]
+    return [
+        gr.Dropdown(list(values), value=ANY, label=label, min_width=width, elem_id=f"pb-{prefix}-{key}")
+        for label, key, values, width in specs
+    ]
+
+
+# -- ask ----------------------------------------------------------------------------------------------------
+
+
+def _message_text(content: Any) -> str:
+    """The text of a chat message, whether Gradio hands it over as a string or as a list of parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text", ""))
+    if isinstance(content, list | tuple):
+        return " ".join(_message_text(part) for part in content).strip()
+    return ""
+
+
+def previous_questions(messages: Sequence[dict[str, Any]] | None) -> list[str]:
+    """The user's earlier questions in this conversation: the pipeline reads follow-ups against them."""
+    return [
+        text
+        for m in messages or []
+        if isinstance(m, dict) and m.get("role") == "user" and (text := _message_text(m.get("content")).strip())
+    ]
+
+
+def answer_turn(
+    data: AppData, question: str, chat: list[dict[str, Any]] | None, controls: Sequence[str]
+) -> tuple[str, list[dict[str, Any]], str, str]:
+    """One turn of the conversation; returns (textbox, chat, sources HTML, filters line), never raises."""
+    chat = list(chat or [])
+    history = previous_questions(chat)
+    text = question if isinstance(question, str) else ""
+    try:
+        explicit = filters_from_controls(*controls)
+        answer = data.bot.ask(text, explicit if not explicit.is_empty() else None, history=history or None)
+    except QuestionError as exc:
+        message = f"I can't answer that as asked: {exc}. Try a question such as “{EXAMPLES['For journalists'][0]}”."
+        if text.strip():
+            chat.append({"role": "user", "content": text})
+        chat.append({"role": "assistant", "content": message})
+        return "", chat, empty_html(EMPTY_SOURCES), ""
+    except Exception:  # the app keeps serving; the operator gets the traceback in the log
+        log.exception("answering %r failed", text)
+        chat += [
+            {"role": "user", "content": text},
+            {"role": "assistant", "content": "Sorry, something went wrong while answering. Please try again."},
+        ]
+        return text, chat, empty_html(EMPTY_SOURCES), ""
+    chat += [{"role": "user", "content": text}, {"role": "assistant", "content": answer.text}]
+    return "", chat, sources_html(answer, data.records), filters_line(answer, explicit)
+
+
+def ask_tab(data: AppData) -> None:
+    """The Ask tab: the conversation, optional filters and example questions, the sources panel beside them."""
+    import gradio as gr
+
+    def ask(
+        question: str,
+        chat: list[dict[str, Any]] | None,
+        year: str,
+        region: str,
+        country: str,
+        pledge_type: str,
+        priority: str,
+    ) -> tuple[str, list[dict[str, Any]], str, str]:
+        """Answer a question in the conversation; returns (textbox, chat, sources HTML, filters line)."""
+        return answer_turn(data, question, chat, (year, region, country, pledge_type, priority))
+
+    with gr.Tab("Ask", id="ask"):
+        with gr.Accordion("Filters for the answer (optional)", open=False):
+            ask_filters = filter_dropdowns(data.choices, "ask")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=340):
+                chat = gr.Chatbot(
+                    label="Conversation",
+                    height=480,
+                    placeholder=(
+                        "**Ask about the pledges.** Follow-up questions (“and in Latin America?”) build on "
+                        "the conversation. Pick an example below to start."
+                    ),
+                    feedback_options=None,
+                    elem_id="pb-chat",
+                )
+                with gr.Row(equal_height=True):
+                    implied = gr.Markdown(elem_id="pb-implied")
+                    new = gr.Button("New conversation", size="sm", scale=0, min_width=150)
+                with gr.Row(equal_height=True):
+                    question = gr.Textbox(
+                        placeholder="Ask about the pledges and press Enter",
+                        show_label=False,
+                        lines=1,
+                        max_lines=1,
+                        scale=5,
+                        min_width=200,
+                        autofocus=True,
+                        elem_id="pb-question",
+                    )
+                    send = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="pb-send")
+                example_sets = [
+                    gr.Examples(examples=[[q] for q in qs], inputs=[question], label=label)
+                    for label, qs in EXAMPLES.items()
+                ]
+            with gr.Column(scale=2, min_width=320):
+                gr.Markdown("### Sources")
+                sources = gr.HTML(
+                    empty_html(EMPTY_SOURCES), js_on_load=SOURCES_JS, max_height=640, elem_id="pb-sources"
+                )
+
+    ask_inputs = [question, chat, *ask_filters]
+    ask_outputs = [question, chat, sources, implied]
+    # Gradio shows its progress overlay (spinner and timer) on the chat and sources while answering.
+    # Every event that calls the pipeline shares one concurrency group, so the limit set by
+    # app.queue() in build_app bounds them together rather than each event separately.
+    gr.on([question.submit, send.click], ask, ask_inputs, ask_outputs, api_name="ask", concurrency_id="pipeline")
+    for examples in example_sets:
+        examples.load_input_event.then(
+            ask, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="pipeline"
+        )
+    new.click(lambda: ("", [], empty_html(EMPTY_SOURCES), ""), None, ask_outputs, api_visibility="private", queue=False)
+
+
+# -- browse -------------------------------------------------------------------------------------------------
+
+
+def browse_tab(data: AppData) -> "tuple[list[gr.components.Component], gr.events.Dependency]":
+    """The Browse tab: search and filters over the pledge table, CSV and JSON downloads, the row's card.
+
+    Returns the search and filter inputs and the event that redraws the table, for the Overview to follow.
+    """
+    import gradio as gr
+
+    def browse(search: str, year: str, region: str, country: str, pledge_type: str, priority: str) -> tuple[Any, ...]:
+        """The Browse view; returns (table, count line, CSV path, JSON path)."""
+        try:
+            view = data.view(search, year, region, country, pledge_type, priority)
+        except QuestionError as exc:
+            return pledge_table([]), f"**Cannot filter:** {escape(str(exc))}", None, None
+        csv_path, json_path = export_view(view, data.export_dir)
+        return pledge_table(view), count_line(len(view), data.total), str(csv_path), str(json_path)
+
+    def open_pledge(evt: gr.SelectData) -> str:
+        """The full card of the row clicked (found by its year, submitter and title, so sorting is safe)."""
+        row = evt.row_value or []
+        p = data.by_key.get(row_key(*row[:2], row[-1])) if len(row) >= 3 else None
+        return pledge_card(p, data.names) if p else empty_html(EMPTY_CARD)
+
+    initial_csv, initial_json = export_view(data.pledges, data.export_dir)
+    with gr.Tab("Browse", id="browse"):
+        with gr.Row():
+            search = gr.Textbox(
+                label="Search",
+                placeholder="submitter, title, country or any word in the pledge",
+                min_width=220,
+                scale=2,
+                max_lines=1,
+                elem_id="pb-search",
+            )
+            browse_filters = filter_dropdowns(data.choices, "browse")
+        with gr.Row(equal_height=True):
+            count = gr.Markdown(count_line(data.total, data.total), elem_id="pb-count")
+            csv_button = gr.DownloadButton("Download CSV", value=str(initial_csv), size="sm", scale=0, min_width=150)
+            json_button = gr.DownloadButton("Download JSON", value=str(initial_json), size="sm", scale=0, min_width=150)
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=360):
+                table = gr.Dataframe(
+                    value=pledge_table(data.pledges),
+                    headers=TABLE_HEADERS,
+                    interactive=False,
+                    wrap=True,
+                    max_height=560,
+                    column_widths=["8%", "17%", "14%", "11%", "10%", "40%"],
+                    elem_id="pb-table",
+                )
+            with gr.Column(scale=2, min_width=320):
+                card = gr.HTML(empty_html(EMPTY_CARD), elem_id="pb-card")
+
+    browse_inputs = [search, *browse_filters]
+    changed = gr.on(
+        [search.submit, search.input, *[d.change for d in browse_filters]],
+        browse,
+        browse_inputs,
+        [table, count, csv_button, json_button],
+        api_name="browse",
+        trigger_mode="always_last",
+        show_progress="minimal",
+    )
+    table.select(open_pledge, None, card, api_visibility="private")
+    return browse_inputs, changed
+
+
+# -- compare ------------------------------------------------------------------------------------------------
+
+
+def compare_tab(data: AppData) -> None:
+    """The Compare tab: pick a pledge (or narrow the list by submitter) and see comparable pledges."""
+    import gradio as gr
+
+    def compare(pledge: str, k: float = 5) -> str:
+        """Pledges from other submitters comparable to the chosen pledge (label, id or submitter name)."""
+        anchor = resolve_pledge(pledge, data.pledges, data.labels)
+        if anchor is None:
+            return empty_html(f"No pledge or submitter called “{pledge}”. Pick one from the list.")
+        try:
+            found = data.bot.similar(anchor.id, k=max(1, min(10, int(k or 5))))
+        except Exception:
+            log.exception("similar(%r) failed", anchor.id)
+            return empty_html("Sorry, comparing failed. Please try again.")
+        return similar_html(anchor, found, data.names)
+
+    def pick_submitter(submitter: str, current: str) -> Any:
+        """Narrow the pledge list to one submitter's pledges and select the first ("Any" keeps the choice)."""
+        wanted = chosen(submitter)
+        if not wanted:
+            return gr.Dropdown(choices=list(data.labels), value=current)
+        options = [label for label, pid in data.labels.items() if data.records[pid].submitter == wanted]
+        return gr.Dropdown(choices=options, value=options[0] if options else current)
+
+    milan = resolve_pledge("Milan", data.pledges, data.labels) or data.pledges[0]
+    initial_anchor = next(label for label, pid in data.labels.items() if pid == milan.id)
+    with gr.Tab("Compare", id="compare"):
+        gr.Markdown(
+            "Find pledges from other submitters that do something comparable: pick a pledge (type to search) "
+            "or narrow the list by submitter."
+        )
+        with gr.Row():
+            submitter = gr.Dropdown(
+                [ANY, *sorted({p.submitter for p in data.pledges}, key=fold)],
+                value=ANY,
+                label="Submitter",
+                scale=1,
+                min_width=200,
+            )
+            anchor = gr.Dropdown(
+                list(data.labels),
+                value=initial_anchor,
+                label="Pledge",
+                allow_custom_value=True,  # the API accepts a pledge id or a submitter name too
+                scale=3,
+                min_width=280,
+                elem_id="pb-anchor",
+            )
+            k = gr.Slider(1, 10, value=5, step=1, label="How many", scale=1, min_width=160)
+        comparison = gr.HTML(compare(initial_anchor, 5), elem_id="pb-compare")
+
+    submitter.change(pick_submitter, [submitter, anchor], anchor, api_visibility="private")
+    gr.on([anchor.change, k.release], compare, [anchor, k], comparison, api_name="compare", concurrency_id="pipeline")
+
+
+# -- overview -----------------------------------------------------------------------------------------------
+
+
+def overview_tab(
+    data: AppData, browse_inputs: "list[gr.components.Component]", browse_changed: "gr.events.Dependency"
+) -> None:
+    """The Overview tab: the map and count charts, redrawn for the Browse tab's view after each change there."""
+    import gradio as gr
+
+    def overview(search: str, year: str, region: str, country: str, pledge_type: str, priority: str) -> tuple[Any, ...]:
+        """The Overview charts for the Browse tab's current view."""
+        try:
+            view = data.view(search, year, region, country, pledge_type, priority)
+        except QuestionError:
+            view = data.pledges
+        return (overview_note(view, data.total, data.gazetteer), *overview_figures(view, data.names, data.gazetteer))
+
+    figures = overview_figures(data.pledges, data.names, data.gazetteer)
+    with gr.Tab("Overview", id="overview"):
+        note = gr.Markdown(overview_note(data.pledges, data.total, data.gazetteer))
+        map_plot = gr.Plot(figures[0], show_label=False, elem_id="pb-map")
+        with gr.Row():
+            region_plot = gr.Plot(figures[1], show_label=False, min_width=320)
+            type_plot = gr.Plot(figures[2], show_label=False, min_width=320)
+        with gr.Row():
+            priority_plot = gr.Plot(figures[3], show_label=False, min_width=320)
+            year_plot = gr.Plot(figures[4], show_label=False, min_width=320)
+        gr.Markdown(f"<small>Map outlines: {escape(world_source())}</small>")
+
+    browse_changed.then(
+        overview,
+        browse_inputs,
+        [note, map_plot, region_plot, type_plot, priority_plot, year_plot],
+        api_visibility="private",
+        show_progress="hidden",
+    )
+
+
+# -- the app ------------------------------------------------------------------------------------------------
+
+
+def build_app(bot: "PledgeBot", settings: Settings | None = None) -> "gr.Blocks":
+    """The four-tab app over a loaded pipeline, shared by every session (it is read-only and thread-safe)."""
+    import gradio as gr
+
+    settings = settings or Settings.from_env()
+    data = AppData.load(bot)
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 24 * 3600)) as app:
+        gr.Markdown(f"# {TITLE}\n{TAGLINE}", elem_id="pb-header")
+        with gr.Tabs():
+            ask_tab(data)
+            browse_inputs, browse_changed = browse_tab(data)
+            compare_tab(data)
+            overview_tab(data, browse_inputs, browse_changed)
+
+    # Several sessions' answers run at once: the pipeline is shared and thread-safe, an answer takes
+    # 30 ms to 1 s, so a queue of one would make every user wait for everyone else; a few in parallel
+    # keeps latency low without oversubscribing the CPU the embedding models need.
+    app.queue(default_concurrency_limit=settings.concurrency)
+    return app
