@@ -38,6 +38,13 @@ def add_commands(sub: argparse._SubParsersAction, filter_flags: Callable[[argpar
     ev.add_argument("--config", action="append", dest="configs", help="configuration name (repeatable)")
     ev.add_argument("--json", action="store_true", help="print the results as JSON")
     ev.add_argument("--write", action="store_true", help="write evals/results/latest.md and latest.json")
+    ev.add_argument(
+        "--first-run",
+        nargs=2,
+        metavar=("NAME", "PATH"),
+        help="score a new blind set once with the default, record its first run in evals/sets.yaml, print its totals",
+    )
+    ev.add_argument("--misses", metavar="NAME", help="print a set's wrong answers (marks an untouched set tuned)")
     ev.set_defaults(func=cmd_eval)
 
 
@@ -129,8 +136,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
         print(answer.text)
-        if answer.filters:
-            print(f"\n(filters read from the question: {json.dumps(answer.filters, ensure_ascii=False)})")
+        if answer.route is not None:
+            print(f"\n(how the question was read: {answer.route.summary()})")
         if answer.citations:
             print("\nSources:")
             for c in answer.citations:
@@ -164,4 +171,7 @@ def _ask_batch(args: argparse.Namespace, settings: Settings, filters: Filters) -
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from .evals import main as eval_main
 
-    return eval_main(settings, configs=args.configs, as_json=args.json, write=args.write)
+    first = tuple(args.first_run) if args.first_run else None
+    return eval_main(
+        settings, configs=args.configs, as_json=args.json, write=args.write, first=first, show_misses=args.misses
+    )

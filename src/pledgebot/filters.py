@@ -1,8 +1,16 @@
-"""Filters on pledge records: set explicitly (CLI flags, UI controls) or inferred from a question."""
+"""Filters: every constraint on which pledges may answer, with one `matches()`, and where a pledge counts.
+
+A filter is set explicitly (CLI flags, app controls) or read from a question; either way it is this one
+type. The counting rule lives here too, so chat, Browse and Overview count alike: a pledge counts under
+its own submitter and under each country its record names (a joint pledge printed once per partner is
+one record per partner, each under its own submitter and country; "Milan and Freetown" is one record
+naming Italy and Sierra Leone).
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+import re
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from .errors import QuestionError
@@ -38,31 +46,129 @@ _KIND_WORDS = {
 
 
 @dataclass(frozen=True)
+class YearRange:
+    """An inclusive range of years; an open end is None ("2019 or earlier" is YearRange(None, 2019))."""
+
+    lo: int | None = None
+    hi: int | None = None
+
+    def contains(self, year: int | None) -> bool:
+        if year is None:
+            return False
+        return (self.lo is None or year >= self.lo) and (self.hi is None or year <= self.hi)
+
+    @property
+    def exact(self) -> int | None:
+        return self.lo if self.lo is not None and self.lo == self.hi else None
+
+    def describe(self) -> str:
+        if self.exact is not None:
+            return f"in {self.exact}"
+        if self.lo is None:
+            return f"in {self.hi} or earlier"
+        if self.hi is None:
+            return f"in {self.lo} or later"
+        return f"between {self.lo} and {self.hi}"
+
+
+@dataclass(frozen=True)
 class Filters:
-    """Constraints on which pledges may answer. Empty tuples / None mean "any"."""
+    """Constraints on which pledges may answer. Empty tuples, None and False mean "any"."""
 
     countries: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     submitters: tuple[str, ...] = ()
-    year: int | None = None
+    year: int | None = None  # the report year: 2023 submissions or 2022 actions
     pledge_types: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     priority: int | None = None
     place_label: str | None = None  # what the user called the place ("East Africa", "Greek")
+    start: YearRange | None = None  # when the pledge's work starts
+    end: YearRange | None = None  # when it ends
+    open_ended: bool = False  # no end date
+    gcf: bool = False  # supported by the Global Cities Fund
+    joint: bool = False  # made together by two places
+    quoted: bool = False  # printed with a speaker's quote
+    # Text predicates: each group lists other names of one thing (an agency); the pledge must name each.
+    mentions: tuple[tuple[str, ...], ...] = ()
 
     def is_empty(self) -> bool:
-        return self == Filters()
+        return replace(self, place_label=None) == Filters()
 
     def has_place(self) -> bool:
         return bool(self.countries or self.regions or self.submitters)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items() if v not in ((), None)}
+    def without_place(self) -> Filters:
+        return replace(self, countries=(), regions=(), submitters=(), place_label=None)
+
+    def place_name(self) -> str | None:
+        """How to name the place filter to the user."""
+        if self.place_label:
+            return self.place_label
+        names = [*self.submitters, *self.countries, *self.regions]
+        return ", ".join(names) if names else None
+
+    def matches(self, p: Pledge, gazetteer: Gazetteer | None = None) -> bool:
+        """Whether pledge `p` satisfies every constraint."""
+        if self.year is not None and p.year != self.year:
+            return False
+        if self.submitters and p.submitter not in self.submitters:
+            return False
+        if self.countries and not set(countries_of(p)) & set(self.countries):
+            return False
+        if self.regions and not set(regions_of(p, gazetteer)) & set(self.regions):
+            return False
+        if self.pledge_types and p.pledge_type not in self.pledge_types:
+            return False
+        if self.kinds and p.submitter_kind not in self.kinds:
+            return False
+        if self.priority is not None and self.priority not in p.priorities:
+            return False
+        return self._matches_dates(p) and self._matches_flags(p)
+
+    def _matches_dates(self, p: Pledge) -> bool:
+        if self.start is not None and not self.start.contains(p.start_year):
+            return False
+        if self.end is not None and not self.end.contains(p.end_year):
+            return False
+        # a pledge printed without a duration (the 2022 actions) says nothing about its end
+        return not (self.open_ended and (p.end_year is not None or p.duration is None))
+
+    def _matches_flags(self, p: Pledge) -> bool:
+        if self.gcf and not p.gcf_supported:
+            return False
+        if self.joint and not is_joint(p):
+            return False
+        if self.quoted and not p.quotes:
+            return False
+        if self.mentions:
+            text = fold(f"{p.title} {p.description}")
+            return all(any(_names(text, fold(name)) for name in group) for group in self.mentions)
+        return True
 
     def merged(self, other: Filters) -> Filters:
-        """`other`'s non-empty fields override this one's (explicit controls win over inferred ones)."""
+        """`other`'s set fields override this one's (explicit controls win over inferred ones)."""
         values = {f.name: getattr(other, f.name) or getattr(self, f.name) for f in fields(self)}
         return replace(self, **values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (`ask --json`): only what is set; dates as the years people say."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value in ((), None, False) or f.name in ("start", "end", "gcf", "joint", "open_ended", "mentions"):
+                continue
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        out |= _range_dict("start", self.start) | _range_dict("end", self.end)
+        if self.open_ended:
+            out["no_end_date"] = True
+        if self.gcf:
+            out["gcf_supported"] = True
+        if self.joint:
+            out["joint"] = True
+        if self.mentions:
+            out["mentions"] = [group[0] for group in self.mentions]
+        return out
 
     @classmethod
     def from_flags(cls, args: Any, gazetteer: Gazetteer | None = None) -> Filters:
@@ -76,6 +182,38 @@ class Filters:
             priority=getattr(args, "priority", None),
             gazetteer=gazetteer,
         )
+
+
+def _range_dict(name: str, r: YearRange | None) -> dict[str, int]:
+    if r is None:
+        return {}
+    if r.exact is not None:
+        return {f"{name}_year": r.exact}
+    if name == "start" and r.lo is None and r.hi is not None:
+        return {"started_by": r.hi}  # the name `ask --json` has always used for "started in X or earlier"
+    return {k: v for k, v in ((f"{name}_from", r.lo), (f"{name}_to", r.hi)) if v is not None}
+
+
+def _names(text: str, name: str) -> bool:
+    """Whether folded `text` names `name` as a whole word or phrase (an optional plural -s)."""
+    return re.search(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])", text) is not None
+
+
+def countries_of(p: Pledge) -> tuple[str, ...]:
+    """The countries a pledge counts under: each its record names."""
+    return p.countries or (p.country,)
+
+
+def regions_of(p: Pledge, gazetteer: Gazetteer | None = None) -> tuple[str, ...]:
+    """The regions a pledge counts under: its own, and those of the other countries its record names."""
+    gaz = gazetteer or default_gazetteer()
+    extra = [gaz.region_of(c) for c in countries_of(p) if c != p.country]
+    return tuple(dict.fromkeys([p.region, *extra]))
+
+
+def is_joint(p: Pledge) -> bool:
+    """Made together by two places: printed once per partner, or one record naming both countries."""
+    return bool(p.joint_with) or len(p.countries) > 1
 
 
 def normalise(
@@ -106,50 +244,48 @@ def normalise(
         else:
             msg = f"unknown region {region!r}; one of: {', '.join(REGIONS)}"
             raise QuestionError(msg)
-    types: tuple[str, ...] = ()
-    if pledge_type:
-        t = _TYPE_WORDS.get(fold(pledge_type))
-        if t is None:
-            msg = f"unknown pledge type {pledge_type!r}; one of: {', '.join(PLEDGE_TYPES)}"
-            raise QuestionError(msg)
-        types = (t,)
-    kinds: tuple[str, ...] = ()
-    if kind:
-        k = _KIND_WORDS.get(fold(kind))
-        if k is None:
-            msg = f"unknown submitter kind {kind!r}; one of: {', '.join(SUBMITTER_KINDS)}"
-            raise QuestionError(msg)
-        kinds = (k,)
+    return Filters(
+        countries,
+        regions,
+        (),
+        _year(year),
+        _one_of(pledge_type, _TYPE_WORDS, "pledge type", PLEDGE_TYPES),
+        _one_of(kind, _KIND_WORDS, "submitter kind", SUBMITTER_KINDS),
+        _priority(priority),
+    )
+
+
+def _one_of(value: str | None, words: dict[str, str], what: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    if not value:
+        return ()
+    found = words.get(fold(value))
+    if found is None:
+        msg = f"unknown {what} {value!r}; one of: {', '.join(allowed)}"
+        raise QuestionError(msg)
+    return (found,)
+
+
+def _year(year: int | None) -> int | None:
     if year is not None and year not in (2022, 2023):
         msg = f"year must be 2022 or 2023, got {year}"
         raise QuestionError(msg)
-    if priority is not None and not 1 <= int(priority) <= 8:
+    return year
+
+
+def _priority(priority: int | str | None) -> int | None:
+    if priority is None or priority == "":
+        return None
+    if not 1 <= int(priority) <= 8:
         msg = f"priority must be 1-8, got {priority}"
         raise QuestionError(msg)
-    return Filters(countries, regions, (), year, types, kinds, int(priority) if priority else None)
+    return int(priority)
 
 
 def matches(p: Pledge, f: Filters) -> bool:
-    """Whether pledge `p` satisfies every constraint in `f`."""
-    if f.year is not None and p.year != f.year:
-        return False
-    pledge_countries = p.countries or (p.country,)
-    if f.submitters and p.submitter not in f.submitters:
-        return False
-    if f.countries and not set(pledge_countries) & set(f.countries):
-        return False
-    if f.regions:
-        gaz = default_gazetteer()
-        pledge_regions = {gaz.region_of(c) for c in pledge_countries} | {p.region}
-        if not pledge_regions & set(f.regions):
-            return False
-    if f.pledge_types and p.pledge_type not in f.pledge_types:
-        return False
-    if f.kinds and p.submitter_kind not in f.kinds:
-        return False
-    return not (f.priority is not None and f.priority not in p.priorities)
+    """Whether pledge `p` satisfies every constraint in `f` (the same as `f.matches(p)`)."""
+    return f.matches(p)
 
 
 def apply_filters(pledges: list[Pledge], f: Filters) -> list[Pledge]:
     """The pledges that satisfy `f`, in their original order."""
-    return [p for p in pledges if matches(p, f)]
+    return [p for p in pledges if f.matches(p)]

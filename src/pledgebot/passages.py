@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from .records import Passage, Pledge, Section
+from .text import sentences
 
-# Abbreviations after which a full stop does not end a sentence.
-_ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|No|Dr|Mr|Mrs|Ms|H\.E|Hon|St|vs|Art|U\.S|Ma)\.|\b[A-Z]\.)$")
-# The corpus joins a list's items with " - ": after a full stop that dash starts a new item (a sentence).
-_BOUNDARY = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?:- )?(?=[“\"(]?[A-Z0-9ÁÉÍÓÚÜÑÇ])|\n\n+(?:- )?")
-
-
-def sentences(text: str) -> list[str]:
-    """Sentences of `text`, each a verbatim substring of it."""
-    out: list[str] = []
-    start = 0
-    for m in _BOUNDARY.finditer(text):
-        piece = text[start : m.start()].rstrip()
-        if "\n" not in m.group(0) and _ABBREV.search(piece):
-            continue
-        if piece.strip():
-            out.append(piece.strip())
-        start = m.end()
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
+__all__ = ["pledge_header", "pledge_passages", "section_passages", "sentences", "windows"]
 
 
 def pledge_header(p: Pledge) -> str:

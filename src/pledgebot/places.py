@@ -7,7 +7,6 @@ other names people use. Matching folds case and accents and tolerates small typo
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -17,22 +16,9 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from .errors import CorpusError
+from .text import ascii_form, fold
 
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents, unify dashes/quotes and collapse spaces: the key for name matching."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("ı", "i").replace("ø", "o").replace("ß", "ss")
-    text = re.sub(r"[–—‐-]", "-", text)
-    text = re.sub(r"[’‘`´]", "'", text)
-    return re.sub(r"\s+", " ", text).strip().casefold()
-
-
-def ascii_form(text: str) -> str:
-    """The plain-ASCII spelling of a name, keeping its case ("São Paulo" -> "Sao Paulo")."""
-    text = unicodedata.normalize("NFKD", text.replace("–", "-").replace("—", "-"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).encode("ascii", "ignore").decode()
+__all__ = ["Country", "Gazetteer", "Submitter", "ascii_form", "default_gazetteer", "fold", "load_gazetteer"]
 
 
 @dataclass(frozen=True)

@@ -158,19 +158,88 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """One relevance decision: a record the answer considered, how likely it answers, and whether it was kept."""
+
+    id: str
+    probability: float
+    kept: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "probability": round(self.probability, 3), "kept": self.kept}
+
+
+@dataclass(frozen=True)
+class Route:
+    """How a question became this answer: what was read, which handler answered and why.
+
+    It is what the app's "how I read your question" line shows and `ask --json` returns as `route`, so a
+    miss can be diagnosed without a debugger.
+    """
+
+    handler: str
+    reason: str
+    intent: str
+    intent_scores: dict[str, float] = field(default_factory=dict)
+    facets: tuple[dict[str, str], ...] = ()  # {"words", "kind", "value"}: what the question named
+    topic: tuple[str, ...] = ()  # the words left to search for
+    chatter: tuple[str, ...] = ()  # words that only say what kind of answer is wanted
+    corrections: tuple[tuple[str, str], ...] = ()  # (as typed, read as)
+    unplaced: tuple[str, ...] = ()  # topic words no record uses
+    set_aside: tuple[str, ...] = ()  # words in "rather than …" clauses
+    followup: str = ""  # what a follow-up kept from the previous question
+    decisions: tuple[Decision, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "handler": self.handler,
+            "reason": self.reason,
+            "intent": self.intent,
+            "intent_scores": {k: round(v, 3) for k, v in self.intent_scores.items()},
+            "facets": [dict(f) for f in self.facets],
+            "topic": list(self.topic),
+            "chatter": list(self.chatter),
+            "corrections": [list(c) for c in self.corrections],
+            "unplaced": list(self.unplaced),
+            "set_aside": list(self.set_aside),
+            "followup": self.followup,
+            "decisions": [d.to_dict() for d in self.decisions],
+        }
+
+    def summary(self) -> str:
+        """One line for people: what the question was read as."""
+        parts = [f"read as {self.intent}"]
+        if self.facets:
+            parts.append("naming " + ", ".join(f"{f['kind']} {f['value']}" for f in self.facets))
+        if self.topic:
+            parts.append("about “" + " ".join(self.topic) + "”")
+        if self.corrections:
+            parts.append("reading " + ", ".join(f"“{a}” as {b}" for a, b in self.corrections))
+        if self.unplaced:
+            parts.append("no record uses " + ", ".join(f"“{w}”" for w in self.unplaced))
+        if self.followup:
+            parts.append(self.followup)
+        return "; ".join(parts) + f" → {self.handler} ({self.reason})"
+
+
+@dataclass(frozen=True)
 class Answer:
-    """What PledgeBot says: markdown text, its citations in rank order, and whether it abstained."""
+    """What PledgeBot says: markdown text, its citations in rank order, and whether it abstained.
+
+    `filters` is the typed `pledgebot.filters.Filters` in force; it becomes a dict only in `to_dict()`.
+    """
 
     question: str
     text: str
     citations: tuple[Citation, ...] = ()
     abstained: bool = False
-    filters: dict[str, Any] = field(default_factory=dict)
-    intent: str = "search"
+    filters: Any = None
+    intent: str = "find"
     total_matches: int | None = None
     number: float | None = None
     notes: tuple[str, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+    route: Route | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -178,10 +247,11 @@ class Answer:
             "answer": self.text,
             "abstained": self.abstained,
             "citations": [c.to_dict() for c in self.citations],
-            "filters": self.filters,
+            "filters": self.filters.to_dict() if self.filters is not None else {},
             "intent": self.intent,
             "total_matches": self.total_matches,
             "number": self.number,
             "notes": list(self.notes),
             "timings_ms": self.timings_ms,
+            "route": self.route.to_dict() if self.route is not None else None,
         }

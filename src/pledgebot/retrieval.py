@@ -5,114 +5,15 @@ The LangChain wrapper is in `retriever.py` (importing LangChain costs start-up t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import bm25s
 import numpy as np
 
-from .places import fold
 from .store import Store
+from .text import tokenize
 
 FUSIONS = ("rrf", "weighted", "dense", "bm25")
-
-_STOPWORDS = set(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "how",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "their",
-        "them",
-        "they",
-        "this",
-        "to",
-        "was",
-        "were",
-        "what",
-        "which",
-        "who",
-        "will",
-        "with",
-        "does",
-        "did",
-        "do",
-        "can",
-        "any",
-        "all",
-        "about",
-        "into",
-        "than",
-        "then",
-        "there",
-        "these",
-        "those",
-        "our",
-        "we",
-        "you",
-        "your",
-        "i",
-        "me",
-        "my",
-        "pledge",
-        "pledges",
-        "pledged",
-        "city",
-        "cities",
-        "commit",
-        "commits",
-        "committed",
-    ]
-)
-
-
-# British spellings users type and the report's American ones (and back): one token for both.
-_SPELLING = {
-    "centre": "center", "centres": "centers", "programme": "program", "programmes": "programs",
-    "organisation": "organization", "organisations": "organizations", "labour": "labor",
-    "neighbour": "neighbor", "neighbours": "neighbors", "neighbourhood": "neighborhood",
-    "neighbourhoods": "neighborhoods", "behaviour": "behavior", "favour": "favor", "harbour": "harbor",
-    "recognise": "recognize", "recognised": "recognized", "mobilise": "mobilize", "mobilised": "mobilized",
-    "prioritise": "prioritize", "institutionalise": "institutionalize", "defence": "defense",
-    "licence": "license", "licences": "licenses", "travelling": "traveling", "enrol": "enroll",
-}  # fmt: skip
-
-
-def tokenize(text: str) -> list[str]:
-    """Folded word tokens without stopwords, one spelling for British/American variants, plural -s dropped."""
-    out = []
-    for w in re.findall(r"[a-z0-9]+", fold(text)):
-        if w in _STOPWORDS or len(w) < 2:
-            continue
-        w = _SPELLING.get(w, w)
-        if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
-            w = w[:-1]
-        out.append(w)
-    return out
-
-
-def bigrams(text: str) -> set[tuple[str, str]]:
-    """Adjacent token pairs: "language courses", "refugee camp", "innovation centre" as phrases."""
-    tokens = tokenize(text)
-    return set(zip(tokens, tokens[1:], strict=False))
 
 
 @dataclass(frozen=True)
@@ -134,7 +35,9 @@ FEW_DOCS = 20
 class HybridSearcher:
     """Searches the store's passages by meaning and by words, and fuses the two rankings."""
 
-    def __init__(self, store: Store, fusion: str = "rrf", rrf_k: int = 60, weight: float = 0.6) -> None:
+    def __init__(
+        self, store: Store, fusion: str = "rrf", rrf_k: int = 60, weight: float = 0.6, stem: bool = False
+    ) -> None:
         if fusion not in FUSIONS:
             msg = f"unknown fusion {fusion!r}; one of {', '.join(FUSIONS)}"
             raise ValueError(msg)
@@ -143,9 +46,16 @@ class HybridSearcher:
         self.rrf_k = rrf_k
         self.weight = weight
         self.passages = store.passages
+        # Snowball stems ("housing" and "houses" meet at "hous"); off by default, an evaluation configuration
+        self._stemmer = _stemmer() if stem else None
         self._bm25 = bm25s.BM25()
-        self._bm25.index([tokenize(p.text) or ["_"] for p in self.passages], show_progress=False)
+        self._bm25.index([self.tokens(p.text) or ["_"] for p in self.passages], show_progress=False)
         self._index = {p.id: n for n, p in enumerate(self.passages)}
+
+    def tokens(self, text: str) -> list[str]:
+        """The BM25 tokens of `text`: folded words without stopwords, stemmed when stemming is on."""
+        words = tokenize(text)
+        return self._stemmer.stemWords(words) if self._stemmer is not None else words
 
     def passage_scores(
         self, text: str, vector: np.ndarray | None = None, dense_k: int = 80
@@ -157,7 +67,7 @@ class HybridSearcher:
                 dense[self._index[pid]] = sim
         lexical = np.zeros(len(self.passages), dtype=np.float32)
         if self.fusion != "dense":
-            tokens = tokenize(text)
+            tokens = self.tokens(text)
             if tokens:
                 lexical = np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
         return dense, lexical
@@ -227,6 +137,12 @@ class HybridSearcher:
             ranks[order] = np.arange(len(order))
             fused += np.where(np.isfinite(masked), 1.0 / (self.rrf_k + ranks + 1), 0)
         return fused
+
+
+def _stemmer():
+    import Stemmer  # PyStemmer: only needed by the stemming configuration
+
+    return Stemmer.Stemmer("english")
 
 
 def _fuse_extra(

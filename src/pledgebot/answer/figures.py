@@ -1,0 +1,148 @@
+"""Report facts and figures: the narrative's best sentences (and a named submitter's pledge text).
+
+Sections and pledges are ranked alike, by their best sentence: a report fact sits in one sentence, which a
+window of three dilutes. Whether the best sentence answers at all is the fitted `report` decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..places import fold
+from ..query import Query
+from ..records import Answer, Decision, Pledge, Section
+from ..text import tokenize
+from . import policy
+from .numbers import contrast_words, number_in, sentence_bonus
+from .render import citation_for, render_mixed, reply
+from .resources import Ctx, Resources
+
+REPORT_FEATURES = ("cosine", "score", "word_share", "gap", "figure", "own", "english", "section")
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A record by its best sentence for a question."""
+
+    doc_id: str
+    score: float  # cosine + word share (+ bonuses for the figure asked)
+    kind: str
+    cosine: float
+    sentence: str
+    word_share: float
+
+
+def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str) -> list[Ranked]:
+    """Records by their best sentence for `text`, best first."""
+    res = ctx.res
+    qvec = ctx.vec(text)
+    qtokens = set(tokenize(text)) - contrast_words(q.question)
+    weights = res.calibration.section("report")
+    out = []
+    for doc in dict.fromkeys(doc_ids):
+        rows = res.sentences.content_rows(doc)
+        if not rows:
+            continue
+        sims = res.sentences.vectors[rows] @ qvec
+        best: Ranked | None = None
+        for r, sim in zip(rows, sims, strict=True):
+            sentence = res.sentences.texts[r]
+            share = len(res.sentences.tokens[r] & qtokens) / (len(qtokens) or 1)
+            value = float(sim) + weights["word_weight"] * share
+            if q.wants_number:
+                value += sentence_bonus(sentence, q.question, weights)
+            if best is None or value > best.score:
+                kind = "pledge" if isinstance(res.records[doc], Pledge) else "section"
+                best = Ranked(doc, value, kind, float(sim), sentence, share)
+        if best is not None:
+            out.append(best)
+    out.sort(key=lambda r: -r.score)
+    return out
+
+
+def candidates(q: Query, ctx: Ctx) -> tuple[list[Ranked], bool]:
+    """The ranked records a report answer may cite, and whether the question is about a named submitter."""
+    res = ctx.res
+    text = q.full_text or q.question
+    own = [p.id for p in res.pledges if p.submitter in q.filters.submitters]
+    names = _names(q, res)
+    sections = [s.id for s in res.sections]
+    if names:
+        # a question about one place or body: only the narrative that names it can answer for it
+        sections = [s.id for s in res.sections if any(n in fold(s.text) for n in names)]
+    ranked = rank_sentences(q, ctx, sections + own, text)
+    if own and q.wants_number:
+        # a figure about one submitter must be said of it: in its pledge, or in a sentence of the narrative
+        # that (or whose preceding sentence) names it
+        ranked = [r for r in ranked if r.doc_id in own or _names_nearby(res, r, names)]
+    if not own:
+        hits = ctx.retrieve(q.search_text or text, k=3, allowed=None, kinds=("pledge",))
+        pledges = rank_sentences(q, ctx, [h.doc_id for h in hits], text)
+        top_section = next((r for r in ranked if r.kind == "section"), None)
+        margin = res.calibration.param("report", "pledge_margin")
+        if pledges and (top_section is None or pledges[0].score >= top_section.score + margin):
+            ranked = [pledges[0], *ranked]
+    return ranked, bool(own)
+
+
+def features(q: Query, ranked: list[Ranked], own: bool) -> np.ndarray:
+    """The report decision's features for the best-ranked record."""
+    top = ranked[0]
+    gap = top.score - ranked[1].score if len(ranked) > 1 else 1.0
+    figure = float(q.wants_number and any(ch.isdigit() for ch in top.sentence))
+    return np.array(
+        [[top.cosine, top.score, top.word_share, gap, figure, float(own), float(q.language == "en"), float(top.kind == "section")]]
+    )
+
+
+def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
+    """The report's answer; with `sections_only`, the narrative's figure or None (a count's first try)."""
+    res = ctx.res
+    ranked, own = candidates(q, ctx)
+    if sections_only:
+        ranked = [r for r in ranked if r.kind == "section"]
+    if not ranked:
+        return None if sections_only else policy.nothing_on(q, "figures", "no sentence of the report is about this")
+    p = float(res.calibration.model("report").probabilities(features(q, ranked, own))[0])
+    decision = Decision(ranked[0].doc_id, p, p >= res.calibration.param("report", "answer"))
+    if not decision.kept:
+        if sections_only:
+            return None
+        return policy.nothing_on(q, "figures", f"the closest sentence is unlikely to answer (p={p:.2f})", [decision])
+    within = res.calibration.param("report", "second_within")
+    keep = [r for r in ranked[:3] if r.score >= ranked[0].score - within][:2]
+    number = number_in(keep[0].sentence, q.question, q.full_text) if q.wants_number else None
+    if q.wants_number and number is None:
+        return None if sections_only else policy.no_figure(q, [decision])
+    keep.sort(key=lambda r: r.kind != "section")  # numbered in the order shown: the narrative first
+    citations = [citation_for(n, res.records[r.doc_id], r.sentence) for n, r in enumerate(keep, 1)]
+    pledges = sum(c.kind == "pledge" for c in citations)
+    return reply(
+        q,
+        "figures",
+        f"the best sentence answers (p={p:.2f})" + (f"; the figure asked is {number}" if number is not None else ""),
+        render_mixed(citations),
+        citations,
+        total=pledges or None,
+        number=number,
+        decisions=[decision],
+        intent="count" if sections_only else "report",
+    )
+
+
+def _names(q: Query, res: Resources) -> set[str]:
+    """The names the question's submitters go by, and the narrative names it uses."""
+    out = {fold(n) for sub in q.filters.submitters for n in (sub, *res.gazetteer.submitters[sub].aliases)}
+    return out | {fold(n) for n in q.narrative_names}
+
+
+def _names_nearby(res: Resources, r: Ranked, names: set[str]) -> bool:
+    rec = res.records[r.doc_id]
+    if isinstance(rec, Section) and any(n in fold(rec.title) for n in names):
+        return True  # the section is about it ("UCLG: Enhancing Local Capacities …")
+    texts = [res.sentences.texts[n] for n in res.sentences.rows.get(r.doc_id, [])]
+    at = texts.index(r.sentence) if r.sentence in texts else -1
+    nearby = " ".join(texts[max(0, at - 1) : at + 1]) if at >= 0 else r.sentence
+    return any(n in fold(nearby) for n in names)

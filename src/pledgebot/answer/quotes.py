@@ -1,0 +1,103 @@
+"""Quotes: the printed quotes of a place or person, the quotes closest to some words, pledges printed with one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..places import fold
+from ..query import Intent, Query
+from ..quotes import SpokenQuote
+from ..records import Answer
+from ..text import tokenize
+from . import listing, policy
+from .render import citation_for, join_names, render_pledges, reply
+from .resources import Ctx, Resources
+
+
+def answer(q: Query, ctx: Ctx) -> Answer:
+    res = ctx.res
+    places = [*q.filters.submitters, *q.anchors]
+    if places:
+        return _of_places(q, ctx, places)
+    if speakers := _speakers(q, res):
+        return _render(q, res, speakers, "quotes by the person named")
+    return _closest(q, ctx)
+
+
+def listed(q: Query, ctx: Ctx) -> Answer:
+    """ "How many pledges come with a quote from a mayor?": the pledges printed with a speaker's quote."""
+    res = ctx.res
+    ids = {p.id for p in res.matching(q.filters)}
+    role = q.quote_role
+    quotes = [x for x in res.quotes if x.doc_id in ids and (not role or role in x.role.lower())]
+    if not quotes:
+        return policy.nothing_for(q, "no pledge passing the filters is printed with such a quote")
+    citations = [citation_for(n, res.records[x.doc_id], x.text) for n, x in enumerate(quotes, 1)]
+    n = len(quotes)
+    who = f"a {role}'s quote" if role else "a quote"
+    count = f"**{n}**" if q.intent is Intent.COUNT else str(n)
+    names = join_names([f"{x.attribution} ({res.records[x.doc_id].submitter})" for x in quotes])
+    lead = f"{count} pledges are printed with {who}: {names}."
+    return reply(
+        q,
+        "quotes",
+        "pledges printed with a quote",
+        render_pledges(lead, citations, n),
+        citations,
+        total=n,
+        number=n if q.intent is Intent.COUNT else None,
+        intent="count" if q.intent is Intent.COUNT else "list",
+    )
+
+
+def _of_places(q: Query, ctx: Ctx, places: list[str]) -> Answer:
+    """The quotes beside a place's pledges, and in the narrative those whose speaker speaks for the place."""
+    res = ctx.res
+    ids = {p.id for p in res.pledges if p.submitter in places}
+    names = {fold(n) for sub in places for n in (sub, *res.gazetteer.submitters[sub].aliases)}
+    quotes = [x for x in res.quotes if x.doc_id in ids or any(n in fold(x.role) for n in names if len(n) > 3)]
+    if quotes:
+        return _render(q, res, quotes, f"the quotes printed for {join_names(places)}")
+    pledges = [p for p in res.pledges if p.submitter in places]
+    a = listing.answer(replace(q, intent=Intent.FIND, topic=()), ctx, pledges, "no quote: the pledges as context")
+    text = f"The report prints no quote from {join_names(places)}; here is what the pledge says.\n\n{a.text}"
+    # no quote: the pledge is context, not an answer
+    return reply(q, "quotes", f"{join_names(places)} has no printed quote", text, a.citations, abstained=True)
+
+
+def _speakers(q: Query, res: Resources) -> list[SpokenQuote]:
+    """Quotes by a person the question names ("What did Filippo Grandi say?")."""
+    named = {fold(n) for n in q.narrative_names} | {fold(w) for w in q.topic if len(w) > 3}
+    return [x for x in res.quotes if named & set(fold(x.speaker).split())]
+
+
+def _closest(q: Query, ctx: Ctx) -> Answer:
+    """ "Who said cities are at the helm?": the printed quotes closest to the words."""
+    res = ctx.res
+    if not res.quotes:
+        return policy.no_quote(q)
+    sims = res.quote_vectors @ ctx.vec(q.search_text)
+    qtokens = set(tokenize(" ".join(q.topic)))
+    w = res.calibration.param("quotes", "word_weight")
+    scores = np.array(
+        [float(s) + w * len(qtokens & set(tokenize(x.text))) / (len(qtokens) or 1) for s, x in zip(sims, res.quotes, strict=True)]
+    )
+    order = np.argsort(-scores, kind="stable")
+    top = int(order[0])
+    words_match = bool(qtokens) and qtokens <= set(tokenize(res.quotes[top].text))
+    if float(sims[top]) < res.calibration.param("quotes", "min_similarity") and not words_match:
+        return policy.no_quote(q)
+    within = res.calibration.param("quotes", "second_within")
+    best = [res.quotes[int(n)] for n in order[:3] if scores[n] >= scores[top] - within]
+    return _render(q, res, best, "the printed quotes closest to the question")
+
+
+def _render(q: Query, res: Resources, quotes: list[SpokenQuote], reason: str) -> Answer:
+    citations = [citation_for(n, res.records[x.doc_id], x.text) for n, x in enumerate(quotes, 1)]
+    lines = []
+    for c, x in zip(citations, quotes, strict=True):
+        where = f"beside *{c.title}*" if c.kind == "pledge" else f"in *{c.title}*"
+        lines.append(f"> “{c.excerpt}” [{c.n}]\n>\n> — {x.attribution}, {where}")
+    return reply(q, "quotes", reason, "\n\n".join(lines), citations, total=len(citations), intent="quote")

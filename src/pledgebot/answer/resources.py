@@ -1,0 +1,100 @@
+"""What handlers answer from, built once (`Resources`), and per-question working state (`Ctx`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..filters import Filters
+from ..glossary import Term
+from ..places import Gazetteer
+from ..quotes import SpokenQuote
+from ..records import Pledge, Section
+from ..relevance import Calibration
+from ..retrieval import DocScore, HybridSearcher
+from ..store import Store
+from ..text import tokenize
+from .sentences import SentenceIndex, SentenceWeights
+
+
+@dataclass
+class Resources:
+    """Records, index, models and fitted parameters: shared by every question, never changed by one."""
+
+    pledges: list[Pledge]
+    sections: list[Section]
+    gazetteer: Gazetteer
+    glossary: tuple[Term, ...]
+    store: Store
+    searcher: HybridSearcher
+    sentences: SentenceIndex
+    quotes: list[SpokenQuote]
+    quote_vectors: np.ndarray
+    pledge_vectors: np.ndarray  # mean content-sentence vector of each pledge, unit length
+    calibration: Calibration
+    multilingual: bool = True  # multilingual-e5 for non-English questions
+    english_e5: bool = False  # multilingual-e5 as a second dense signal for English questions too
+    records: dict[str, Pledge | Section] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.records = {p.id: p for p in self.pledges} | {s.id: s for s in self.sections}
+        self.pledge_row = {p.id: n for n, p in enumerate(self.pledges)}
+        # each pledge's words and two-word phrases, computed once: topical answers compare them with every question
+        self._tokens = {p.id: tokenize(f"{p.title}. {p.description}") for p in self.pledges}
+        self._title_tokens = {p.id: set(tokenize(p.title)) for p in self.pledges}
+
+    def pledge_tokens(self, pledge_id: str) -> set[str]:
+        return set(self._tokens.get(pledge_id, ()))
+
+    def title_tokens(self, pledge_id: str) -> set[str]:
+        return self._title_tokens.get(pledge_id, set())
+
+    def pledge_bigrams(self, pledge_id: str) -> set[tuple[str, str]]:
+        tokens = self._tokens.get(pledge_id, [])
+        return set(zip(tokens, tokens[1:], strict=False))
+
+    def matching(self, f: Filters) -> list[Pledge]:
+        """The pledges a filter lets through, in report order."""
+        return [p for p in self.pledges if f.matches(p, self.gazetteer)]
+
+    @property
+    def sentence_weights(self) -> SentenceWeights:
+        c = self.calibration
+        return SentenceWeights(
+            c.param("sentence", "word_weight"), c.param("sentence", "figure_bonus"), c.param("sentence", "second_within")
+        )
+
+
+@dataclass
+class Ctx:
+    """One question's working state: embeddings computed once and reused by every step."""
+
+    res: Resources
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    e5_scores: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def vec(self, text: str) -> np.ndarray:
+        if text not in self.vectors:
+            self.vectors[text] = np.asarray(self.res.store.embedder.embed_query(text), dtype=np.float32)
+        return self.vectors[text]
+
+    def e5(self, text: str) -> dict[str, float]:
+        """Pledge id -> multilingual-e5 similarity to `text` (empty without the multilingual model)."""
+        if text not in self.e5_scores:
+            self.e5_scores[text] = dict(self.res.store.dense_multilingual(text, k=len(self.res.pledges)))
+        return self.e5_scores[text]
+
+    def retrieve(
+        self,
+        text: str,
+        k: int,
+        allowed: set[str] | None,
+        kinds: tuple[str, ...] = ("pledge",),
+        e5_text: str | None = None,
+    ) -> list[DocScore]:
+        """Hybrid search; with `e5_text`, multilingual-e5's ranking of the pledges joins the fusion."""
+        extra = None
+        if e5_text is not None and "pledge" in kinds:
+            extra = {d: s for d, s in self.e5(e5_text).items() if allowed is None or d in allowed} or None
+        return self.res.searcher.search(text, k=k, allowed=allowed, kinds=kinds, extra=extra, vector=self.vec(text))

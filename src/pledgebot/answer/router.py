@@ -1,0 +1,142 @@
+"""The router: one handler per query, chosen from what the query holds; no handler re-reads the question.
+
+    ASSIST                          → policy (decline)
+    a name no record has            → policy (unknown place or topic), or the country's pledges as context
+    MENTION + words                 → mentions
+    QUOTE                           → quotes;  COUNT/FIND + "printed with a quote" → quotes.listed
+    DEFINITION                      → definition, else figures
+    COMPARE + an anchor             → compare, else as FIND
+    REPORT, or a narrative name     → figures
+    COUNT/FIND: nothing passes      → policy (conflict with an explicit filter, work done in a country, none)
+                a topic             → (COUNT: the narrative's own count) → topical
+                no topic            → listing
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..filters import Filters
+from ..places import fold
+from ..query import Intent, Query
+from ..records import Answer
+from . import compare, definition, figures, listing, mentions, policy, quotes, topical
+from .render import MAX_LISTED, citation_for, join_names, render_pledges, reply
+from .resources import Ctx
+
+_PLACE_KINDS = ("submitter", "area", "country", "subregion", "region")
+
+
+def answer(q: Query, ctx: Ctx) -> Answer:
+    """Route `q` to its handler and return the handler's answer."""
+    if q.intent is Intent.ASSIST:
+        return policy.assist(q)
+    if q.unknown_places:
+        return _unknown_place(q, ctx)
+    if q.intent is Intent.MENTION and q.mention:
+        return mentions.answer(q, ctx)
+    if q.intent is Intent.QUOTE:
+        return quotes.answer(q, ctx)
+    if q.filters.quoted and q.intent in (Intent.COUNT, Intent.FIND):
+        return quotes.listed(q, ctx)
+    if q.intent is Intent.DEFINITION:
+        if (defined := definition.answer(q, ctx)) is not None:
+            return defined
+        if not q.filters.submitters:
+            return figures.answer(q, ctx)
+        q = replace(q, intent=Intent.FIND)
+    if q.intent is Intent.COMPARE:
+        if q.anchors:
+            return compare.answer(q, ctx)
+        q = replace(q, intent=Intent.FIND)
+    if q.intent is Intent.REPORT:
+        return figures.answer(q, ctx)
+    if q.narrative_names and not q.implied.has_place():
+        return _narrative_name(q, ctx)
+    if q.unknown_topics and not set(q.topic) - {fold(w) for w in q.unknown_topics}:
+        return policy.unknown_topic(q, q.unknown_topics)
+    return _records(q, ctx)
+
+
+def _records(q: Query, ctx: Ctx) -> Answer:
+    """COUNT and FIND: the pledges the filters let through, listed, or judged against the topic."""
+    res = ctx.res
+    candidates = res.matching(q.filters)
+    if not candidates:
+        return _nothing_passes(q, ctx)
+    if q.topic:
+        if q.intent is Intent.COUNT and (stated := figures.answer(q, ctx, sections_only=True)) is not None:
+            return stated  # "how many actions are for kids?": the report counts by theme; no field does
+        return topical.answer(q, ctx, candidates)
+    what = "the filters" if not q.filters.is_empty() else "every pledge"
+    return listing.answer(q, ctx, candidates, f"no topic: listed {what}")
+
+
+def _nothing_passes(q: Query, ctx: Ctx) -> Answer:
+    res = ctx.res
+    explicit_place = q.implied.has_place() and _place(q.filters) != _place(q.implied)
+    if explicit_place and res.matching(q.implied):
+        named = [*q.implied.submitters, *q.implied.countries, *q.implied.regions]
+        return policy.conflict(q, named, _place(q.filters).place_name() or "")
+    if (worked := _work_in_country(q, ctx)) is not None:
+        return worked
+    return policy.nothing_for(q)
+
+
+def _place(f: Filters) -> Filters:
+    return Filters(countries=f.countries, regions=f.regions, submitters=f.submitters)
+
+
+def _unknown_place(q: Query, ctx: Ctx) -> Answer:
+    """A place no record has. Named with its country ("chisinau … moldova"), the country's pledges follow as
+    context; the answer still says the report has nothing from the place asked about."""
+    if not q.implied.has_place():
+        return policy.unknown_place(q, q.unknown_places)
+    rest = replace(q, unknown_places=(), topic=tuple(w for w in q.topic if w not in {fold(x) for x in q.unknown_places}))
+    around = _records(rest, ctx)
+    names = ", ".join(q.unknown_places)
+    text = f"No pledge from {names} is in {policy.REPORT}. From {q.implied.place_name()}:\n\n{around.text}"
+    return reply(
+        q,
+        "policy",
+        f"no record is from {names}; the pledges of {q.implied.place_name()} as context",
+        text,
+        around.citations,
+        abstained=True,
+        total=around.total_matches,
+    )
+
+
+def _narrative_name(q: Query, ctx: Ctx) -> Answer:
+    """A name the narrative uses that has no pledge: asked what it pledged, the answer says it has none;
+    asked about something ("what did Medellín do with its grant?"), the narrative answers."""
+    names = {fold(n) for n in q.narrative_names}
+    if set(q.topic) - names:
+        return figures.answer(q, ctx)
+    where = [s.title for s in ctx.res.sections if any(n in fold(s.text) for n in names)]
+    return policy.narrative_only(q, q.narrative_names, where[:3])
+
+
+def _work_in_country(q: Query, ctx: Ctx) -> Answer | None:
+    """A country with no pledge of its own that other pledges work in ("any work in Guatemala?")."""
+    res, f = ctx.res, q.implied
+    if len(f.countries) != 1 or f.submitters or f.regions or not f.without_place().is_empty():
+        return None
+    country = f.countries[0]
+    names = [country, *res.gazetteer.countries[country].aliases] if country in res.gazetteer.countries else [country]
+    # only "work in Guatemala": work done there, not "Australian cities"' own pledges
+    alternation = "|".join(re.escape(fold(n)) for n in names)
+    if not re.search(rf"\b(?:in|into|across|inside)\s+(?:the\s+)?(?:{alternation})\b", fold(q.question)):
+        return None
+    rx = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names if len(n) > 3) + r")\b")
+    found = [(p, hit) for p in res.pledges if (hit := res.sentences.first_where(p.id, rx.search))]
+    if not found:
+        return None
+    citations = [citation_for(n, p, hit) for n, (p, hit) in enumerate(found[:MAX_LISTED], 1)]
+    who = list(dict.fromkeys(p.submitter for p, _ in found))
+    lead = f"No pledge from {country} is in {policy.REPORT}; {join_names(who)} work{'s' if len(who) == 1 else ''} there:"
+    return reply(
+        q, "listing", f"no pledge from {country}; pledges that work there", render_pledges(lead, citations, len(found)),
+        citations, total=len(found),
+    )  # fmt: skip

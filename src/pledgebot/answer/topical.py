@@ -1,0 +1,203 @@
+"""Topical answers: the pledges that answer a question's topic, all of them, each cited.
+
+Candidates are the pledges the filters let through, ranked by hybrid search; which of them answer is the
+fitted `topical` decision (`relevance.py`) over features of each candidate: similarity in meaning (absolute,
+relative to the best and within the question's candidates), word match (BM25), how much of the topic the
+pledge's words and title cover, shared two-word phrases, and the multilingual model's view. Below the bar,
+pledges that use the question's words are offered as the closest matches, labelled so; with nothing close,
+the answer says the report has nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..query import Intent, Query
+from ..records import Answer, Decision, Pledge
+from ..relevance import log_scope, zscores
+from ..retrieval import DocScore
+from ..text import tokenize
+from . import listing, policy
+from .render import citation_for, join_names, render_pledges, reply
+from .resources import Ctx, Resources
+
+TOPICAL_FEATURES = (
+    "dense",
+    "dense_gap",
+    "dense_z",
+    "lexical",
+    "fused_rel",
+    "rank_inv",
+    "coverage",
+    "title_coverage",
+    "term_coverage",
+    "phrase_share",
+    "phrase_best",
+    "e5_gap",
+    "e5_z",
+    "scope",
+)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The candidates of one question, their features and their probability of answering it."""
+
+    hits: list[DocScore]
+    x: np.ndarray
+    p: np.ndarray
+    group: str  # "en" or "xx": which fitted model judged them
+
+
+def model_group(q: Query) -> str:
+    return "en" if q.language == "en" else "xx"
+
+
+def score(q: Query, ctx: Ctx, candidates: Sequence[Pledge]) -> Scored:
+    """Retrieve among `candidates` and judge each hit."""
+    res = ctx.res
+    allowed = {p.id for p in candidates}
+    e5_text = q.question if (res.multilingual and (q.language != "en" or res.english_e5)) else None
+    k = min(len(allowed), int(res.calibration.param("topical", "candidates")))
+    hits = ctx.retrieve(q.search_text, k=k, allowed=allowed, e5_text=e5_text)
+    x = features(q, ctx, hits, len(candidates), e5_text)
+    group = model_group(q)
+    p = res.calibration.model(f"topical_{group}").probabilities(x) if len(hits) else np.zeros(0)
+    return Scored(hits, x, p, group)
+
+
+def features(q: Query, ctx: Ctx, hits: list[DocScore], n_candidates: int, e5_text: str | None) -> np.ndarray:
+    """One row per hit, in TOPICAL_FEATURES order."""
+    res = ctx.res
+    if not hits:
+        return np.zeros((0, len(TOPICAL_FEATURES)))
+    topic = set(tokenize(" ".join(q.topic)))
+    expansions = {t for term in res.glossary if term.term in q.terms for t in tokenize(term.expand)}
+    phrases = _bigrams(tokenize(" ".join(q.topic)))
+    dense = np.array([h.mini for h in hits])
+    fused = np.array([h.score for h in hits])
+    e5_all = ctx.e5(e5_text) if e5_text else {}
+    e5 = np.array([e5_all.get(h.doc_id, 0.0) for h in hits])
+    shared = [len(phrases & res.pledge_bigrams(h.doc_id)) for h in hits]
+    most = max(shared, default=0)
+    rows = []
+    for i, h in enumerate(hits):
+        words, title = res.pledge_tokens(h.doc_id), res.title_tokens(h.doc_id)
+        rows.append(
+            [
+                dense[i],
+                dense[i] - dense.max(),
+                0.0,
+                h.lexical,
+                fused[i] / (fused.max() or 1.0),
+                1.0 / (1 + i),
+                len(topic & words) / len(topic) if topic else 0.0,
+                len(topic & title) / len(topic) if topic else 0.0,
+                len(expansions & words) / len(expansions) if expansions else 0.0,
+                shared[i] / len(phrases) if phrases else 0.0,
+                float(most > 0 and shared[i] == most),
+                e5[i] - e5.max() if e5_all else 0.0,
+                0.0,
+                log_scope(n_candidates, len(res.pledges)),
+            ]
+        )
+    x = np.array(rows)
+    x[:, TOPICAL_FEATURES.index("dense_z")] = zscores(dense)
+    if e5_all:
+        x[:, TOPICAL_FEATURES.index("e5_z")] = zscores(e5)
+    return x
+
+
+def _bigrams(tokens: list[str]) -> set[tuple[str, str]]:
+    return set(zip(tokens, tokens[1:], strict=False))
+
+
+def answer(q: Query, ctx: Ctx, candidates: Sequence[Pledge]) -> Answer:
+    res = ctx.res
+    s = score(q, ctx, candidates)
+    params = res.calibration.section(f"topical_{s.group}")
+    order = np.argsort(-s.p, kind="stable")
+    chosen = [int(i) for i in order if s.p[i] >= params["cite"]]
+    decisions = [Decision(s.hits[i].doc_id, float(s.p[i]), int(i) in chosen) for i in order[:12]]
+    if chosen:
+        return _answered(q, ctx, s, chosen, decisions, int(params["max_cited"]))
+    if q.unplaced and set(q.unplaced) >= set(q.topic) and not q.implied.is_empty():
+        return _facet_only(q, ctx, candidates)
+    if len(order) and s.p[order[0]] >= params["closest"]:
+        return _closest(q, ctx, s, [int(i) for i in order[: int(params["closest_k"])]], decisions)
+    best = float(s.p[order[0]]) if len(order) else 0.0
+    return policy.nothing_on(q, "topical", f"no pledge is likely to answer (best p={best:.2f})", decisions)
+
+
+def _excerpts(q: Query, ctx: Ctx, pledges: Sequence[Pledge]) -> dict[str, str]:
+    res = ctx.res
+    qvec = ctx.vec(q.search_text)
+    qtokens = set(tokenize(q.search_text)) | set(q.search_text.lower().split())
+    return {p.id: res.sentences.best(p.id, qvec, qtokens, res.sentence_weights).text for p in pledges}
+
+
+def _answered(
+    q: Query, ctx: Ctx, s: Scored, chosen: list[int], decisions: list[Decision], max_cited: int
+) -> Answer:
+    res = ctx.res
+    pledges = [res.records[s.hits[i].doc_id] for i in chosen]
+    reason = f"{len(chosen)} of {len(s.hits)} candidates likely answer (p≥{res.calibration.section(f'topical_{s.group}')['cite']:.2f})"
+    if q.intent is Intent.COUNT:
+        return listing.answer(q, ctx, pledges, reason, _excerpts(q, ctx, pledges), "topical", decisions)
+    shown = pledges[:max_cited]
+    partners = listing._partners(res, shown)
+    cited = _pair_partners(shown, partners)
+    excerpts = _excerpts(q, ctx, cited)
+    citations = [citation_for(n, p, excerpts[p.id]) for n, p in enumerate(cited, 1)]
+    names = join_names([p.submitter for p in cited])
+    where = f" (filtered to {q.filters.place_name()})" if q.filters.has_place() else ""
+    verb = "has a pledge that answers" if len({p.submitter for p in cited}) == 1 else "have pledges that answer"
+    total = len(pledges) + len(partners)
+    return reply(
+        q, "topical", reason, render_pledges(f"{names} {verb} this{where}:", citations, total), citations,
+        total=total, decisions=decisions, intent="search",
+    )  # fmt: skip
+
+
+def _pair_partners(shown: Sequence[Pledge], partners: Sequence[Pledge]) -> list[Pledge]:
+    """Each joint pledge followed by its partner's record of the same project."""
+    by_partner = {p.joint_with: p for p in partners}
+    out: list[Pledge] = []
+    for p in shown:
+        out.append(p)
+        if p.id in by_partner:
+            out.append(by_partner[p.id])
+    return out
+
+
+def _facet_only(q: Query, ctx: Ctx, candidates: Sequence[Pledge]) -> Answer:
+    """A certain facet and words no record uses: the facet's pledges, saying which words could not be placed."""
+    words = ", ".join(f"“{w}”" for w in q.unplaced)
+    note = f"No pledge uses {words}; these are all the pledges matching the rest of the question."
+    a = listing.answer(replace(q, topic=()), ctx, candidates, "the topic's words are used by no record")
+    return reply(
+        q, "listing", f"answered the facets; no record uses {words}", f"{a.text}\n\n*{note}*", a.citations,
+        total=a.total_matches, number=a.number, notes=[note], intent=a.intent,
+    )  # fmt: skip
+
+
+def _closest(q: Query, ctx: Ctx, s: Scored, picked: list[int], decisions: list[Decision]) -> Answer:
+    """Nothing clearly answers, but some pledges come close: shown, and labelled as the closest matches."""
+    res = ctx.res
+    pledges = [res.records[s.hits[i].doc_id] for i in picked]
+    excerpts = _excerpts(q, ctx, pledges)
+    citations = [citation_for(n, p, excerpts[p.id]) for n, p in enumerate(pledges, 1)]
+    lead = "No pledge clearly answers this. The closest matches, which may not be what you are looking for:"
+    footer = f"{len(citations)} closest {'match' if len(citations) == 1 else 'matches'} shown."
+    return reply(
+        q, "topical", "closest matches: no candidate above the bar", render_pledges(lead, citations, len(citations), (), footer),
+        citations, total=len(citations), decisions=decisions, intent="search",
+    )  # fmt: skip
+
+
+def supported(res: Resources) -> bool:
+    """Whether this calibration has topical models (the fitting script writes them)."""
+    return "topical_en" in res.calibration.values

@@ -1,0 +1,86 @@
+"""The typed query model: a question as understood, before any handler answers it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .filters import Filters
+
+
+class Intent(StrEnum):
+    """What kind of answer the question wants; one scored decision picks it (`understand.intent`)."""
+
+    COUNT = "count"  # a number of records: "how many mirror pledges?"
+    FIND = "find"  # the pledges themselves: "which cities run one-stop shops?", "pledges from Chile"
+    REPORT = "report"  # a fact or figure the text states: "what share of aid went to local actors?"
+    COMPARE = "compare"  # pledges like a named one: "who else does something like Milan's First Steps?"
+    QUOTE = "quote"  # printed quotes: "a quote from the mayor of Ramallah", "who said …?"
+    MENTION = "mention"  # the words themselves: "which pledges mention the private sector?"
+    DEFINITION = "definition"  # what a term means: "what does GCM stand for?"
+    ASSIST = "assist"  # a request for personal help or a task outside the report
+
+
+class Unit(StrEnum):
+    """What a count counts."""
+
+    PLEDGES = "pledges"
+    COUNTRIES = "countries"
+    SUBMITTERS = "submitters"
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One thing the question names that constrains or steers the answer, and the words it was read from."""
+
+    kind: str  # submitter, country, region, subregion, area, type, kind, year, start, end, flag, agency, term, …
+    value: str
+    words: str
+    corrected_from: str | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        out = {"words": self.words, "kind": self.kind, "value": self.value}
+        if self.corrected_from:
+            out["typed"] = self.corrected_from
+        return out
+
+
+@dataclass(frozen=True)
+class Query:
+    """A question as understood: intent, filters, the topic left to search for, and how it was read."""
+
+    question: str
+    intent: Intent
+    filters: Filters = field(default_factory=Filters)  # in force: implied by the question, then explicit ones
+    implied: Filters = field(default_factory=Filters)  # what the question itself named
+    topic: tuple[str, ...] = ()  # content words left once facets, chatter and set-aside clauses are taken out
+    search_text: str = ""  # what retrieval searches: the question without its facet words, plus expansions
+    full_text: str = ""  # the whole question (set-aside clauses removed) plus expansions: for the narrative
+    language: str = "en"
+    intent_scores: dict[str, float] = field(default_factory=dict)
+    facets: tuple[Facet, ...] = ()
+    terms: tuple[str, ...] = ()  # glossary terms named
+    anchors: tuple[str, ...] = ()  # compare: the submitters to compare with
+    unknown_places: tuple[str, ...] = ()  # names standing where a place stands that no record has
+    unknown_topics: tuple[str, ...] = ()  # unknown names standing where a topic stands ("for LGBTQ migrants")
+    narrative_names: tuple[str, ...] = ()  # names the report's narrative uses that have no pledge
+    population: tuple[str, ...] = ()  # countries named as who is helped ("Ukrainian refugees")
+    unit: Unit = Unit.PLEDGES
+    min_per_submitter: int | None = None  # "cities with more than one pledge"
+    mention: str | None = None  # MENTION: the phrase asked about
+    quote_role: str | None = None  # "a quote from a mayor": whose quotes
+    wants_number: bool = False  # a figure is asked for
+    chatter: tuple[str, ...] = ()
+    corrections: tuple[tuple[str, str], ...] = ()
+    unplaced: tuple[str, ...] = ()  # topic words no record uses
+    set_aside: tuple[str, ...] = ()  # words of "rather than …" clauses
+    followup: str = ""  # what was kept from the previous question
+    notes: tuple[str, ...] = ()
+
+    @property
+    def anchor(self) -> str | None:
+        return self.anchors[0] if self.anchors else None
+
+    @property
+    def has_topic(self) -> bool:
+        return bool(self.topic)

@@ -1,0 +1,127 @@
+"""Text primitives every layer uses: folding for matching, word tokens, sentences. A leaf: imports nothing here."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, unify dashes/quotes and collapse spaces: the key for name matching."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("ı", "i").replace("ø", "o").replace("ß", "ss")
+    text = re.sub(r"[–—‐-]", "-", text)
+    text = re.sub(r"[’‘`´]", "'", text)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def fold_aligned(text: str) -> str:
+    """`fold` character by character, keeping every offset: question understanding reads spans of the folded
+    text and maps them back to the words as typed ("São" -> "sao", "’" -> "'", any space -> " ")."""
+    out = []
+    for ch in text:
+        if ch.isspace():
+            out.append(" ")
+            continue
+        d = "".join(x for x in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(x)).lower()
+        d = {"ı": "i", "ø": "o", "–": "-", "—": "-", "‐": "-", "’": "'", "‘": "'", "`": "'", "´": "'"}.get(d, d)
+        out.append(d if len(d) == 1 else (d[:1] or " "))
+    return "".join(out)
+
+
+def ascii_form(text: str) -> str:
+    """The plain-ASCII spelling of a name, keeping its case ("São Paulo" -> "Sao Paulo")."""
+    text = unicodedata.normalize("NFKD", text.replace("–", "-").replace("—", "-"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).encode("ascii", "ignore").decode()
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a text: its folded form and where it stands in the original (character offsets)."""
+
+    text: str  # folded
+    start: int
+    end: int
+    raw: str  # as typed
+
+    @property
+    def capitalised(self) -> bool:
+        return self.raw[:1].isupper()
+
+
+# Words keep inner hyphens and apostrophes ("one-stop", "don't"); a trailing possessive is split off below.
+_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+
+def words(text: str) -> list[Word]:
+    """The words of `text` with their offsets; "Milan's" is the word "milan" (the possessive is grammar)."""
+    out = []
+    for m in _WORD.finditer(text):
+        raw = m.group(0)
+        end = m.end()
+        if re.search(r"['’]s$", raw) and len(raw) > 3:
+            raw, end = raw[:-2], end - 2
+        out.append(Word(fold(raw), m.start(), end, raw))
+    return out
+
+
+_STOPWORDS = frozenset(
+    """a an and are as at be by for from has have how in is it its of on or that the their them they this to was
+    were what which who will with does did do can any all about into than then there these those our we you your
+    i me my pledge pledges pledged city cities commit commits committed""".split()  # noqa: SIM905 - reads as prose
+)
+
+# British spellings users type and the report's American ones (and back): one token for both.
+_SPELLING = {
+    "centre": "center", "centres": "centers", "programme": "program", "programmes": "programs",
+    "organisation": "organization", "organisations": "organizations", "labour": "labor",
+    "neighbour": "neighbor", "neighbours": "neighbors", "neighbourhood": "neighborhood",
+    "neighbourhoods": "neighborhoods", "behaviour": "behavior", "favour": "favor", "harbour": "harbor",
+    "recognise": "recognize", "recognised": "recognized", "mobilise": "mobilize", "mobilised": "mobilized",
+    "prioritise": "prioritize", "institutionalise": "institutionalize", "defence": "defense",
+    "licence": "license", "licences": "licenses", "travelling": "traveling", "enrol": "enroll",
+}  # fmt: skip
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded word tokens without stopwords, one spelling for British/American variants, plural -s dropped."""
+    out = []
+    for w in re.findall(r"[a-z0-9]+", fold(text)):
+        if w in _STOPWORDS or len(w) < 2:
+            continue
+        w = _SPELLING.get(w, w)
+        if len(w) > 4 and w.endswith("s") and not w.endswith("ss"):
+            w = w[:-1]
+        out.append(w)
+    return out
+
+
+def bigrams(text: str) -> set[tuple[str, str]]:
+    """Adjacent token pairs: "language courses", "refugee camp", "innovation centre" as phrases."""
+    tokens = tokenize(text)
+    return set(zip(tokens, tokens[1:], strict=False))
+
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREV = re.compile(r"(?:\b(?:e\.g|i\.e|etc|No|Dr|Mr|Mrs|Ms|H\.E|Hon|St|vs|Art|U\.S|Ma)\.|\b[A-Z]\.)$")
+# The corpus joins a list's items with " - ": after a full stop that dash starts a new item (a sentence).
+_BOUNDARY = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?:- )?(?=[“\"(]?[A-Z0-9ÁÉÍÓÚÜÑÇ])|\n\n+(?:- )?")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of `text`, each a verbatim substring of it."""
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        piece = text[start : m.start()].rstrip()
+        if "\n" not in m.group(0) and _ABBREV.search(piece):
+            continue
+        if piece.strip():
+            out.append(piece.strip())
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out

@@ -1,0 +1,204 @@
+"""Question understanding: a question becomes a typed `Query` — facets by extraction, intent by one decision.
+
+    question ──validate──▶ text ──facets.read──▶ Reading (facets, dates, topic, spelling)
+             ──intent model──▶ Intent ──▶ Query(filters, topic, search text, route notes) ──followup──▶ Query
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+
+from ..errors import QuestionError
+from ..filters import Filters
+from ..glossary import Term
+from ..places import Gazetteer
+from ..query import Intent, Query, Unit
+from .facets import Reading, read
+from .followup import follow_up
+from .intent import IntentModel, features
+from .lexicon import Lexicon, lexicon_data
+
+MAX_CHARS = 2000
+
+__all__ = ["MAX_CHARS", "Understander", "detect_language", "validate"]
+
+
+def validate(question: object) -> str:
+    """The question, stripped; QuestionError if it is empty, too long or holds control characters."""
+    if not isinstance(question, str):
+        msg = f"the question must be text, got {type(question).__name__}"
+        raise QuestionError(msg)
+    text = question.strip()
+    if not text:
+        raise QuestionError("the question is empty")
+    if len(text) > MAX_CHARS:
+        msg = f"the question is {len(text)} characters long; the limit is {MAX_CHARS}"
+        raise QuestionError(msg)
+    bad = [ch for ch in text if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\t"]
+    if bad:
+        msg = f"the question contains a control character ({bad[0]!r}) at position {text.index(bad[0]) + 1}"
+        raise QuestionError(msg)
+    return text
+
+
+def detect_language(text: str, vocabularies: dict[str, list[str]] | None = None) -> str:
+    """en, es, fr or pt, by counting each language's common words (accents count toward es/pt/fr)."""
+    vocab = {k: set(v) for k, v in (vocabularies or lexicon_data()["languages"]).items()}
+    found = re.findall(r"[^\W\d_]+", text.lower())
+    scores = {lang: sum(w in words for w in found) for lang, words in vocab.items()}
+    if re.search(r"[¿¡ñ]", text):
+        scores["es"] = scores.get("es", 0) + 2
+    if re.search(r"[ãõç]", text):
+        scores["pt"] = scores.get("pt", 0) + 2
+    if re.search(r"[èêàù]|\bqu'", text):
+        scores["fr"] = scores.get("fr", 0) + 2
+    best = max(scores, key=lambda k: (scores[k], k == "en"))
+    return best if scores[best] > scores.get("en", 0) else "en"
+
+
+_PLACE_KINDS = ("submitter", "area", "country", "subregion", "region")
+
+
+class Understander:
+    """Turns questions into `Query` objects from the lexicon and the fitted intent model."""
+
+    def __init__(self, lexicon: Lexicon, gazetteer: Gazetteer, intent_model: IntentModel | None) -> None:
+        self.lex = lexicon
+        self.gaz = gazetteer
+        self.model = intent_model
+
+    def understand(
+        self,
+        question: str,
+        explicit: Filters | None = None,
+        previous: Query | None = None,
+        vector: np.ndarray | None = None,
+    ) -> Query:
+        """Read `question`; `explicit` filters win over inferred ones; `previous` makes it a follow-up."""
+        text = validate(question)
+        language = detect_language(text)
+        r = read(text, self.lex, english=language == "en")
+        scores = self._intent_scores(r, language, vector)
+        intent = max(scores, key=scores.get) if scores else Intent.FIND
+        filters, population = self._filters(r)
+        anchors: tuple[str, ...] = ()
+        if intent is Intent.COMPARE and filters.submitters:
+            # every submitter named is a reference point ("like Tyre and Zürich's"), not a filter
+            anchors = filters.submitters
+            filters = Filters(**{**filters.__dict__, "submitters": (), "place_label": None})
+        implied = filters
+        if explicit is not None and not explicit.is_empty():
+            filters = filters.merged(explicit)
+        query = Query(
+            question=text,
+            intent=intent,
+            filters=filters,
+            implied=implied,
+            topic=tuple(r.topic),
+            search_text=self._search_text(r, population),
+            full_text=self._full_text(r),
+            language=language,
+            intent_scores={str(k): v for k, v in sorted(scores.items(), key=lambda kv: -kv[1])[:3]},
+            facets=tuple(r.facets),
+            terms=tuple(t.term for t in r.terms),
+            anchors=anchors,
+            unknown_places=tuple(r.unknown_places),
+            unknown_topics=tuple(r.unknown_topics),
+            narrative_names=tuple(r.narrative_names),
+            population=tuple(population),
+            unit=Unit(r.unit) if r.unit else Unit.PLEDGES,
+            min_per_submitter=r.several,
+            mention=r.mention,
+            quote_role=r.quote_role,
+            wants_number=r.wants_number,
+            chatter=tuple(r.chatter),
+            corrections=tuple(r.corrections),
+            unplaced=tuple(dict.fromkeys([*r.unplaced, *r.unknown_topics])),
+            set_aside=tuple(r.words[n].raw for n in sorted(r.aside)),
+            notes=tuple(f"Read “{typed}” as {name}." for typed, name in r.corrections),
+        )
+        return follow_up(query, previous, self.lex) if previous is not None else query
+
+    # -- parts -----------------------------------------------------------------------------------
+
+    def _intent_scores(self, r: Reading, language: str, vector: np.ndarray | None) -> dict[Intent, float]:
+        if self.model is None:
+            return {}
+        return self.model.scores(features(r, language), vector)
+
+    def _filters(self, r: Reading) -> tuple[Filters, list[str]]:
+        """The facets as one Filters, and the countries named as who is helped."""
+        by_kind: dict[str, list[str]] = {}
+        for f in r.facets:
+            by_kind.setdefault(f.kind, []).append(f.value)
+        submitters = _unique(by_kind.get("submitter", []))
+        for area in by_kind.get("area", []):
+            submitters += [s for s in self.gaz.areas.get(area, ()) if s not in submitters]
+        countries = _unique(by_kind.get("country", []))
+        for sub in by_kind.get("subregion", []):
+            countries += [c for c in self.gaz.subregions.get(sub, ()) if c not in countries]
+        population = list(r.population)
+        if submitters and countries:
+            # "Brasov welcome centre for Ukrainians" names Brașov; a country that is not Brașov's is context
+            own = {c for s in submitters for c in self.gaz.submitters[s].countries}
+            population += [c for c in countries if c not in own]
+            countries = [c for c in countries if c in own]
+        label = next((f.value for f in r.facets if f.kind in _PLACE_KINDS), None)
+        flags = set(by_kind.get("flag", []))
+        return (
+            Filters(
+                countries=tuple(countries),
+                regions=tuple(_unique(by_kind.get("region", []))),
+                submitters=tuple(submitters),
+                year=r.years[0] if len(set(r.years)) == 1 else None,
+                pledge_types=tuple(_unique(by_kind.get("type", []))),
+                kinds=self._kinds(r, by_kind),
+                priority=r.priority,
+                place_label=label,
+                start=r.start,
+                end=r.end,
+                open_ended="open_ended" in flags,
+                gcf="gcf" in flags,
+                joint="joint" in flags,
+                quoted="quoted" in flags,
+                mentions=tuple(
+                    self.lex.agencies.get(a, (a,)) for a in _unique(by_kind.get("agency", []))
+                ),
+            ),
+            population,
+        )
+
+    def _kinds(self, r: Reading, by_kind: dict[str, list[str]]) -> tuple[str, ...]:
+        kinds = _unique(by_kind.get("kind", []))
+        negated = {f.value for f in r.negated if f.kind == "kind"}
+        if not kinds and negated:
+            # "rather than national governments": every other kind of submitter
+            kinds = [k for k in ("city", "region", "organization", "national government") if k not in negated]
+        return tuple(kinds)
+
+    def _search_text(self, r: Reading, population: list[str]) -> str:
+        """The question without the words facets and set-aside clauses took, plus the terms' meanings."""
+        kept = [w.raw for n, w in enumerate(r.words) if n not in r.consumed and n not in r.aside]
+        base = " ".join(kept) if kept else r.text
+        return _with_expansions(base, r.terms, population, self.gaz)
+
+    def _full_text(self, r: Reading) -> str:
+        """The whole question but its set-aside clauses, plus the terms' meanings: for the narrative."""
+        kept = [w.raw for n, w in enumerate(r.words) if n not in r.aside]
+        return _with_expansions(" ".join(kept), r.terms, [], self.gaz)
+
+
+def _with_expansions(base: str, terms: list[Term], population: list[str], gaz: Gazetteer) -> str:
+    extra = [t.expand for t in terms if t.expand]
+    for c in population:
+        aliases = gaz.countries[c].aliases if c in gaz.countries else ()
+        extra.append(f"{c} {aliases[0] if aliases else ''}".strip())
+    return base if not extra else f"{base} ({'; '.join(extra)})"
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+

@@ -1,0 +1,287 @@
+"""Facets by extraction: the question's word n-grams matched against the lexicon, plus the general grammar.
+
+Every word a facet, a date or a spelling correction consumes leaves the topic; so does every chatter word
+and every word of a "rather than …" clause. What is left is the topic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from ..filters import YearRange
+from ..glossary import Term
+from ..query import Facet
+from ..text import Word, fold_aligned, words
+from . import grammar
+from .lexicon import Entry, Lexicon
+
+
+@dataclass
+class Reading:
+    """Everything read off one question, before intent is decided."""
+
+    text: str
+    folded: str
+    words: list[Word]
+    facets: list[Facet] = field(default_factory=list)
+    negated: list[Facet] = field(default_factory=list)  # facets inside "rather than …"
+    consumed: dict[int, str] = field(default_factory=dict)  # word index -> what consumed it
+    aside: set[int] = field(default_factory=set)
+    population: list[str] = field(default_factory=list)
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    unknown_places: list[str] = field(default_factory=list)
+    unknown_topics: list[str] = field(default_factory=list)  # unknown names standing where a topic stands
+    narrative_names: list[str] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
+    topic: list[str] = field(default_factory=list)
+    chatter: list[str] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)
+    start: YearRange | None = None
+    end: YearRange | None = None
+    years: list[int] = field(default_factory=list)
+    priority: int | None = None
+    several: int | None = None
+    unit: str | None = None
+    mention: str | None = None
+    quote_role: str | None = None
+    wants_number: bool = False
+
+    def shape(self) -> list[str]:
+        """The question's words with each facet's words replaced by its kind ("how many <type> pledges")."""
+        out: list[str] = []
+        for n, w in enumerate(self.words):
+            tag = self.consumed.get(n)
+            token = f"<{tag}>" if tag else w.text
+            if not out or out[-1] != token or not tag:
+                out.append(token)
+        return out
+
+
+def read(question: str, lex: Lexicon, english: bool = True) -> Reading:
+    """Read facets, dates, spelling and the topic off `question` (already validated).
+
+    Spelling is corrected against the report's English words only in English questions: "solicitantes" is
+    Spanish, not a typo."""
+    r = Reading(question, fold_aligned(question), words(question))
+    aside = grammar.set_aside(r.folded)
+    r.aside = {n for n, w in enumerate(r.words) if _within(w, aside)}
+    _read_grammar(r, lex)
+    _read_phrases(r, lex)
+    r.terms = _terms(r, lex)
+    _read_unknown_words(r, lex)
+    _read_topic(r, lex, english)
+    return r
+
+
+def _within(w: Word, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= w.start and w.end <= b for a, b in spans)
+
+
+def _consume(r: Reading, spans: list[tuple[int, int]], tag: str) -> None:
+    for n, w in enumerate(r.words):
+        if n not in r.consumed and _within(w, spans):
+            r.consumed[n] = tag
+
+
+def _read_grammar(r: Reading, lex: Lexicon) -> None:
+    r.mention, spans = grammar.mention(r.text)
+    _consume(r, spans, "mention")
+    found = grammar.dates(r.folded, lex.months)
+    r.start, r.end = found.start, found.end
+    _consume(r, list(found.spans), "date")
+    for phrase in lex.this_year:
+        if m := re.search(rf"(?<!\w){re.escape(phrase)}(?:'s)?(?!\w)", r.folded):
+            r.years.append(lex.latest_year)  # "this year's pledges": the newest report's
+            _consume(r, [m.span()], "year")
+            break
+    years, spans = grammar.report_years(r.folded, list(found.spans), lex.report_years)
+    r.years += years
+    _consume(r, spans, "year")
+    r.priority, spans = grammar.priority(r.folded)
+    _consume(r, spans, "priority")
+    r.several, spans = grammar.several_per_submitter(r.folded)
+    _consume(r, spans, "several")
+    r.quote_role, spans = grammar.quote_role(r.folded)
+    _consume(r, spans, "role")
+    r.unit = grammar.count_unit(r.folded, lex.count_units)
+    r.wants_number = grammar.wants_number(r.folded)
+
+
+def _read_phrases(r: Reading, lex: Lexicon) -> None:
+    """Longest phrase first, left to right, over the words nothing has consumed yet."""
+    n = 0
+    while n < len(r.words):
+        hit = _longest(r, lex, n)
+        if hit is None:
+            n += 1
+            continue
+        size, entry = hit
+        span = r.words[n : n + size]
+        typed = r.text[span[0].start : span[-1].end]
+        facet = Facet(entry.kind, entry.value, typed)
+        if entry.kind == "country" and _names_who_is_helped(r, lex, n, size, entry):
+            r.population.append(entry.value)  # "Ukrainian refugees": the topic, not where the pledge is from
+            n += size
+            continue
+        target = r.negated if all(k in r.aside for k in range(n, n + size)) else r.facets
+        target.append(facet)
+        for k in range(n, n + size):
+            r.consumed[k] = entry.kind
+        n += size
+
+
+def _longest(r: Reading, lex: Lexicon, n: int) -> tuple[int, Entry] | None:
+    for size in range(min(lex.max_words, len(r.words) - n), 0, -1):
+        if any(k in r.consumed for k in range(n, n + size)):
+            continue
+        key = " ".join(w.text.replace("-", " ") for w in r.words[n : n + size])
+        for entry in lex.phrases.get(key, ()):
+            if entry.upper_only and not r.words[n].raw.isupper():
+                continue
+            return size, entry
+    return None
+
+
+def _names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Entry) -> bool:
+    """A country named as who is helped: "Ukrainian refugees", "refugees from Ukraine", "réfugiés ukrainiens"."""
+    after = " ".join(w.text for w in r.words[n + size : n + size + 2])
+    before = [w.text for w in r.words[max(0, n - 3) : n]]
+    typed = r.words[n + size - 1].text
+    plural_demonym = entry.other_name and typed.endswith("s") and not fold_aligned(entry.value).endswith("s")
+    noun_after = any(after == p or after.startswith(p + " ") for p in lex.population_nouns)
+    origin = len(before) >= 2 and before[-1] in lex.population_origin and _is_population(before[-2], lex)
+    noun_before = bool(before) and (before[-1] in lex.population_before or " ".join(before[-2:]) in lex.population_before)
+    return origin or (entry.other_name and (plural_demonym or noun_after or noun_before))
+
+
+def _is_population(word: str, lex: Lexicon) -> bool:
+    return word in lex.population_nouns or word in lex.population_before
+
+
+def _terms(r: Reading, lex: Lexicon) -> list[Term]:
+    """Glossary terms named: they add their meaning to the search and may be defined; they stay the topic."""
+    keys = [w.text.replace("-", " ") for w in r.words]
+    found: list[Term] = []
+    for size in range(min(6, len(keys)), 0, -1):
+        for n in range(len(keys) - size + 1):
+            term = lex.terms.get(" ".join(keys[n : n + size]))
+            if term is not None and term not in found:
+                found.append(term)
+    return found
+
+
+def _read_unknown_words(r: Reading, lex: Lexicon) -> None:
+    """Misspelt names become the facet they stand for; unknown names in a place's slot are unknown places."""
+    cutoff = lex.spelling.get("name_cutoff", 86)
+    same_start = lex.spelling.get("same_start_cutoff", 80)
+    n = 0
+    while n < len(r.words):
+        w = r.words[n]
+        if n in r.consumed or n in r.aside or w.text in lex.chatter or lex.known(w.text) or w.text.isdigit():
+            n += 1
+            continue
+        if _completes_name(r, lex, n, cutoff):
+            n += 1
+            continue
+        first, size, entry = _closest_name(r, lex, n, cutoff, same_start)
+        if entry is not None:
+            typed = r.text[r.words[first].start : r.words[first + size - 1].end]
+            r.facets.append(Facet(entry.kind, entry.value, typed, corrected_from=typed))
+            r.corrections.append((typed, entry.value))
+            for k in range(first, first + size):
+                r.consumed[k] = entry.kind
+            n = first + size
+            continue
+        n += _unknown_name(r, lex, n)
+
+
+def _completes_name(r: Reading, lex: Lexicon, n: int, cutoff: float) -> bool:
+    """A misspelt last word of a name whose first word was read ("laguna provence" is Laguna Province)."""
+    before = r.consumed.get(n - 1)
+    facet = next((f for f in reversed(r.facets) if f.kind == before), None)
+    if facet is None or before not in ("submitter", "country"):
+        return False
+    typed = f"{r.words[n - 1].text} {r.words[n].text}"
+    best = process.extractOne(typed, list(lex.fuzzy_names), scorer=fuzz.ratio, score_cutoff=cutoff)
+    if best is None or lex.fuzzy_names[best[0]].value != facet.value:
+        return False
+    r.consumed[n] = before
+    r.corrections.append((r.text[r.words[n - 1].start : r.words[n].end], facet.value))
+    return True
+
+
+def _closest_name(r: Reading, lex: Lexicon, n: int, cutoff: float, same_start: float) -> tuple[int, int, Entry | None]:
+    """The submitter or country a misspelling at word `n` stands for, as (first word, words, entry); two-word
+    names are tried first, with the word before or after ("san antonia", "laguna provence")."""
+    names = list(lex.fuzzy_names)
+    for first, size in ((n - 1, 2), (n, 2), (n, 1)):
+        span = r.words[max(first, 0) : first + size]
+        if first < 0 or len(span) < size or any(k in r.consumed or k in r.aside for k in range(first, first + size)):
+            continue
+        typed = " ".join(w.text for w in span)
+        if len(typed) < 4 or (size == 2 and any(w.text in lex.chatter for w in span)):
+            continue
+        best = process.extractOne(typed, names, scorer=fuzz.ratio, score_cutoff=same_start)
+        if best is None:
+            continue
+        entry = lex.fuzzy_names[best[0]]
+        # a close spelling is a name when very close, or when it starts like a submitter's name
+        if best[1] >= cutoff or (best[0][:2] == typed[:2] and entry.kind == "submitter"):
+            return first, size, entry
+    return n, 1, None
+
+
+def _unknown_name(r: Reading, lex: Lexicon, n: int) -> int:
+    """Record a name no record has: capitalised (or in a lower-case place's slot). Returns words used."""
+    span = [r.words[n]]
+    while (
+        n + len(span) < len(r.words)
+        and r.words[n + len(span)].capitalised
+        and not lex.known(r.words[n + len(span)].text)
+        and n + len(span) not in r.consumed
+    ):
+        span.append(r.words[n + len(span)])
+    name = r.text[span[0].start : span[-1].end]
+    first_word = not r.text[: span[0].start].strip(" ¿¡\"'“(")
+    slot = grammar.place_slot(r.folded, span[0].start, span[-1].end)
+    lower_slot = any(s[0] <= span[0].start < s[1] for _, s in grammar.lower_case_places(r.folded))
+    if (span[0].capitalised and slot and not first_word) or lower_slot:
+        target = r.unknown_topics if slot == "about" and not lower_slot else r.unknown_places
+        target.append(name if span[0].capitalised else name.title())
+        for k in range(n, n + len(span)):
+            r.consumed[k] = "unknown"
+    return len(span)
+
+
+def _read_topic(r: Reading, lex: Lexicon, english: bool) -> None:
+    term_words = {x for t in r.terms for k in (t.term, *t.variants) for x in k.lower().split()}
+    for n, w in enumerate(r.words):
+        if n in r.consumed or n in r.aside or w.text.isdigit():
+            continue
+        word = _corrected(r, lex, w) if english else w.text
+        if word in lex.chatter:
+            r.chatter.append(word)
+            continue
+        # a name the narrative uses that no facet read: a person, a body, a place without a pledge
+        names = w.capitalised and n > 0 and w.text in lex.proper_names
+        if names and w.text not in term_words and w.text not in lex.phrases:
+            r.narrative_names.append(w.raw)
+        r.topic.append(word)
+        if english and not lex.known(word):
+            r.unplaced.append(w.raw)
+
+
+def _corrected(r: Reading, lex: Lexicon, w: Word) -> str:
+    """A misspelt everyday word read as the report's word ("integraton" -> "integration")."""
+    if lex.known(w.text) or len(w.text) < 5 or not w.text.isalpha():
+        return w.text
+    best = process.extractOne(
+        w.text, lex.vocabulary, scorer=fuzz.ratio, score_cutoff=lex.spelling.get("word_cutoff", 88)
+    )
+    if best is None:
+        return w.text
+    r.corrections.append((w.raw, best[0]))
+    return best[0]

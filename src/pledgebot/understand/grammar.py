@@ -1,0 +1,220 @@
+"""General grammar: the few sentence shapes read by rule — dates, "rather than X", "how many X", "mention X".
+
+Each rule is about how English (and Spanish, French, Portuguese) says a kind of thing, never about one
+question. Everything a rule reads is returned with its character span, so the words leave the topic.
+Rules work on the folded question (`text.fold`), whose offsets equal the typed question's for the Latin
+scripts PledgeBot reads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..filters import YearRange
+
+Span = tuple[int, int]
+
+_YEAR = r"((?:19|20)\d\d)"
+
+
+def _month(months: frozenset[str]) -> str:
+    ordered = sorted(months, key=len, reverse=True)
+    return r"(?:(?:" + "|".join(map(re.escape, ordered)) + r")\.?\s+)?"
+
+
+# "from cities rather than networks": what follows is set aside, neither searched for nor filtered on.
+_SET_ASIDE = re.compile(
+    r"(?:\b(?:rather than|instead of|as opposed to|other than|excluding|except(?: for)?|but not|"
+    r"no incluye|en lugar de|plut[oô]t que|au lieu de|em vez de|ao inv[eé]s de)|(?:,|\band)\s+not)\b[^,;.?!]*"
+)
+
+
+def set_aside(folded: str) -> list[Span]:
+    """Spans of "rather than …" clauses."""
+    return [m.span() for m in _SET_ASIDE.finditer(folded)]
+
+
+@dataclass(frozen=True)
+class Dates:
+    """What a question says about when pledges start and end, and the words that said it."""
+
+    start: YearRange | None = None
+    end: YearRange | None = None
+    spans: tuple[Span, ...] = ()
+
+
+_END_CUE = (
+    r"(?:until|till|til|through|thru|to|ending(?: in)?|end(?:s|ing)?(?: in)?|set to end(?: in)?|runs?(?: until| to)?|"
+    r"finish(?:es|ing)?(?: in)?|conclud(?:e|es|ing)(?: in)?|complet(?:e|ed|es)(?: in)?|"
+    r"due(?: to (?:finish|end|close|wrap up))?(?: in)?|wrap(?:s|ping)? up(?: in)?|expir(?:e|es|ing)(?: in)?|"
+    r"over in|hasta|jusqu'en|jusqu'a|at[eé])"
+)
+_END_BY = r"(?:by|no later than|before the end of|antes de)"
+_START_CUE = (
+    r"(?:since|started(?: back)?(?: in)?|starting(?: in)?|starts?(?: in)?|began(?: back)?(?: in)?|begin(?:s|ning)?(?: in)?|"
+    r"launched(?: in)?|kick(?:ed|s)? off(?: in)?|(?:go(?:es)?|going|date[sd]?|dating) back to|running since|"
+    r"desde|depuis|comenz[oó](?: en)?|commenc[eé](?: en)?|come[cç]ou(?: em)?)"
+)
+
+
+def dates(folded: str, months: frozenset[str]) -> Dates:
+    """Start and end constraints ("started back in 2022", "ending by 2025", "2019 or earlier")."""
+    month = _month(months)
+    spans: list[Span] = []
+    start = end = None
+    bounds = re.compile(
+        rf"\b{_START_CUE}\s+(?:in\s+)?{month}{_YEAR}\s+or\s+(earlier|before|later|after)\b|"
+        rf"\b(?:started|starting|began|begun|start)\s+(before|after|prior to)\s+{month}{_YEAR}\b"
+    )
+    for m in bounds.finditer(folded):
+        if m.group(1):
+            year, word = int(m.group(1)), m.group(2)
+            start = YearRange(None, year) if word in ("earlier", "before") else YearRange(year, None)
+        else:
+            year, word = int(m.group(4)), m.group(3)
+            start = YearRange(year + 1, None) if word == "after" else YearRange(None, year - 1)
+        spans.append(m.span())
+    for m in re.finditer(rf"\b{_START_CUE}\s+(?:in\s+)?{month}{_YEAR}\b", folded):
+        if not _inside(m.span(), spans):
+            start = start or YearRange(int(m.group(1)), int(m.group(1)))
+            spans.append(m.span())
+    for m in re.finditer(rf"\b(?:{_END_BY})\s+(?:the end of\s+)?{month}{_YEAR}\b", folded):
+        end = YearRange(None, int(m.group(1)))
+        spans.append(m.span())
+    for m in re.finditer(rf"\b{_END_CUE}\s+(?:the end of\s+)?{month}{_YEAR}\b", folded):
+        if not _inside(m.span(), spans):
+            end = end or YearRange(int(m.group(1)), int(m.group(1)))
+            spans.append(m.span())
+    # a month standing beside a year is part of a date, never a place ("in March 2024")
+    spans += [m.span() for m in re.finditer(rf"\b{month}{_YEAR}\b", folded) if m.group(0)[:1].isalpha()]
+    return Dates(start, end, tuple(spans))
+
+
+def report_years(folded: str, taken: list[Span], years: tuple[int, ...]) -> tuple[list[int], list[Span]]:
+    """Report years named outside any date phrase ("the 2022 actions", "in 2023")."""
+    found, spans = [], []
+    for m in re.finditer(r"\b(\d{4})\b", folded):
+        if int(m.group(1)) in years and not _inside(m.span(), taken):
+            found.append(int(m.group(1)))
+            spans.append(m.span())
+    return found, spans
+
+
+_PRIORITY = re.compile(r"\bpriorit(?:y|ies|e|é|ad|idade)\s*(?:#|no\.?|number|n[°º]\.?)?\s*([1-8])\b")
+
+
+def priority(folded: str) -> tuple[int | None, list[Span]]:
+    m = _PRIORITY.search(folded)
+    return (int(m.group(1)), [m.span()]) if m else (None, [])
+
+
+_SEVERAL = re.compile(
+    r"\b(?:more than (?:one|1)|several|multiple|two or more|2 or more|at least (two|three|2|3)|"
+    r"m[aá]s de una?|plus d'une?|mais de uma?)\s+(?:\w+\s+)?"
+    r"(?:pledges?|actions?|commitments?|submissions?|projects?|compromisos|engagements|compromissos)\b"
+)
+
+
+def several_per_submitter(folded: str) -> tuple[int | None, list[Span]]:
+    """ "cities with more than one pledge": a threshold on pledges per submitter."""
+    m = _SEVERAL.search(folded)
+    if not m:
+        return None, []
+    n = {"three": 3, "3": 3}.get(m.group(1) or "", 2)
+    return n, [m.span()]
+
+
+_HOW_MANY = re.compile(
+    r"\b(?:how many|number of|count of|cu[aá]nt[oa]s|combien(?: de| d')?|quant[oa]s|total(?: number)? of)\s+"
+    r"(?:(?:different|distinct|separate|unique|individual|of the|diferentes|distintos|diff[eé]rents)\s+)?((?:\S+\s+){0,2}\S+)"
+)
+
+
+def count_unit(folded: str, units: dict[str, str]) -> str | None:
+    """What a "how many …" counts, when it is not pledges ("how many countries …")."""
+    m = _HOW_MANY.search(folded)
+    if not m:
+        return None
+    head = m.group(1).split()
+    for n in range(len(head), 0, -1):
+        if (key := " ".join(head[:n]).strip("?.,!")) in units:
+            return units[key]
+    return None
+
+
+_NUMBER_ASKED = re.compile(
+    r"\b(how many|how much|what share|what percentage|what proportion|what fraction|how large|how big|how long|"
+    r"number of|percent|per ?cent|target|goal|figure|amount|budget|cost|costs|cu[aá]nt[oa]s?|combien|"
+    r"quant[oa]s?|porcentaje|pourcentage|porcentagem)\b|%"
+)
+
+
+def wants_number(folded: str) -> bool:
+    return bool(_NUMBER_ASKED.search(folded))
+
+
+_MENTION = re.compile(
+    r"\b(?:(?:mentions?|mentioning|mentioned|refers? to|referring to|cites?|citing|names?|naming)"
+    r"(?:\s+the)?(?:\s+(?:words?|phrases?|terms?|expression))?|"
+    r"(?:uses?|using|contains?|containing|includes?|including|with)\s+the\s+(?:words?|phrases?|terms?|expression)|"
+    r"mencionan?|mentionnent|mentionne|mencionam?)"
+    r"\s+[\"“'‘]?(?:the |a |an )?(?P<phrase>[^?\"“”'‘’]{2,60}?)[\"”'’]?\s*(?:at all|anywhere)?\s*[?.!]*\s*$"
+)
+
+
+def mention(text: str) -> tuple[str | None, list[Span]]:
+    """ "Which pledges mention the private sector?": the words asked about, as typed."""
+    m = _MENTION.search(text.lower())
+    if not m:
+        return None, []
+    phrase = text[m.start("phrase") : m.end("phrase")].strip(" .!,;:")
+    return phrase, [m.span()]
+
+
+_QUOTE_ROLE = re.compile(r"\b(?:quotes?|quoted|quotations?)\s+(?:from|by)\s+(?:a|an|the|any)?\s*(mayors?|heads?|leaders?)\b")
+
+
+def quote_role(folded: str) -> tuple[str | None, list[Span]]:
+    """ "pledges with a quote from a mayor": whose quotes."""
+    m = _QUOTE_ROLE.search(folded)
+    return (m.group(1).rstrip("s"), [m.span(1)]) if m else (None, [])
+
+
+# Where only a place can stand: "from Oslo", "Oslo's", "did Oslo pledge", "the mayor of Oslo".
+_PLACE_BEFORE = re.compile(
+    r"\b(from|in|of|by|at|did|does|do|has|have|had|is|city of|town of|municipality of|mayor of|de|du|en|em|da|do)\s+$"
+)
+_ABOUT_BEFORE = re.compile(r"\b(about|for|on|with|regarding|concerning)\s+$")
+_PLACE_AFTER = re.compile(
+    r"^(?:'s\b|\s+(?:pledg\w*|commit\w*|do\b|doing|done|promis\w*|plan\w*|city\b|council|municipality|submitted|"
+    r"made|make|offer\w*|has|have|is))"
+)
+# Typed in lower case, a name is a place only where nothing else can stand.
+_LOWER_SLOT = re.compile(
+    r"(?:^|[.?!]\s*)(?:what|how)?\s*(?:is|has|have|did|does|are)\s+(?P<name>[a-z][a-z\-]+)\s+"
+    r"(?:doing|done|pledg\w*|commit\w*|promis\w*|plann\w*|work\w*)\b|"
+    r"\b(?:pledges?|actions?|projects?|anything|something|commitments?)\s+(?:from|in|by)\s+(?P<name2>[a-z][a-z\-]+)\s*[?.!]*\s*$"
+)
+
+
+def place_slot(folded: str, start: int, end: int) -> str | None:
+    """ "place" where a name stands where a place stands, "about" where it names a topic, else None."""
+    if _PLACE_BEFORE.search(folded[:start]) or _PLACE_AFTER.search(folded[end:]):
+        return "place"
+    if _ABOUT_BEFORE.search(folded[:start]):
+        return "about"
+    return None
+
+
+def lower_case_places(folded: str) -> list[tuple[str, Span]]:
+    """Lower-case words standing where only a place can ("is chisinau doing anything")."""
+    out = []
+    for m in _LOWER_SLOT.finditer(folded):
+        group = "name" if m.group("name") else "name2"
+        out.append((m.group(group), m.span(group)))
+    return out
+
+
+def _inside(span: Span, spans: list[Span]) -> bool:
+    return any(a <= span[0] and span[1] <= b for a, b in spans)

@@ -1,0 +1,199 @@
+"""The lexicon: every phrase a question can name, built from the data files and the records.
+
+Places come from the gazetteer (`places.yaml`), pledge types, submitter kinds, flags, agencies and chatter
+from `lexicon.yaml`, the report's terms from `glossary.yaml`, and what the report's own words are from the
+records. Nothing here is about a particular question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+from ..glossary import Term, load_glossary
+from ..places import Gazetteer, ascii_form
+from ..records import Pledge, Section
+from ..text import fold, words
+
+
+def phrase_key(text: str) -> str:
+    """The form phrases are matched in: folded words, a hyphen read as a space."""
+    return " ".join(w.text.replace("-", " ") for w in words(text))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a phrase names."""
+
+    kind: str  # submitter | area | subregion | region | country | type | kind | flag | agency
+    value: str
+    other_name: bool = False  # a country's other name or demonym ("Greek"): it may name who is helped
+    upper_only: bool = False  # short codes ("US", "UK") count only when typed in capitals
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Lookup tables for question understanding."""
+
+    phrases: dict[str, tuple[Entry, ...]]
+    max_words: int
+    chatter: frozenset[str]
+    vocabulary: frozenset[str]  # words the records use
+    proper_names: frozenset[str]  # words the report always capitalises (names of people, places, bodies)
+    fuzzy_names: dict[str, Entry]  # names a typo may stand for (not demonyms)
+    terms: dict[str, Term]  # glossary phrase -> term
+    agencies: dict[str, tuple[str, ...]]  # agency -> its names
+    population_nouns: frozenset[str]
+    population_before: frozenset[str]
+    population_origin: frozenset[str]
+    count_units: dict[str, str]
+    followup_cues: tuple[str, ...]
+    months: frozenset[str]
+    this_year: tuple[str, ...]
+    report_years: tuple[int, ...]
+    spelling: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def latest_year(self) -> int:
+        return max(self.report_years)
+
+    def known(self, word: str) -> bool:
+        """A word the report, the glossary or the lexicon uses."""
+        parts = re.findall(r"[^\W_]+", word)
+        return bool(parts) and all(any(f in self.vocabulary or f in self.chatter for f in _forms(p)) for p in parts)
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """A word and its singular ("shops" is known when the report says "shop")."""
+    if word.endswith("ies") and len(word) > 4:
+        return (word, word[:-3] + "y")
+    if word.endswith("es") and len(word) > 4:
+        return (word, word[:-1], word[:-2])
+    if word.endswith("s") and len(word) > 3:
+        return (word, word[:-1])
+    return (word,)
+
+
+@lru_cache(maxsize=1)
+def lexicon_data() -> dict[str, Any]:
+    """The packaged `lexicon.yaml`."""
+    return yaml.safe_load(files("pledgebot.data").joinpath("lexicon.yaml").read_text(encoding="utf-8"))
+
+
+def build_lexicon(
+    gazetteer: Gazetteer,
+    pledges: Iterable[Pledge],
+    sections: Iterable[Section],
+    glossary: tuple[Term, ...] | None = None,
+    data: dict[str, Any] | None = None,
+) -> Lexicon:
+    """The lexicon for these records, places and vocabulary."""
+    data = data if data is not None else lexicon_data()
+    glossary = glossary if glossary is not None else load_glossary()
+    pledges, sections = list(pledges), list(sections)
+    table: dict[str, list[Entry]] = {}
+    _add_places(table, gazetteer)
+    for kind, section in (("type", "pledge_types"), ("kind", "submitter_kinds"), ("flag", "flags")):
+        for value, phrases in (data.get(section) or {}).items():
+            for phrase in phrases:
+                _add(table, phrase, Entry(kind, value))
+    agencies = {name: tuple(names) for name, names in (data.get("agencies") or {}).items()}
+    for name, names in agencies.items():
+        for phrase in names:
+            _add(table, phrase, Entry("agency", name))
+    texts = [f"{p.submitter} {p.title} {p.description}" for p in pledges] + [f"{s.title} {s.text}" for s in sections]
+    vocabulary = {w for t in texts for w in re.findall(r"[^\W_]+", fold(t))}
+    terms = {phrase_key(k): t for t in glossary for k in (t.term, *t.variants)}
+    vocabulary |= {w for k in terms for w in k.split()}
+    phrases = {k: _ranked(v) for k, v in table.items()}
+    return Lexicon(
+        phrases=phrases,
+        max_words=max((len(k.split()) for k in phrases), default=1),
+        chatter=frozenset(phrase_key(data.get("chatter", "")).split()),
+        vocabulary=frozenset(vocabulary | {w for k in phrases for w in k.split()}),
+        proper_names=frozenset(proper_names(texts)),
+        fuzzy_names=_fuzzy_names(gazetteer),
+        terms=terms,
+        agencies=agencies,
+        population_nouns=_keys(data.get("population_nouns")),
+        population_before=_keys(data.get("population_before")),
+        population_origin=_keys(data.get("population_origin")),
+        count_units={phrase_key(w): unit for unit, ws in (data.get("count_units") or {}).items() for w in ws},
+        followup_cues=tuple(sorted(_keys(data.get("followup_cues")), key=len, reverse=True)),
+        months=_keys(data.get("months")),
+        this_year=tuple(_keys(data.get("this_year"))),
+        report_years=tuple(sorted({p.year for p in pledges})) or (2023,),
+        spelling=dict(data.get("spelling") or {}),
+    )
+
+
+def _keys(values: Iterable[str] | None) -> frozenset[str]:
+    return frozenset(phrase_key(v) for v in values or ())
+
+
+def _add(table: dict[str, list[Entry]], phrase: str, entry: Entry) -> None:
+    key = phrase_key(phrase)
+    if key and entry not in table.setdefault(key, []):
+        table[key].append(entry)
+
+
+# When one phrase names several things, the most specific reading wins ("Europe": the region, not
+# Eurocities' pseudo-country; "Georgia": the country, as no state of that name is listed).
+_ORDER = ("submitter", "area", "type", "kind", "flag", "agency", "subregion", "region", "country")
+
+
+def _ranked(entries: list[Entry]) -> tuple[Entry, ...]:
+    return tuple(sorted(entries, key=lambda e: _ORDER.index(e.kind)))
+
+
+def _add_places(table: dict[str, list[Entry]], gaz: Gazetteer) -> None:
+    for s in gaz.submitters.values():
+        for name in (s.name, *s.aliases, ascii_form(s.name)):
+            if len(phrase_key(name)) >= 3:
+                _add(table, name, Entry("submitter", s.name, upper_only=len(phrase_key(name)) <= 3))
+    for area, names in gaz.area_aliases.items():
+        for name in (area, *names, ascii_form(area)):
+            _add(table, name, Entry("area", area, upper_only=len(phrase_key(name)) <= 2))
+    for sub in gaz.subregions:
+        _add(table, sub, Entry("subregion", sub, upper_only=len(phrase_key(sub)) <= 3))
+    for key, region in gaz.region_keys.items():
+        # "global" is an adjective in questions ("Global Cities Fund"), not the worldwide organizations' region
+        if key != "global":
+            _add(table, key, Entry("region", region, upper_only=len(key) <= 4 and key.isalpha() and key != "asia"))
+    for c in gaz.countries.values():
+        if c.name in ("Global",):
+            continue
+        for name in (c.name, *c.aliases, ascii_form(c.name)):
+            key = phrase_key(name)
+            other = key != phrase_key(c.name) and not key.startswith("the ")
+            _add(table, name, Entry("country", c.name, other_name=other, upper_only=len(key) <= 3))
+
+
+def _fuzzy_names(gaz: Gazetteer) -> dict[str, Entry]:
+    """Names a misspelling may stand for: submitters (and their aliases) and countries, not demonyms."""
+    out: dict[str, Entry] = {}
+    for s in gaz.submitters.values():
+        for name in (s.name, *s.aliases):
+            if len(key := phrase_key(name)) >= 5:
+                out.setdefault(key, Entry("submitter", s.name))
+    for c in gaz.countries.values():
+        if len(key := phrase_key(c.name)) >= 5 and c.name != "Global":
+            out.setdefault(key, Entry("country", c.name))
+    return out
+
+
+def proper_names(texts: Iterable[str]) -> set[str]:
+    """Words the report writes with a capital wherever they stand mid-sentence, and never without one."""
+    upper: set[str] = set()
+    lower: set[str] = set()
+    for text in texts:
+        for m in re.finditer(r"(?<=[a-z,;:()’'\"“”] )[^\W\d_][\w’'\-]*", text):
+            word = m.group(0)
+            (upper if word[0].isupper() else lower).add(fold(word))
+    return {w for w in upper - lower if len(w) >= 3}
