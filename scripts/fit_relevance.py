@@ -25,7 +25,7 @@ import json
 import math
 import os
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 
@@ -44,7 +44,6 @@ SET = {
     "quotes": {"min_similarity": 0.4, "word_weight": 0.3, "second_within": 0.03},
 }
 PERMISSIVE = {"cite": 0.0, "closest": 2.0, "closest_k": 3, "max_cited": 8}
-COMPARE_START = {"aspect_weight": 0.5, "margin": 0.04, "max_shown": 5}
 
 
 @dataclass
@@ -75,6 +74,7 @@ def flat_model(features: tuple[str, ...], bias: float = 0.0) -> dict:
 
 def bootstrap(embedder: str) -> dict:
     """A calibration that answers with every candidate: used to collect features before anything is fitted."""
+    from pledgebot.answer.compare import COMPARE_FEATURES
     from pledgebot.answer.figures import REPORT_FEATURES
     from pledgebot.answer.topical import TOPICAL_FEATURES
 
@@ -82,7 +82,7 @@ def bootstrap(embedder: str) -> dict:
     values["report"] |= {"model": flat_model(REPORT_FEATURES, 10.0), "answer": 0.5}
     for group in ("en", "xx"):
         values[f"topical_{group}"] = {"model": flat_model(TOPICAL_FEATURES, 10.0)} | PERMISSIVE
-    values["compare"] |= COMPARE_START
+    values["compare"] |= {"model": flat_model(COMPARE_FEATURES, 10.0), "cite": 0.0, "closest_k": 3, "max_shown": 5}
     return {embedder: values}
 
 
@@ -91,10 +91,10 @@ def bootstrap(embedder: str) -> dict:
 
 def collect(bot, data: list[Item]):
     """Route every question with the permissive calibration; keep the features of the decisions to fit."""
-    from pledgebot.answer import Ctx, figures, topical
+    from pledgebot.answer import Ctx, compare, figures, topical
     from pledgebot.answer import answer as route
 
-    report_rows, topical_rows, compare_items = [], [], []
+    report_rows, topical_rows, compare_rows = [], [], []
     for it in data:
         ctx = Ctx(bot.res)
         q = bot.understand(it.question, ctx=ctx)
@@ -103,14 +103,13 @@ def collect(bot, data: list[Item]):
         if handler == "figures":
             ranked, own = figures.candidates(q, ctx)
             if ranked:
-                x = figures.features(q, ranked, own)[0]
-                report_rows.append((it, q, x, ranked))
+                report_rows.append((it, q, figures.features(q, ranked, own)[0], ranked))
         elif handler == "topical":
             s = topical.score(q, ctx, bot.res.matching(q.filters))
-            topical_rows.append((it, q, s))
-        elif handler == "compare":
-            compare_items.append((it, q))
-    return report_rows, topical_rows, compare_items
+            topical_rows.append((it, s.x, [h.doc_id for h in s.hits], s.group))
+        elif handler == "compare" and (c := compare.score(q, ctx)) is not None:
+            compare_rows.append((it, c.x, [h.doc_id for h in c.hits], "compare"))
+    return report_rows, topical_rows, compare_rows
 
 
 # -- report decision ---------------------------------------------------------------------------------
@@ -135,21 +134,28 @@ def fit_report(rows) -> tuple[dict, dict]:
     y = np.array([report_label(r[0], r[1], r[3]) for r in rows], dtype=float)
     sets = np.array([r[0].set_name for r in rows])
 
+    # answering earns its label (right record, right figure); abstaining earns 1 only where the gold abstains
+    abstain = np.array([r[0].abstain for r in rows], dtype=float)
+
+    def utility(p, t, idx):
+        return float(np.mean(np.where(p >= t, y[idx], abstain[idx])))
+
     def choose(train):
         model = fit_logistic(REPORT_FEATURES, x[train], y[train], l2=0.1)
         p = model.probabilities(x[train])
-        best = max(np.linspace(0.05, 0.95, 19), key=lambda t: (((p >= t) == (y[train] == 1)).mean(), -abs(t - 0.5)))
+        best = max(np.linspace(0.05, 0.95, 19), key=lambda t: (utility(p, t, train), -abs(t - 0.5)))
         return model, float(best)
 
-    right = []
-    for held in TUNED:
-        train, test = sets != held, sets == held
+    held = []
+    for name in TUNED:
+        train, test = sets != name, sets == name
         if test.sum() == 0:
             continue
         model, t = choose(train)
-        right += list((model.probabilities(x[test]) >= t) == (y[test] == 1))
+        held.append((utility(model.probabilities(x[test]), t, test), int(test.sum())))
     model, t = choose(np.ones(len(rows), dtype=bool))
-    cv = {"questions": len(rows), "answerable": int(y.sum()), "held_out_accuracy": round(float(np.mean(right)), 3)}
+    score = sum(u * n for u, n in held) / max(1, sum(n for _, n in held))
+    cv = {"questions": len(rows), "answerable_right": int(y.sum()), "held_out_utility": round(score, 3)}
     return {"model": model.to_dict(), "answer": round(t, 3)}, cv
 
 
@@ -183,18 +189,19 @@ def _grid():
             yield {"cite": round(float(cite), 3), "closest": closest, "closest_k": k, "max_cited": cap}
 
 
-def fit_topical(rows) -> tuple[dict, dict]:
-    from pledgebot.answer.topical import TOPICAL_FEATURES
+def fit_candidates(rows, names: tuple[str, ...], grid) -> tuple[dict, dict]:
+    """Fit P(a candidate answers) to the gold of `rows` (item, features, candidate ids, group), and choose the
+    citing parameters that maximise the per-question utility; cross-validated across the tuned sets."""
     from pledgebot.relevance import fit_logistic
 
     def fit(sub):
-        xs = np.vstack([r[2].x for r in sub if len(r[2].hits)])
-        ys = np.concatenate([[r[0].gold.get(h.doc_id, 0) >= 1 for h in r[2].hits] for r in sub if len(r[2].hits)])
-        ws = np.concatenate([[2.0 if r[0].gold.get(h.doc_id, 0) >= 2 else 1.0 for h in r[2].hits] for r in sub if len(r[2].hits)])
-        model = fit_logistic(TOPICAL_FEATURES, xs, ys.astype(float), l2=0.05, sample_weight=ws)
-        probs = [model.probabilities(r[2].x) if len(r[2].hits) else np.zeros(0) for r in sub]
-        ids = [[h.doc_id for h in r[2].hits] for r in sub]
-        best = max(_grid(), key=lambda g: np.mean([topical_utility(r[0], decide(p, i, g)) for r, p, i in zip(sub, probs, ids, strict=True)]))
+        sub = [r for r in sub if len(r[2])]
+        xs = np.vstack([r[1] for r in sub])
+        ys = np.concatenate([[r[0].gold.get(d, 0) >= 1 for d in r[2]] for r in sub]).astype(float)
+        ws = np.concatenate([[2.0 if r[0].gold.get(d, 0) >= 2 else 1.0 for d in r[2]] for r in sub])
+        model = fit_logistic(names, xs, ys, l2=0.05, sample_weight=ws)
+        probs = [model.probabilities(r[1]) for r in sub]
+        best = max(grid(), key=lambda g: np.mean([topical_utility(r[0], decide(p, r[2], g)) for r, p in zip(sub, probs, strict=True)]))
         return model, best
 
     held_scores = []
@@ -205,45 +212,16 @@ def fit_topical(rows) -> tuple[dict, dict]:
             continue
         model, params = fit(train)
         for r in test:
-            p = model.probabilities(r[2].x) if len(r[2].hits) else np.zeros(0)
-            held_scores.append(topical_utility(r[0], decide(p, [h.doc_id for h in r[2].hits], params)))
+            p = model.probabilities(r[1]) if len(r[2]) else np.zeros(0)
+            held_scores.append(topical_utility(r[0], decide(p, r[2], params)))
     model, params = fit(rows)
     cv = {"questions": len(rows), "held_out_utility": round(float(np.mean(held_scores)), 3) if held_scores else None}
     return {"model": model.to_dict()} | params, cv
 
 
-# -- compare -----------------------------------------------------------------------------------------
-
-
-def fit_compare(bot, compare_items) -> tuple[dict, dict]:
-    from pledgebot.answer import Ctx, compare
-    from pledgebot.relevance import Calibration
-
-    base = bot.res.calibration
-
-    def utility(params, subset):
-        cal = Calibration(base.embedder, base.values | {"compare": base.values["compare"] | params})
-        res = replace(bot.res, calibration=cal)
-        out = []
-        for it, q in subset:
-            a = compare.answer(q, Ctx(res))
-            out.append(topical_utility(it, [c.id for c in a.citations]))
-        return float(np.mean(out)) if out else 0.0
-
-    grid = [
-        {"aspect_weight": w, "margin": m, "max_shown": k}
-        for w, m, k in product((0.3, 0.4, 0.5, 0.6, 0.7), (0.02, 0.03, 0.04, 0.06, 0.08), (3, 5, 8))
-    ]
-    held = []
-    for name in TUNED:
-        train = [c for c in compare_items if c[0].set_name != name]
-        test = [c for c in compare_items if c[0].set_name == name]
-        if test and train:
-            best = max(grid, key=lambda g: utility(g, train))
-            held.append((utility(best, test), len(test)))
-    best = max(grid, key=lambda g: utility(g, compare_items))
-    score = sum(u * n for u, n in held) / max(1, sum(n for _, n in held))
-    return best, {"questions": len(compare_items), "held_out_utility": round(score, 3)}
+def _compare_grid():
+    for cite, k, cap in product(np.linspace(0.1, 0.9, 17), (1, 2, 3), (3, 5, 8)):
+        yield {"cite": round(float(cite), 3), "closest": 0.0, "closest_k": k, "max_cited": cap}
 
 
 # -- main --------------------------------------------------------------------------------------------
@@ -268,14 +246,16 @@ def main(argv: list[str]) -> int:
     cv = {"report": fitted[1]}
     bot.res.calibration = Calibration(name, values)  # counts try the narrative's figure first: fit it first
 
-    _, topical_rows, compare_items = collect(bot, data)
+    from pledgebot.answer.compare import COMPARE_FEATURES
+    from pledgebot.answer.topical import TOPICAL_FEATURES
+
+    _, topical_rows, compare_rows = collect(bot, data)
     for group in ("en", "xx"):
-        rows = [r for r in topical_rows if r[2].group == group]
-        values[f"topical_{group}"] = (fitted := fit_topical(rows))[0]
+        rows = [r for r in topical_rows if r[3] == group]
+        values[f"topical_{group}"] = (fitted := fit_candidates(rows, TOPICAL_FEATURES, _grid))[0]
         cv[f"topical_{group}"] = fitted[1]
-    bot.res.calibration = Calibration(name, values)
-    values["compare"] |= (fitted := fit_compare(bot, compare_items))[0]
-    cv["compare"] = fitted[1]
+    params, cv["compare"] = fit_candidates(compare_rows, COMPARE_FEATURES, _compare_grid)
+    values["compare"] |= {k: v for k, v in params.items() if k != "max_cited"} | {"max_shown": params["max_cited"]}
     values["fitted_on"] = list(TUNED)
     values["cross_validation"] = cv
     values["set"] = [f"{s}.{k}" for s, ks in SET.items() for k in ks]

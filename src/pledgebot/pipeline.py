@@ -20,7 +20,7 @@ from .answer import Ctx, Resources, SentenceIndex, Similar, llm_rewrite, load_ch
 from .answer.compare import pledge_vectors
 from .config import Settings
 from .corpus import read_pledges, read_sections, records_fingerprint
-from .embedding import Embedder, default_embedder, multilingual_embedder
+from .embedding import Embedder, default_embedder, english_words, multilingual_embedder
 from .filters import Filters
 from .glossary import load_glossary
 from .places import Gazetteer, default_gazetteer
@@ -97,7 +97,7 @@ class PledgeBot:
             multilingual=multilingual and store.ml_embedder is not None,
             english_e5=english_e5 and store.ml_embedder is not None,
         )
-        lexicon = build_lexicon(gaz, pledges, sections, glossary)
+        lexicon = build_lexicon(gaz, pledges, sections, glossary, english=english_words())
         model = intent_model if intent_model is not None else load_intent_model()
         return cls(res, Understander(lexicon, gaz, model), **options)
 

@@ -80,6 +80,7 @@ class HybridSearcher:
         kinds: tuple[str, ...] = ("pledge", "section"),
         extra: dict[str, float] | None = None,
         vector: np.ndarray | None = None,
+        exhaustive: bool = False,
     ) -> list[DocScore]:
         """The k best documents for `text`, restricted to `allowed` ids and `kinds`.
 
@@ -87,7 +88,7 @@ class HybridSearcher:
         """
         # Filtered to a few documents ("cities in Texas"), their passages may all lie outside the nearest 80:
         # score every passage then, or a place's only pledges would have no similarity at all.
-        few = allowed is not None and len(allowed) <= FEW_DOCS
+        few = exhaustive or (allowed is not None and len(allowed) <= FEW_DOCS)
         dense, lexical = self.passage_scores(text, vector, dense_k=len(self.passages) if few else 80)
         keep = np.array(
             [p.kind in kinds and (allowed is None or p.doc_id in allowed) for p in self.passages], dtype=bool

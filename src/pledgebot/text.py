@@ -55,15 +55,21 @@ class Word:
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
 
+# French and Italian elision: "d'Afrique" is "Afrique", "l'accueil" is "accueil".
+_ELIDED = re.compile(r"^(?:[dlnjsc]|qu|dell|nell|all|sull)['’](?=[^\W\d_]{2})", re.I)
+
+
 def words(text: str) -> list[Word]:
-    """The words of `text` with their offsets; "Milan's" is the word "milan" (the possessive is grammar)."""
+    """The words of `text` with their offsets; "Milan's" is the word "milan" (the possessive is grammar) and
+    "d'Afrique" the word "afrique"."""
     out = []
     for m in _WORD.finditer(text):
-        raw = m.group(0)
-        end = m.end()
+        raw, start, end = m.group(0), m.start(), m.end()
         if re.search(r"['’]s$", raw) and len(raw) > 3:
             raw, end = raw[:-2], end - 2
-        out.append(Word(fold(raw), m.start(), end, raw))
+        if elided := _ELIDED.match(raw):
+            raw, start = raw[elided.end() :], start + elided.end()
+        out.append(Word(fold(raw), start, end, raw))
     return out
 
 

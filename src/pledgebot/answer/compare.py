@@ -14,11 +14,13 @@ import numpy as np
 
 from ..filters import is_joint
 from ..query import Query
-from ..records import Answer, Pledge
-from ..text import tokenize
+from ..records import Answer, Decision, Pledge
+from ..relevance import zscores
+from ..retrieval import DocScore
 from . import policy
 from .render import citation_for, reply
 from .resources import Ctx, Resources
+from .topical import TOPICAL_FEATURES, retrieve_features
 
 
 @dataclass(frozen=True)
@@ -32,19 +34,15 @@ class Similar:
     anchor_sentence: str  # from the pledge compared with
 
 
-def similar(res: Resources, pledge_id: str, k: int = 5, topical: dict[str, float] | None = None) -> list[Similar]:
-    """The pledges from other submitters most similar to `pledge_id` (mean sentence embeddings).
-
-    `topical` (pledge id -> similarity to a question's aspect) pulls the comparison toward that aspect."""
+def similar(res: Resources, pledge_id: str, k: int = 5) -> list[Similar]:
+    """The pledges from other submitters most similar to `pledge_id` (mean sentence embeddings): the Compare
+    tab's ranking, with no question to pull it toward an aspect."""
     anchor = res.records.get(pledge_id)
     if not isinstance(anchor, Pledge):
         msg = f"no pledge with id {pledge_id!r}"
         raise KeyError(msg)
     vectors = res.pledge_vectors
     sims = vectors @ vectors[res.pledge_row[pledge_id]]
-    if topical is not None:
-        w = res.calibration.param("compare", "aspect_weight")
-        sims = (1 - w) * sims + w * np.array([topical.get(p.id, 0.0) for p in res.pledges])
     out = []
     for n in np.argsort(-sims, kind="stable"):
         other = res.pledges[int(n)]
@@ -89,44 +87,80 @@ def _anchor(q: Query, ctx: Ctx) -> Pledge | None:
     return res.records[best.doc_id] if best else own[0]
 
 
-def answer(q: Query, ctx: Ctx) -> Answer:
+COMPARE_FEATURES = (*TOPICAL_FEATURES, "anchor_sim", "anchor_gap", "anchor_z")
+
+
+@dataclass(frozen=True)
+class Compared:
+    """The candidates of a comparison, their features and their probability of being comparable."""
+
+    anchor: Pledge
+    hits: list[DocScore]
+    x: np.ndarray
+    p: np.ndarray
+    narrowed: bool  # a filter beyond the anchor picked the candidates ("in Greece", "joint pledges")
+
+
+def score(q: Query, ctx: Ctx) -> Compared | None:
+    """Every other submitter's pledge that passes the filters, judged as comparable to the anchor and to the
+    aspect the question asks about: the topical features of the question plus similarity to the anchor."""
     res = ctx.res
     anchor = _anchor(q, ctx)
     if anchor is None:
-        return policy.unknown_place(q, q.anchors)
-    others = replace(q.filters, submitters=(), place_label=None if not q.filters.has_place() else q.filters.place_label)
-    fits = {p.id for p in res.pledges if others.matches(p, res.gazetteer) and (not q.filters.joint or is_joint(p))}
-    topical = None
-    aspect = set(tokenize(" ".join(q.topic))) - set(tokenize(anchor.title)) - set(tokenize(anchor.submitter))
-    if aspect:
-        qvec = ctx.vec(q.search_text)
-        topical = {}
-        for p in res.pledges:
-            rows = res.sentences.content_rows(p.id)
-            if p.submitter not in q.anchors and rows and p.id in fits:
-                topical[p.id] = float((res.sentences.vectors[rows] @ qvec).max())
-    ranked = [s for s in similar(res, anchor.id, k=len(res.pledges), topical=topical) if s.pledge.id in fits]
-    ranked = [s for s in ranked if s.pledge.submitter not in q.anchors and s.pledge.id != anchor.joint_with]
-    if not ranked:
-        return policy.nothing_for(q, "no other submitter's pledge passes the filters")
-    # a constraint the user set ("in Greece", "joint pledges") already picked the candidates: rank them all
+        return None
+    others = replace(q.filters, submitters=())
+    fits = [
+        p
+        for p in res.pledges
+        if others.matches(p, res.gazetteer)
+        and p.submitter not in q.anchors
+        and p.id != anchor.joint_with
+        and (not q.filters.joint or is_joint(p))
+    ]
+    if not fits:
+        return Compared(anchor, [], np.zeros((0, len(COMPARE_FEATURES))), np.zeros(0), False)
+    hits, x, _ = retrieve_features(q, ctx, fits, exhaustive=True)
+    sims = res.pledge_vectors @ res.pledge_vectors[res.pledge_row[anchor.id]]
+    a = np.array([float(sims[res.pledge_row[h.doc_id]]) for h in hits])
+    x = np.hstack([x, a[:, None], (a - a.max())[:, None], zscores(a)[:, None]]) if len(hits) else x
+    p = res.calibration.model("compare").probabilities(x) if len(hits) else np.zeros(0)
     narrowed = not replace(others, place_label=None).is_empty()
-    margin = 1.0 if narrowed else res.calibration.param("compare", "margin")
-    limit = int(res.calibration.param("compare", "max_shown"))
-    shown = [s for s in ranked if s.similarity >= ranked[0].similarity - margin][:limit]
-    return _render(q, anchor, shown, narrowed, margin, limit, bool(aspect))
+    return Compared(anchor, hits, x, p, narrowed)
 
 
-def _render(q: Query, anchor: Pledge, shown: list[Similar], narrowed: bool, margin: float, limit: int, aspect: bool) -> Answer:
+def answer(q: Query, ctx: Ctx) -> Answer:
+    res = ctx.res
+    c = score(q, ctx)
+    if c is None:
+        return policy.unknown_place(q, q.anchors)
+    if not c.hits:
+        return policy.nothing_for(q, "no other submitter's pledge passes the filters")
+    params = res.calibration.section("compare")
+    order = [int(i) for i in np.argsort(-c.p, kind="stable")]
+    chosen = [i for i in order if c.p[i] >= params["cite"]][: int(params["max_shown"])]
+    closest = not chosen
+    if closest:
+        chosen = order[: int(params["closest_k"])]
+    decisions = [Decision(c.hits[i].doc_id, float(c.p[i]), i in chosen) for i in order[:12]]
+    shown = []
+    for i in chosen:
+        other = res.records[c.hits[i].doc_id]
+        anchor_sentence, sentence = closest_sentences(res, c.anchor.id, other.id)
+        shared = tuple(sorted(set(c.anchor.priorities) & set(other.priorities)))
+        shown.append(Similar(other, float(c.x[i, COMPARE_FEATURES.index("anchor_sim")]), shared, sentence, anchor_sentence))
+    return _render(q, c.anchor, shown, closest, decisions)
+
+
+def _render(q: Query, anchor: Pledge, shown: list[Similar], closest: bool, decisions: list[Decision]) -> Answer:
     citations = [citation_for(n, s.pledge, s.sentence) for n, s in enumerate(shown, 1)]
-    lines = [f"Pledges from other submitters comparable to {anchor.submitter}'s *{anchor.title}*:", ""]
+    head = "The closest, though none is clearly comparable," if closest else "Pledges from other submitters comparable"
+    lines = [f"{head} to {anchor.submitter}'s *{anchor.title}*:", ""]
     for c, s in zip(citations, shown, strict=True):
         shared = f"; shared priorities {', '.join(map(str, s.shared_priorities))}" if s.shared_priorities else ""
         lines.append(
             f"{c.n}. **{c.submitter}** ({c.country}, {c.year}) — *{c.title}* "
             f"(similarity {s.similarity:.2f}{shared}): “{c.excerpt}” [{c.n}]"
         )
-    which = "all that match" if narrowed else f"those within {margin:.2f} of the closest"
-    lines += ["", f"{len(shown)} comparable pledges shown ({which}, {limit} at most)."]
-    reason = f"compared with {anchor.submitter}'s pledge" + (" and the aspect asked about" if aspect else "")
-    return reply(q, "compare", reason, "\n".join(lines), citations, total=len(shown))
+    lines += ["", f"{len(shown)} comparable {'pledge' if len(shown) == 1 else 'pledges'} shown."]
+    reason = f"compared with {anchor.submitter}'s pledge and the aspect asked about" + (" (closest only)" if closest else "")
+    return reply(q, "compare", reason, "\n".join(lines), citations, total=len(shown), decisions=decisions)

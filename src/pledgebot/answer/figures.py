@@ -19,7 +19,18 @@ from .numbers import contrast_words, number_in, sentence_bonus
 from .render import citation_for, render_mixed, reply
 from .resources import Ctx, Resources
 
-REPORT_FEATURES = ("cosine", "score", "word_share", "gap", "figure", "own", "english", "section")
+REPORT_FEATURES = (
+    "cosine",
+    "score",
+    "word_share",
+    "gap",
+    "figure",
+    "number_found",
+    "wants_number",
+    "own",
+    "english",
+    "section",
+)
 
 
 @dataclass(frozen=True)
@@ -92,8 +103,10 @@ def features(q: Query, ranked: list[Ranked], own: bool) -> np.ndarray:
     top = ranked[0]
     gap = top.score - ranked[1].score if len(ranked) > 1 else 1.0
     figure = float(q.wants_number and any(ch.isdigit() for ch in top.sentence))
+    found = float(q.wants_number and number_in(top.sentence, q.question, q.full_text) is not None)
+    english, section = float(q.language == "en"), float(top.kind == "section")
     return np.array(
-        [[top.cosine, top.score, top.word_share, gap, figure, float(own), float(q.language == "en"), float(top.kind == "section")]]
+        [[top.cosine, top.score, top.word_share, gap, figure, found, float(q.wants_number), float(own), english, section]]
     )
 
 

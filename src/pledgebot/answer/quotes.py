@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from ..places import fold
@@ -11,8 +9,8 @@ from ..query import Intent, Query
 from ..quotes import SpokenQuote
 from ..records import Answer
 from ..text import tokenize
-from . import listing, policy
-from .render import citation_for, join_names, render_pledges, reply
+from . import policy
+from .render import citation_for, context, join_names, render_pledges, reply
 from .resources import Ctx, Resources
 
 
@@ -61,10 +59,8 @@ def _of_places(q: Query, ctx: Ctx, places: list[str]) -> Answer:
     if quotes:
         return _render(q, res, quotes, f"the quotes printed for {join_names(places)}")
     pledges = [p for p in res.pledges if p.submitter in places]
-    a = listing.answer(replace(q, intent=Intent.FIND, topic=()), ctx, pledges, "no quote: the pledges as context")
-    text = f"The report prints no quote from {join_names(places)}; here is what the pledge says.\n\n{a.text}"
-    # no quote: the pledge is context, not an answer
-    return reply(q, "quotes", f"{join_names(places)} has no printed quote", text, a.citations, abstained=True)
+    text = f"The report prints no quote from {join_names(places)}. Its pledges, for context:\n\n{context(pledges)}"
+    return reply(q, "quotes", f"{join_names(places)} has no printed quote", text, abstained=True)
 
 
 def _speakers(q: Query, res: Resources) -> list[SpokenQuote]:

@@ -70,6 +70,14 @@ def render_mixed(citations: Sequence[Citation]) -> str:
     return "\n\n".join(parts)
 
 
+def context(pledges: Sequence[Pledge], limit: int = 12) -> str:
+    """Pledges named as context, not cited: an answer that says the report has nothing cites nothing."""
+    lines = [f"- **{p.submitter}** ({p.country}, {p.year}) — *{p.title}*" for p in pledges[:limit]]
+    if len(pledges) > limit:
+        lines.append(f"- … and {len(pledges) - limit} more")
+    return "\n".join(lines)
+
+
 def describe(f: Filters, noun: str = "pledges") -> str:
     """The filters in words: "GCR only 2023 pledges from Europe supported by the Global Cities Fund"."""
     parts = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,9 +44,25 @@ class Resources:
         # each pledge's words and two-word phrases, computed once: topical answers compare them with every question
         self._tokens = {p.id: tokenize(f"{p.title}. {p.description}") for p in self.pledges}
         self._title_tokens = {p.id: set(tokenize(p.title)) for p in self.pledges}
+        self._token_sets = {k: set(v) for k, v in self._tokens.items()}
+        df: dict[str, int] = {}
+        for words in self._token_sets.values():
+            for w in words:
+                df[w] = df.get(w, 0) + 1
+        n = len(self.pledges)
+        # how much a word says about a pledge: rare words more; words no pledge uses most of all
+        self._idf = {w: math.log((n + 1) / (c + 1)) + 1 for w, c in df.items()}
+        self._idf_unseen = math.log(n + 1) + 1
+
+    def idf(self, word: str) -> float:
+        return self._idf.get(word, self._idf_unseen)
+
+    def used(self, word: str) -> bool:
+        """Whether any pledge uses the word (as `text.tokenize` spells it)."""
+        return word in self._idf
 
     def pledge_tokens(self, pledge_id: str) -> set[str]:
-        return set(self._tokens.get(pledge_id, ()))
+        return self._token_sets.get(pledge_id, set())
 
     def title_tokens(self, pledge_id: str) -> set[str]:
         return self._title_tokens.get(pledge_id, set())
@@ -92,9 +109,13 @@ class Ctx:
         allowed: set[str] | None,
         kinds: tuple[str, ...] = ("pledge",),
         e5_text: str | None = None,
+        exhaustive: bool = False,
     ) -> list[DocScore]:
-        """Hybrid search; with `e5_text`, multilingual-e5's ranking of the pledges joins the fusion."""
+        """Hybrid search; with `e5_text`, multilingual-e5's ranking of the pledges joins the fusion;
+        `exhaustive` scores every passage by meaning, not only the nearest."""
         extra = None
         if e5_text is not None and "pledge" in kinds:
             extra = {d: s for d, s in self.e5(e5_text).items() if allowed is None or d in allowed} or None
-        return self.res.searcher.search(text, k=k, allowed=allowed, kinds=kinds, extra=extra, vector=self.vec(text))
+        return self.res.searcher.search(
+            text, k=k, allowed=allowed, kinds=kinds, extra=extra, vector=self.vec(text), exhaustive=exhaustive
+        )

@@ -22,7 +22,7 @@ from ..places import fold
 from ..query import Intent, Query
 from ..records import Answer
 from . import compare, definition, figures, listing, mentions, policy, quotes, topical
-from .render import MAX_LISTED, citation_for, join_names, render_pledges, reply
+from .render import MAX_LISTED, citation_for, context, join_names, render_pledges, reply
 from .resources import Ctx
 
 _PLACE_KINDS = ("submitter", "area", "country", "subregion", "region")
@@ -90,22 +90,16 @@ def _place(f: Filters) -> Filters:
 
 def _unknown_place(q: Query, ctx: Ctx) -> Answer:
     """A place no record has. Named with its country ("chisinau … moldova"), the country's pledges follow as
-    context; the answer still says the report has nothing from the place asked about."""
+    context, named but not cited: the answer is still that the report has nothing from that place."""
+    names = ", ".join(q.unknown_places)
     if not q.implied.has_place():
         return policy.unknown_place(q, q.unknown_places)
-    rest = replace(q, unknown_places=(), topic=tuple(w for w in q.topic if w not in {fold(x) for x in q.unknown_places}))
-    around = _records(rest, ctx)
-    names = ", ".join(q.unknown_places)
-    text = f"No pledge from {names} is in {policy.REPORT}. From {q.implied.place_name()}:\n\n{around.text}"
-    return reply(
-        q,
-        "policy",
-        f"no record is from {names}; the pledges of {q.implied.place_name()} as context",
-        text,
-        around.citations,
-        abstained=True,
-        total=around.total_matches,
-    )
+    around = ctx.res.matching(q.implied)
+    text = f"No pledge from {names} is in {policy.REPORT}."
+    if around:
+        text += f" For context, the pledges from {q.implied.place_name()}:\n\n{context(around)}"
+    reason = f"no record is from {names}; the pledges of {q.implied.place_name()} named as context"
+    return reply(q, "policy", reason, text, abstained=True)
 
 
 def _narrative_name(q: Query, ctx: Ctx) -> Answer:

@@ -57,6 +57,11 @@ class SentenceIndex:
         """The record's first sentence that passes `test` (one naming a place, spelling out an acronym …)."""
         return next((self.texts[r] for r in self.rows.get(doc_id, []) if test(self.texts[r])), None)
 
+    def max_similarity(self, doc_id: str, qvec: np.ndarray) -> float:
+        """The cosine of the record's closest content sentence to a query vector."""
+        rows = self.content_rows(doc_id)
+        return float((self.vectors[rows] @ qvec).max()) if rows else 0.0
+
     def texts_of(self, doc_id: str) -> list[str]:
         """A record's sentences in text order."""
         return [self.texts[r] for r in self.rows.get(doc_id, [])]

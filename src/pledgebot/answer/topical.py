@@ -28,10 +28,14 @@ TOPICAL_FEATURES = (
     "dense",
     "dense_gap",
     "dense_z",
+    "sentence_max",
+    "topic_sentence_max",
     "lexical",
     "fused_rel",
     "rank_inv",
     "coverage",
+    "coverage_idf",
+    "unused_share",
     "title_coverage",
     "term_coverage",
     "phrase_share",
@@ -58,15 +62,22 @@ def model_group(q: Query) -> str:
 
 def score(q: Query, ctx: Ctx, candidates: Sequence[Pledge]) -> Scored:
     """Retrieve among `candidates` and judge each hit."""
+    hits, x, e5_text = retrieve_features(q, ctx, candidates)
+    group = model_group(q)
+    p = ctx.res.calibration.model(f"topical_{group}").probabilities(x) if len(hits) else np.zeros(0)
+    return Scored(hits, x, p, group)
+
+
+def retrieve_features(
+    q: Query, ctx: Ctx, candidates: Sequence[Pledge], exhaustive: bool = False
+) -> tuple[list[DocScore], np.ndarray, str | None]:
+    """The hits among `candidates` for the query's search text, and their features."""
     res = ctx.res
     allowed = {p.id for p in candidates}
     e5_text = q.question if (res.multilingual and (q.language != "en" or res.english_e5)) else None
-    k = min(len(allowed), int(res.calibration.param("topical", "candidates")))
-    hits = ctx.retrieve(q.search_text, k=k, allowed=allowed, e5_text=e5_text)
-    x = features(q, ctx, hits, len(candidates), e5_text)
-    group = model_group(q)
-    p = res.calibration.model(f"topical_{group}").probabilities(x) if len(hits) else np.zeros(0)
-    return Scored(hits, x, p, group)
+    k = len(allowed) if exhaustive else min(len(allowed), int(res.calibration.param("topical", "candidates")))
+    hits = ctx.retrieve(q.search_text, k=k, allowed=allowed, e5_text=e5_text, exhaustive=exhaustive)
+    return hits, features(q, ctx, hits, len(candidates), e5_text), e5_text
 
 
 def features(q: Query, ctx: Ctx, hits: list[DocScore], n_candidates: int, e5_text: str | None) -> np.ndarray:
@@ -75,12 +86,20 @@ def features(q: Query, ctx: Ctx, hits: list[DocScore], n_candidates: int, e5_tex
     if not hits:
         return np.zeros((0, len(TOPICAL_FEATURES)))
     topic = set(tokenize(" ".join(q.topic)))
+    weight = {w: res.idf(w) for w in topic}
+    unused = sum(not res.used(w) for w in topic) / len(topic) if topic else 0.0
     expansions = {t for term in res.glossary if term.term in q.terms for t in tokenize(term.expand)}
     phrases = _bigrams(tokenize(" ".join(q.topic)))
     dense = np.array([h.mini for h in hits])
     fused = np.array([h.score for h in hits])
     e5_all = ctx.e5(e5_text) if e5_text else {}
     e5 = np.array([e5_all.get(h.doc_id, 0.0) for h in hits])
+    # the best single sentence, for the whole question and for its topic words alone (a chatty question's
+    # vector drifts; its topic words' does not)
+    qvec = ctx.vec(q.search_text)
+    tvec = ctx.vec(_topic_text(q, res)) if q.topic else qvec
+    best = [res.sentences.max_similarity(h.doc_id, qvec) for h in hits]
+    best_topic = [res.sentences.max_similarity(h.doc_id, tvec) for h in hits]
     shared = [len(phrases & res.pledge_bigrams(h.doc_id)) for h in hits]
     most = max(shared, default=0)
     rows = []
@@ -91,10 +110,14 @@ def features(q: Query, ctx: Ctx, hits: list[DocScore], n_candidates: int, e5_tex
                 dense[i],
                 dense[i] - dense.max(),
                 0.0,
+                best[i],
+                best_topic[i],
                 h.lexical,
                 fused[i] / (fused.max() or 1.0),
                 1.0 / (1 + i),
                 len(topic & words) / len(topic) if topic else 0.0,
+                sum(weight[w] for w in topic & words) / sum(weight.values()) if topic else 0.0,
+                unused,
                 len(topic & title) / len(topic) if topic else 0.0,
                 len(expansions & words) / len(expansions) if expansions else 0.0,
                 shared[i] / len(phrases) if phrases else 0.0,
@@ -109,6 +132,12 @@ def features(q: Query, ctx: Ctx, hits: list[DocScore], n_candidates: int, e5_tex
     if e5_all:
         x[:, TOPICAL_FEATURES.index("e5_z")] = zscores(e5)
     return x
+
+
+def _topic_text(q: Query, res: Resources) -> str:
+    """The topic words and the meanings of the terms the question names: what the question is about."""
+    meanings = [t.expand for t in res.glossary if t.term in q.terms]
+    return " ".join([*q.topic, *meanings])
 
 
 def _bigrams(tokens: list[str]) -> set[tuple[str, str]]:

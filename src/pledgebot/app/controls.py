@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from ..errors import QuestionError
@@ -25,8 +26,17 @@ FILTER_LABELS = {
     "kinds": "submitter kind",
     "priority": "priority",
     "start_year": "starting",
+    "started_by": "started by",
+    "start_from": "starting from",
+    "start_to": "starting by",
     "end_year": "running until",
+    "end_from": "ending from",
+    "end_to": "ending by",
+    "no_end_date": "no end date",
     "gcf_supported": "Global Cities Fund",
+    "joint": "joint pledges",
+    "quoted": "printed with a quote",
+    "mentions": "naming",
 }
 _MACHINE_NOTE = re.compile(r"^[a-z][a-z-]*:")  # the pipeline's internal notes ("no-place:X") are not for users
 
@@ -128,13 +138,8 @@ def describe_filters(filters: dict[str, Any]) -> str:
 
 
 def answer_filters(answer: Answer) -> dict[str, Any]:
-    """The filters an answer applied, as a dict: the one place the app reads `answer.filters`.
-
-    Today the field is a dict; when it becomes a typed object, its `to_dict()` is used.
-    """
-    filters = answer.filters
-    to_dict = getattr(filters, "to_dict", None)
-    return to_dict() if callable(to_dict) else dict(filters)
+    """The filters an answer applied, as a dict: the one place the app reads `answer.filters`."""
+    return answer.filters.to_dict() if answer.filters is not None else {}
 
 
 def filters_line(answer: Answer, explicit: Filters) -> str:
@@ -150,4 +155,9 @@ def filters_line(answer: Answer, explicit: Filters) -> str:
         lines.append(f"**Filters you set:** {describe_filters(set_here)}")
     notes = [n for n in answer.notes if not _MACHINE_NOTE.match(n) and n not in answer.text]
     lines += [f"*{n}*" for n in notes]
+    if answer.route is not None:
+        # what was read and which handler answered: a miss can be diagnosed from the page
+        lines.append(
+            f"<details><summary>How I read your question</summary>\n\n{escape(answer.route.summary())}\n\n</details>"
+        )
     return "  \n".join(lines)

@@ -173,11 +173,24 @@ class Understander:
 
     def _kinds(self, r: Reading, by_kind: dict[str, list[str]]) -> tuple[str, ...]:
         kinds = _unique(by_kind.get("kind", []))
+        if kinds and self._with_cities(r):
+            kinds.append("city")  # "US cities and counties": both kinds, not counties alone
         negated = {f.value for f in r.negated if f.kind == "kind"}
         if not kinds and negated:
             # "rather than national governments": every other kind of submitter
             kinds = [k for k in ("city", "region", "organization", "national government") if k not in negated]
         return tuple(kinds)
+
+    def _with_cities(self, r: Reading) -> bool:
+        """Whether a kind of submitter is named together with cities ("cities and counties", "towns or NGOs")."""
+        for n, tag in r.consumed.items():
+            if tag != "kind":
+                continue
+            around = [w.text for w in r.words[max(0, n - 3) : n + 4]]
+            for a, b, c in zip(around, around[1:], around[2:], strict=False):
+                if b in self.lex.coordinators and (a in self.lex.city_words or c in self.lex.city_words):
+                    return True
+        return False
 
     def _search_text(self, r: Reading, population: list[str]) -> str:
         """The question without the words facets and set-aside clauses took, plus the terms' meanings."""

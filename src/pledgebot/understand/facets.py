@@ -71,7 +71,7 @@ def read(question: str, lex: Lexicon, english: bool = True) -> Reading:
     _read_grammar(r, lex)
     _read_phrases(r, lex)
     r.terms = _terms(r, lex)
-    _read_unknown_words(r, lex)
+    _read_unknown_words(r, lex, english)
     _read_topic(r, lex, english)
     return r
 
@@ -173,14 +173,18 @@ def _terms(r: Reading, lex: Lexicon) -> list[Term]:
     return found
 
 
-def _read_unknown_words(r: Reading, lex: Lexicon) -> None:
-    """Misspelt names become the facet they stand for; unknown names in a place's slot are unknown places."""
+def _read_unknown_words(r: Reading, lex: Lexicon, english: bool) -> None:
+    """Misspelt names become the facet they stand for; unknown names in a place's slot are unknown places.
+
+    A near miss that starts like the name ("Keyna", "Maipo") is accepted in English questions only: in other
+    languages a country's own adjective ("ukrainiens") comes that close."""
     cutoff = lex.spelling.get("name_cutoff", 86)
-    same_start = lex.spelling.get("same_start_cutoff", 80)
+    same_start = lex.spelling.get("same_start_cutoff", 80) if english else cutoff
     n = 0
     while n < len(r.words):
         w = r.words[n]
-        if n in r.consumed or n in r.aside or w.text in lex.chatter or lex.known(w.text) or w.text.isdigit():
+        ordinary = w.text in lex.chatter or lex.known(w.text) or w.text.isdigit()
+        if n in r.consumed or n in r.aside or ordinary or (_english(w.text, lex) and not w.capitalised):
             n += 1
             continue
         if _completes_name(r, lex, n, cutoff):
@@ -228,8 +232,8 @@ def _closest_name(r: Reading, lex: Lexicon, n: int, cutoff: float, same_start: f
         if best is None:
             continue
         entry = lex.fuzzy_names[best[0]]
-        # a close spelling is a name when very close, or when it starts like a submitter's name
-        if best[1] >= cutoff or (best[0][:2] == typed[:2] and entry.kind == "submitter"):
+        # a close spelling is a name when very close, or when it starts like the name
+        if best[1] >= cutoff or best[0][:2] == typed[:2]:
             return first, size, entry
     return n, 1, None
 
@@ -266,17 +270,23 @@ def _read_topic(r: Reading, lex: Lexicon, english: bool) -> None:
             r.chatter.append(word)
             continue
         # a name the narrative uses that no facet read: a person, a body, a place without a pledge
-        names = w.capitalised and n > 0 and w.text in lex.proper_names
-        if names and w.text not in term_words and w.text not in lex.phrases:
+        # a name the narrative uses, standing where a place or body stands ("what did Medellín do …")
+        names = w.capitalised and n > 0 and w.text in lex.proper_names and w.text not in lex.phrases
+        if names and w.text not in term_words and grammar.place_slot(r.folded, w.start, w.end) == "place":
             r.narrative_names.append(w.raw)
         r.topic.append(word)
         if english and not lex.known(word):
             r.unplaced.append(w.raw)
 
 
+def _english(word: str, lex: Lexicon) -> bool:
+    """A real English word, even one the report never uses ("officers", "detention")."""
+    return any(f in lex.english for f in (word, word[:-1] if word.endswith("s") else word))
+
+
 def _corrected(r: Reading, lex: Lexicon, w: Word) -> str:
     """A misspelt everyday word read as the report's word ("integraton" -> "integration")."""
-    if lex.known(w.text) or len(w.text) < 5 or not w.text.isalpha():
+    if lex.known(w.text) or len(w.text) < 5 or not w.text.isalpha() or _english(w.text, lex):
         return w.text
     best = process.extractOne(
         w.text, lex.vocabulary, scorer=fuzz.ratio, score_cutoff=lex.spelling.get("word_cutoff", 88)

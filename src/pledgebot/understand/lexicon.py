@@ -55,9 +55,12 @@ class Lexicon:
     count_units: dict[str, str]
     followup_cues: tuple[str, ...]
     months: frozenset[str]
+    city_words: frozenset[str]
+    coordinators: frozenset[str]
     this_year: tuple[str, ...]
     report_years: tuple[int, ...]
     spelling: dict[str, float] = field(default_factory=dict)
+    english: frozenset[str] = frozenset()  # English words beyond the report's: never "corrected"
 
     @property
     def latest_year(self) -> int:
@@ -92,8 +95,9 @@ def build_lexicon(
     sections: Iterable[Section],
     glossary: tuple[Term, ...] | None = None,
     data: dict[str, Any] | None = None,
+    english: frozenset[str] = frozenset(),
 ) -> Lexicon:
-    """The lexicon for these records, places and vocabulary."""
+    """The lexicon for these records, places and vocabulary (`english`: a dictionary of English words)."""
     data = data if data is not None else lexicon_data()
     glossary = glossary if glossary is not None else load_glossary()
     pledges, sections = list(pledges), list(sections)
@@ -127,9 +131,12 @@ def build_lexicon(
         count_units={phrase_key(w): unit for unit, ws in (data.get("count_units") or {}).items() for w in ws},
         followup_cues=tuple(sorted(_keys(data.get("followup_cues")), key=len, reverse=True)),
         months=_keys(data.get("months")),
+        city_words=_keys(data.get("city_words")),
+        coordinators=_keys(data.get("coordinators")),
         this_year=tuple(_keys(data.get("this_year"))),
         report_years=tuple(sorted({p.year for p in pledges})) or (2023,),
         spelling=dict(data.get("spelling") or {}),
+        english=english,
     )
 
 

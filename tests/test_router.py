@@ -1,0 +1,164 @@
+"""The router and its handlers on a tiny made-up corpus (hashing embedder, hand-set decisions)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from pledgebot.answer import Ctx, answer, excerpt_is_verbatim
+from pledgebot.filters import Filters
+from pledgebot.query import Intent, Query
+from pledgebot.records import Pledge
+
+from .tiny import tiny_bot
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    b = tiny_bot(tmp_path_factory.mktemp("tiny-index"))
+    b.understander.model = None  # intents are set by each test
+    return b
+
+
+def ask(bot, question: str, intent: Intent = Intent.FIND, explicit: Filters | None = None):
+    ctx = Ctx(bot.res)
+    q = replace(bot.understand(question, explicit, ctx=ctx), intent=intent)
+    if intent is Intent.COMPARE:  # as the understander does for a comparison: the places named are anchors
+        q = replace(q, anchors=q.filters.submitters, filters=replace(q.filters, submitters=(), place_label=None))
+    return answer(q, ctx)
+
+
+def ids(a) -> list[str]:
+    return [c.id for c in a.citations]
+
+
+def test_every_answer_has_a_route_and_verbatim_excerpts(bot):
+    for question, intent in [
+        ("How many pledges from Greece?", Intent.COUNT),
+        ("Who offers housing for refugees?", Intent.FIND),
+        ("What share of humanitarian aid went to local actors?", Intent.REPORT),
+    ]:
+        a = ask(bot, question, intent)
+        assert a.route is not None and a.route.handler and a.route.reason
+        for c in a.citations:
+            rec = bot.records[c.id]
+            assert excerpt_is_verbatim(c.excerpt, rec.description if isinstance(rec, Pledge) else rec.text)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "handler"),
+    [
+        ("Can you help me with my visa?", Intent.ASSIST, "policy"),
+        ("What did Oslo pledge?", Intent.FIND, "policy"),
+        ("Which pledges mention the guide?", Intent.MENTION, "mentions"),
+        ("Give me a quote from Athens", Intent.QUOTE, "quotes"),
+        ("Who else does something like Larissa's language courses?", Intent.COMPARE, "compare"),
+        ("What share of humanitarian aid went to local actors?", Intent.REPORT, "figures"),
+        ("How many pledges from Greece?", Intent.COUNT, "listing"),
+        ("Who offers housing for refugees?", Intent.FIND, "topical"),
+        ("What does LRG stand for?", Intent.DEFINITION, "definition"),
+    ],
+)
+def test_the_router_picks_one_handler(bot, question, intent, handler):
+    assert ask(bot, question, intent).route.handler == handler
+
+
+def test_counts_cite_every_counted_pledge_and_lists_add_partners_uncounted(bot):
+    count = ask(bot, "How many pledges from Kenya?", Intent.COUNT)
+    assert count.number == 1 and ids(count) == ["2023-nairobi-joint"]
+    listed = ask(bot, "What has Nairobi pledged?", Intent.FIND)
+    assert listed.total_matches == 1 and ids(listed) == ["2023-nairobi-joint", "2023-kampala-joint"]
+    assert "not counted" in listed.text
+
+
+def test_aggregates(bot):
+    per = ask(bot, "Which cities made more than one pledge?", Intent.FIND)
+    assert (
+        per.number == 1
+        and "Larissa (2)" in per.text
+        and set(ids(per)) == {"2023-larissa-language", "2023-larissa-jobs"}
+    )
+    countries = ask(bot, "How many countries do the pledges come from?", Intent.COUNT)
+    assert countries.number == 4 and ids(countries)[0] == "section-numbers"  # the narrative says so too
+    quoted = ask(bot, "How many pledges have a quote from a mayor?", Intent.COUNT)
+    assert quoted.number == 1 and ids(quoted) == ["2023-athens-housing"]
+
+
+def test_topical_answers_cite_what_covers_the_topic(bot):
+    a = ask(bot, "Who offers housing and shelter?", Intent.FIND)
+    assert ids(a) == ["2023-athens-housing"] and not a.abstained
+    assert a.route.decisions and a.route.decisions[0].kept
+
+
+def test_topical_count_counts_the_relevant(bot):
+    a = ask(bot, "How many pledges are about innovation hubs?", Intent.COUNT)
+    assert a.number == 2 and set(ids(a)) == {"2023-nairobi-joint", "2023-kampala-joint"}
+
+
+def test_nothing_on_the_topic_abstains_without_citations(bot):
+    a = ask(bot, "Who runs football tournaments?", Intent.FIND)
+    assert a.abstained and not a.citations
+
+
+def test_a_facet_with_words_no_record_uses_answers_the_facet(bot):
+    a = ask(bot, "What is Larissa doing about zorblax?", Intent.FIND)
+    assert not a.abstained and set(ids(a)) == {"2023-larissa-language", "2023-larissa-jobs"}
+    assert "zorblax" in a.text
+
+
+def test_unknown_places_abstain_and_context_is_not_cited(bot):
+    oslo = ask(bot, "What did Oslo pledge?")
+    assert oslo.abstained and not oslo.citations and "Oslo" in oslo.text
+    town = ask(bot, "is chisinau doing anything? writing about Moldova")
+    assert town.abstained and not town.citations and "Straseni" in town.text
+
+
+def test_a_filter_that_excludes_the_named_place_is_a_conflict(bot):
+    a = ask(bot, "What is Athens doing?", Intent.FIND, explicit=Filters(countries=("Kenya",)))
+    assert a.abstained and "leaves out Athens" in a.text and "No pledge from" not in a.text
+
+
+def test_work_done_in_a_country_without_pledges(bot):
+    a = ask(bot, "any work in Guatemala?", Intent.FIND)
+    assert ids(a) == ["2023-network-guide"] and not a.abstained
+
+
+def test_mentions_are_exact(bot):
+    found = ask(bot, "Which pledges mention UNHCR?", Intent.MENTION)
+    assert ids(found) == ["2023-athens-housing"]
+    assert ask(bot, "Which pledges mention Rohingya?", Intent.MENTION).abstained
+
+
+def test_figures_and_definitions(bot):
+    share = ask(bot, "What share of humanitarian aid went to local actors?", Intent.REPORT)
+    assert share.number == 1.2 and ids(share) == ["section-foreword"]
+    lrg = ask(bot, "What does LRG stand for?", Intent.DEFINITION)
+    assert lrg.text.startswith("**LRG** stands for") and "(LRGs)" in lrg.citations[0].excerpt
+
+
+def test_comparisons_leave_out_the_anchor_and_its_partner(bot):
+    a = ask(bot, "Who else does something like Nairobi's innovation hubs?", Intent.COMPARE)
+    assert a.route.handler == "compare"
+    assert not {"2023-nairobi-joint", "2023-kampala-joint"} & set(ids(a))
+
+
+def test_quotes_of_a_place_and_none_for_a_place_without(bot):
+    athens = ask(bot, "Give me a quote from Athens", Intent.QUOTE)
+    assert "Every family deserves a home." in athens.text and ids(athens) == ["2023-athens-housing"]
+    none = ask(bot, "Give me a quote from Larissa", Intent.QUOTE)
+    assert none.abstained and not none.citations
+
+
+def test_the_json_form_carries_the_route(bot):
+    data = ask(bot, "How many pledges from Greece?", Intent.COUNT).to_dict()
+    assert data["route"]["handler"] == "listing" and data["filters"] == {
+        "countries": ["Greece"],
+        "place_label": "Greece",
+    }
+    assert {f["kind"] for f in data["route"]["facets"]} == {"country"}
+
+
+def test_a_plain_query_without_understanding(bot):
+    q = Query("housing", Intent.FIND, topic=("housing",), search_text="housing", full_text="housing")
+    assert answer(q, Ctx(bot.res)).route.handler == "topical"

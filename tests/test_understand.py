@@ -1,0 +1,229 @@
+"""Question understanding on a tiny made-up gazetteer, lexicon and glossary: no model, no index."""
+
+from __future__ import annotations
+
+import pytest
+
+from pledgebot.errors import QuestionError
+from pledgebot.filters import Filters, YearRange
+from pledgebot.glossary import Term
+from pledgebot.places import Country, Gazetteer, Submitter
+from pledgebot.query import Intent, Unit
+from pledgebot.records import Pledge, Section, Source
+from pledgebot.understand import Understander, detect_language, validate
+from pledgebot.understand.lexicon import build_lexicon
+
+GAZ = Gazetteer(
+    regions=("Africa", "Europe", "Global"),
+    countries={
+        "Kenya": Country("Kenya", "Africa", "KEN", ("Kenyan", "Kenyans")),
+        "Greece": Country("Greece", "Europe", "GRC", ("Greek", "Greeks", "Grèce")),
+        "Ukraine": Country("Ukraine", "Europe", "UKR", ("Ukrainian", "Ukrainians", "ukrainiens")),
+        "Global": Country("Global", "Global"),
+    },
+    submitters={
+        "Nairobi": Submitter("Nairobi", "city", "Kenya", aliases=("Nairobi City County",)),
+        "Athens": Submitter("Athens", "city", "Greece"),
+        "Kampala Hills": Submitter("Kampala Hills", "region", "Kenya"),
+        "Helpers Network": Submitter("Helpers Network", "organization", "Global"),
+    },
+    subregions={"East Africa": ("Kenya",), "Scandinavia": ()},
+    region_aliases={"Europe": ("European",), "Africa": ("African",)},
+    areas={"Attica": ("Athens",)},
+    area_aliases={"Attica": ()},
+)
+DATA = {
+    "chatter": "which what who how many are is the a of in for from pledges pledge cities city doing did do has have "
+    "any anything and or rather than other refugees migrants people on about committed to there only that ending "
+    "started back pledged",
+    "pledge_types": {"Mirror": ["mirror", "mirror pledges"], "GCR only": ["gcr only", "gcr-only"]},
+    "submitter_kinds": {"organization": ["organizations", "networks"], "region": ["counties", "provinces"]},
+    "flags": {
+        "gcf": ["global cities fund"],
+        "joint": ["jointly", "joint pledges"],
+        "open_ended": ["no end date"],
+        "quoted": ["quote"],
+    },
+    "agencies": {"UNHCR": ["unhcr", "un refugee agency"]},
+    "population_nouns": ["refugees", "families"],
+    "population_before": ["réfugiés"],
+    "population_origin": ["from", "fleeing"],
+    "count_units": {"countries": ["countries"], "submitters": ["cities"]},
+    "followup_cues": ["and", "what about", "and in"],
+    "months": ["march", "january"],
+    "city_words": ["cities", "towns"],
+    "coordinators": ["and", "or"],
+    "this_year": ["this year"],
+    "languages": {"en": ["what", "which", "the"], "fr": ["quelles", "villes", "des"]},
+    "spelling": {"name_cutoff": 86, "same_start_cutoff": 80, "word_cutoff": 88},
+}
+GLOSSARY = (
+    Term("IDP", ("IDPs", "internally displaced"), "internally displaced persons", "internally displaced persons IDPs"),
+    Term("housing", ("shelter", "place to live"), "shelter and housing", "housing shelter accommodation"),
+)
+RECORDS = [
+    Pledge(
+        "2023-n",
+        2023,
+        "Nairobi",
+        "city",
+        "Kenya",
+        "Africa",
+        "Refugee inclusion",
+        "Nairobi includes refugees in housing and integration plans.",
+        Source("s", 1, 2),
+    ),
+    Pledge(
+        "2022-a",
+        2022,
+        "Athens",
+        "city",
+        "Greece",
+        "Europe",
+        "Integration",
+        "Athens supports integration and language courses.",
+        Source("s", 3, 4),
+    ),
+]
+SECTIONS = [
+    Section("section-x", ("Foreword",), "Medellín used its grant. Daejeon hosted a meeting.", Source("s", 5, 6))
+]
+LEX = build_lexicon(
+    GAZ, RECORDS, SECTIONS, GLOSSARY, DATA, english=frozenset({"officers", "weather", "never", "police"})
+)
+READER = Understander(LEX, GAZ, intent_model=None)
+
+
+def understand(question: str, **kw):
+    return READER.understand(question, **kw)
+
+
+@pytest.mark.parametrize(
+    ("question", "filters", "topic"),
+    [
+        ("What is Nairobi doing on housing?", Filters(submitters=("Nairobi",), place_label="Nairobi"), ("housing",)),
+        ("pledges from East Africa", Filters(countries=("Kenya",), place_label="East Africa"), ()),
+        (
+            "which Greek cities offer integration?",
+            Filters(countries=("Greece",), place_label="Greece"),
+            ("offer", "integration"),
+        ),
+        ("What are cities in Attica doing?", Filters(submitters=("Athens",), place_label="Attica"), ()),
+        ("European mirror pledges", Filters(regions=("Europe",), pledge_types=("Mirror",), place_label="Europe"), ()),
+        ("GCR-only pledges with no end date", Filters(pledge_types=("GCR only",), open_ended=True), ()),
+        ("pledges supported by the Global Cities Fund", Filters(gcf=True), ("supported", "by")),
+        ("which pledges were made jointly", Filters(joint=True), ("were", "made")),
+        ("projects with UNHCR", Filters(mentions=(("unhcr", "un refugee agency"),)), ("projects", "with")),
+        ("pledges from organizations rather than counties", Filters(kinds=("organization",)), ()),
+        ("pledges rather than from networks", Filters(kinds=("city", "region", "national government")), ()),
+        (
+            "What are Kenyan cities and counties doing?",
+            Filters(countries=("Kenya",), kinds=("region", "city"), place_label="Kenya"),
+            (),
+        ),
+    ],
+)
+def test_facets_are_read_from_data_and_leave_the_topic(question, filters, topic):
+    q = understand(question)
+    assert q.filters == filters
+    assert tuple(
+        w for w in q.topic if w not in ("supported", "by", "were", "made", "projects", "with", "offer")
+    ) == tuple(w for w in topic if w not in ("supported", "by", "were", "made", "projects", "with", "offer"))
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end", "year"),
+    [
+        ("Which 2023 pledges only start in 2024?", YearRange(2024, 2024), None, 2023),
+        ("pledges that started back in 2019 or earlier", YearRange(None, 2019), None, None),
+        ("pledges set to end in 2025", None, YearRange(2025, 2025), None),
+        ("pledges ending by 2025", None, YearRange(None, 2025), None),
+        ("pledges that started in March 2023", YearRange(2023, 2023), None, None),
+        ("this year's pledges", None, None, 2023),
+    ],
+)
+def test_dates_are_read_by_grammar(question, start, end, year):
+    q = understand(question)
+    assert (q.filters.start, q.filters.end, q.filters.year) == (start, end, year)
+    assert not q.unknown_places and not q.topic  # a month is part of a date, never a place
+
+
+def test_demonyms_name_who_is_helped_or_where_from():
+    assert understand("What are Greek cities doing?").filters.countries == ("Greece",)
+    helped = understand("Who helps Ukrainian refugees?")
+    assert helped.filters.countries == () and helped.population == ("Ukraine",)
+    assert understand("Who helps refugees from Ukraine?").population == ("Ukraine",)
+    assert understand("Quelles villes accueillent des réfugiés ukrainiens ?").population == ("Ukraine",)
+    named = understand("Athens welcome centre for Ukrainians")
+    assert named.filters.submitters == ("Athens",) and named.population == ("Ukraine",)
+
+
+def test_typos_of_names_are_corrected_and_consumed():
+    q = understand("What has Nairbi pledged?")
+    assert q.filters.submitters == ("Nairobi",) and q.corrections == (("Nairbi", "Nairobi"),) and not q.topic
+    count = understand("how many pledges from Keyna?")
+    assert count.filters.countries == ("Kenya",) and not count.topic  # the misspelt word leaves the topic
+    two = understand("kampala hils refugee plans")
+    assert two.filters.submitters == ("Kampala Hills",)
+
+
+def test_english_words_are_not_corrected_and_typos_of_report_words_are():
+    assert "officers" in understand("pledges training police officers").topic
+    q = understand("who works on integraton?")
+    assert "integration" in q.topic and ("integraton", "integration") in q.corrections
+    assert "weather" in understand("What is the weather in Athens?").unplaced
+
+
+def test_unknown_names_by_where_they_stand():
+    assert understand("What did Oslo pledge?").unknown_places == ("Oslo",)
+    assert understand("pledges from oslo").unknown_places == ("Oslo",)
+    lgbt = understand("any projects for LGBTQ refugees?")
+    assert lgbt.unknown_topics == ("LGBTQ",) and not lgbt.unknown_places
+    assert understand("What did Medellín do with its grant?").narrative_names == ("Medellín",)
+    assert not understand("who does anything for Greek speakers?").unknown_places
+
+
+def test_grammar_reads_units_thresholds_and_mentions():
+    assert understand("how many countries do the pledges come from?").unit is Unit.COUNTRIES
+    assert understand("which cities made more than one pledge?").min_per_submitter == 2
+    q = understand("Which pledges from Kenya mention the private sector?")
+    assert q.mention == "private sector" and q.filters.countries == ("Kenya",)
+    assert understand("pledges with a quote from a mayor").quote_role == "mayor"
+
+
+def test_set_aside_clauses_are_neither_searched_nor_filtered():
+    q = understand("pledges from Kenya, rather than Greece, about housing")
+    assert q.filters.countries == ("Kenya",) and "greece" not in q.search_text.lower()
+    assert "Greece" in q.set_aside and "housing" in q.topic
+
+
+def test_terms_expand_the_search_but_stay_the_topic():
+    q = understand("who provides a place to live?")
+    assert q.terms == ("housing",) and "housing shelter accommodation" in q.search_text
+
+
+def test_explicit_filters_win_and_the_question_keeps_what_it_named():
+    q = understand("What is Athens doing?", explicit=Filters(countries=("Kenya",)))
+    assert q.filters.countries == ("Kenya",) and q.implied.submitters == ("Athens",)
+
+
+def test_follow_ups_both_ways():
+    first = understand("Which pledges are supported by the Global Cities Fund in Kenya?")
+    facet_only = understand("and in Europe?", previous=first)
+    assert facet_only.filters.gcf and facet_only.filters.regions == ("Europe",) and not facet_only.filters.countries
+    assert facet_only.topic == first.topic and facet_only.followup
+
+    housing = understand("What are Greek cities doing on housing?")
+    topic_only = understand("and what about integration?", previous=housing)
+    assert topic_only.filters.countries == ("Greece",) and topic_only.topic == ("integration",)
+
+    fresh = understand("Which Kenyan pledges are about integration?", previous=housing)
+    assert fresh.filters.countries == ("Kenya",) and not fresh.followup
+
+
+def test_validation_and_language():
+    with pytest.raises(QuestionError, match="empty"):
+        validate("  ")
+    assert detect_language("Quelles villes accueillent des réfugiés ?") == "fr"
+    assert detect_language("Which cities run one-stop shops?") == "en"
+    assert understand("What is Athens doing?").intent is Intent.FIND  # no model: every question is a search
