@@ -42,7 +42,7 @@ def examples(lex, embedder):
     out = []
     for set_name, question, intent in rows:
         lang = detect_language(question)
-        feats = features(read(question, lex, english=lang == "en"), lang)
+        feats = features(read(question, lex, lang), lang)
         out.append((set_name, question, intent, feats))
     vectors = np.asarray(embedder.embed_documents([q for _, q, _, _ in out]), dtype=np.float32)
     return out, vectors

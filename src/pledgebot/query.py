@@ -12,10 +12,10 @@ class Intent(StrEnum):
     """What kind of answer the question wants; one scored decision picks it (`understand.intent`)."""
 
     COUNT = "count"  # a number of records: "how many mirror pledges?"
-    FIND = "find"  # the pledges themselves: "which cities run one-stop shops?", "pledges from Chile"
+    FIND = "find"  # the pledges themselves: "who runs one-stop shops?", "pledges from Chile"
     REPORT = "report"  # a fact or figure the text states: "what share of aid went to local actors?"
-    COMPARE = "compare"  # pledges like a named one: "who else does something like Milan's First Steps?"
-    QUOTE = "quote"  # printed quotes: "a quote from the mayor of Ramallah", "who said …?"
+    COMPARE = "compare"  # pledges like a named one: "anything like Milan's First Steps elsewhere?"
+    QUOTE = "quote"  # printed quotes: "Ramallah's mayor, quoted", "who said …?"
     MENTION = "mention"  # the words themselves: "which pledges mention the private sector?"
     DEFINITION = "definition"  # what a term means: "what does GCM stand for?"
     ASSIST = "assist"  # a request for personal help or a task outside the report
@@ -37,6 +37,7 @@ class Facet:
     value: str
     words: str
     corrected_from: str | None = None
+    at: int = -1  # where in the question the words start
 
     def to_dict(self) -> dict[str, str]:
         out = {"words": self.words, "kind": self.kind, "value": self.value}
@@ -56,6 +57,9 @@ class Query:
     topic: tuple[str, ...] = ()  # content words left once facets, chatter and set-aside clauses are taken out
     search_text: str = ""  # what retrieval searches: the question without its facet words, plus expansions
     full_text: str = ""  # the whole question (set-aside clauses removed) plus expansions: for the narrative
+    focus_text: str = ""  # the sentence that asks, when the question opens with context; else the search text
+    focus_topic: tuple[str, ...] = ()  # the topic words of that sentence
+    focus_filters: Filters = field(default_factory=Filters)  # the facets that sentence names
     language: str = "en"
     intent_scores: dict[str, float] = field(default_factory=dict)
     facets: tuple[Facet, ...] = ()

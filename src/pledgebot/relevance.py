@@ -74,7 +74,9 @@ def fit_logistic(
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    return LogisticModel(names, tuple(float(v) for v in w), tuple(float(v) for v in means), tuple(float(v) for v in scales))
+    return LogisticModel(
+        names, tuple(float(v) for v in w), tuple(float(v) for v in means), tuple(float(v) for v in scales)
+    )
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,10 @@ _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _ELIDED = re.compile(r"^(?:[dlnjsc]|qu|dell|nell|all|sull)['’](?=[^\W\d_]{2})", re.I)
 
 
+_NOT = re.compile(r"n['’]t$", re.I)
+_CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}  # the rest keep their stem: "does" in "doesn't"
+
+
 def words(text: str) -> list[Word]:
     """The words of `text` with their offsets; "Milan's" is the word "milan" (the possessive is grammar) and
     "d'Afrique" the word "afrique"."""
@@ -69,6 +73,12 @@ def words(text: str) -> list[Word]:
             raw, end = raw[:-2], end - 2
         if elided := _ELIDED.match(raw):
             raw, start = raw[elided.end() :], start + elided.end()
+        if (neg := _NOT.search(raw)) and len(raw) > 3:
+            # "don't" is "do not", "can't" is "can not": one grammar for the negation however it is typed
+            cut = start + neg.start()
+            stem = _CONTRACTED.get(raw[: neg.start()].lower(), raw[: neg.start()])
+            out += [Word(fold(stem), start, cut, raw[: neg.start()]), Word("not", cut, end, raw[neg.start() :])]
+            continue
         out.append(Word(fold(raw), start, end, raw))
     return out
 

@@ -1,6 +1,6 @@
 """Answers: a router picks one handler per query; rendering and abstention live in one place each.
 
-    router ─▶ listing · topical · figures · compare · quotes · mentions · definition · policy
+router ─▶ listing · topical · figures · compare · quotes · mentions · definition · policy
 """
 
 from __future__ import annotations

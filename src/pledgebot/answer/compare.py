@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..filters import is_joint
 from ..query import Query
 from ..records import Answer, Decision, Pledge
 from ..relevance import zscores
@@ -108,18 +107,17 @@ def score(q: Query, ctx: Ctx) -> Compared | None:
     anchor = _anchor(q, ctx)
     if anchor is None:
         return None
-    others = replace(q.filters, submitters=())
+    # what the asking sentence names constrains the answer; a sentence describing the anchor does not
+    others = replace(q.focus_filters, submitters=())
     fits = [
         p
         for p in res.pledges
-        if others.matches(p, res.gazetteer)
-        and p.submitter not in q.anchors
-        and p.id != anchor.joint_with
-        and (not q.filters.joint or is_joint(p))
+        if others.matches(p, res.gazetteer) and p.submitter not in q.anchors and p.id != anchor.joint_with
     ]
     if not fits:
         return Compared(anchor, [], np.zeros((0, len(COMPARE_FEATURES))), np.zeros(0), False)
-    hits, x, _ = retrieve_features(q, ctx, fits, exhaustive=True)
+    asking = replace(q, search_text=q.focus_text or q.search_text, topic=q.focus_topic or q.topic)
+    hits, x, _ = retrieve_features(asking, ctx, fits, exhaustive=True)
     sims = res.pledge_vectors @ res.pledge_vectors[res.pledge_row[anchor.id]]
     a = np.array([float(sims[res.pledge_row[h.doc_id]]) for h in hits])
     x = np.hstack([x, a[:, None], (a - a.max())[:, None], zscores(a)[:, None]]) if len(hits) else x
@@ -147,7 +145,9 @@ def answer(q: Query, ctx: Ctx) -> Answer:
         other = res.records[c.hits[i].doc_id]
         anchor_sentence, sentence = closest_sentences(res, c.anchor.id, other.id)
         shared = tuple(sorted(set(c.anchor.priorities) & set(other.priorities)))
-        shown.append(Similar(other, float(c.x[i, COMPARE_FEATURES.index("anchor_sim")]), shared, sentence, anchor_sentence))
+        shown.append(
+            Similar(other, float(c.x[i, COMPARE_FEATURES.index("anchor_sim")]), shared, sentence, anchor_sentence)
+        )
     return _render(q, c.anchor, shown, closest, decisions)
 
 
@@ -162,5 +162,7 @@ def _render(q: Query, anchor: Pledge, shown: list[Similar], closest: bool, decis
             f"(similarity {s.similarity:.2f}{shared}): “{c.excerpt}” [{c.n}]"
         )
     lines += ["", f"{len(shown)} comparable {'pledge' if len(shown) == 1 else 'pledges'} shown."]
-    reason = f"compared with {anchor.submitter}'s pledge and the aspect asked about" + (" (closest only)" if closest else "")
+    reason = f"compared with {anchor.submitter}'s pledge and the aspect asked about" + (
+        " (closest only)" if closest else ""
+    )
     return reply(q, "compare", reason, "\n".join(lines), citations, total=len(shown), decisions=decisions)

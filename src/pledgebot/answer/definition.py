@@ -29,6 +29,10 @@ def answer(q: Query, ctx: Ctx) -> Answer | None:
         if sentence := res.sentences.first_where(rec.id, spelled.search):
             citation = citation_for(1, rec, sentence)
             lead = f"**{term.term}** stands for {term.means}. The report spells it out:"
-            text = render_sections(lead, [citation]) if citation.kind == "section" else render_pledges(lead, [citation], 1)
-            return reply(q, "definition", f"the glossary's {term.term} and where the report spells it out", text, [citation])
+            text = (
+                render_sections(lead, [citation]) if citation.kind == "section" else render_pledges(lead, [citation], 1)
+            )
+            return reply(
+                q, "definition", f"the glossary's {term.term} and where the report spells it out", text, [citation]
+            )
     return None

@@ -13,6 +13,7 @@ import numpy as np
 from ..places import fold
 from ..query import Query
 from ..records import Answer, Decision, Pledge, Section
+from ..relevance import zscores
 from ..text import tokenize
 from . import policy
 from .numbers import contrast_words, number_in, sentence_bonus
@@ -23,6 +24,8 @@ REPORT_FEATURES = (
     "cosine",
     "score",
     "word_share",
+    "idf_share",
+    "score_z",
     "gap",
     "figure",
     "number_found",
@@ -43,6 +46,7 @@ class Ranked:
     cosine: float
     sentence: str
     word_share: float
+    idf_share: float = 0.0
 
 
 def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str) -> list[Ranked]:
@@ -66,7 +70,7 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str) -> list[Ra
                 value += sentence_bonus(sentence, q.question, weights)
             if best is None or value > best.score:
                 kind = "pledge" if isinstance(res.records[doc], Pledge) else "section"
-                best = Ranked(doc, value, kind, float(sim), sentence, share)
+                best = Ranked(doc, value, kind, float(sim), sentence, share, res.sentences.idf_share(r, qtokens))
         if best is not None:
             out.append(best)
     out.sort(key=lambda r: -r.score)
@@ -102,11 +106,28 @@ def features(q: Query, ranked: list[Ranked], own: bool) -> np.ndarray:
     """The report decision's features for the best-ranked record."""
     top = ranked[0]
     gap = top.score - ranked[1].score if len(ranked) > 1 else 1.0
+    scores = np.array([r.score for r in ranked])
+    z = float(zscores(scores)[0]) if len(ranked) > 1 else 0.0
     figure = float(q.wants_number and any(ch.isdigit() for ch in top.sentence))
     found = float(q.wants_number and number_in(top.sentence, q.question, q.full_text) is not None)
     english, section = float(q.language == "en"), float(top.kind == "section")
     return np.array(
-        [[top.cosine, top.score, top.word_share, gap, figure, found, float(q.wants_number), float(own), english, section]]
+        [
+            [
+                top.cosine,
+                top.score,
+                top.word_share,
+                top.idf_share,
+                z,
+                gap,
+                figure,
+                found,
+                float(q.wants_number),
+                float(own),
+                english,
+                section,
+            ]
+        ]
     )
 
 

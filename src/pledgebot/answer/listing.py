@@ -122,7 +122,9 @@ def _distinct(q: Query, res: Resources, pledges: Sequence[Pledge], reason: str, 
     stated = _stated(res, n, noun)
     cited = [stated] if stated else []
     citations = [citation_for(1, res.records[s], sentence) for s, sentence in cited]
-    citations += [citation_for(k, p, res.sentences.first(p.id)) for k, p in enumerate(pledges[:MAX_LISTED], 2 if cited else 1)]
+    citations += [
+        citation_for(k, p, res.sentences.first(p.id)) for k, p in enumerate(pledges[:MAX_LISTED], 2 if cited else 1)
+    ]
     what = describe(q.filters)
     lead = f"**{n}** {noun}: {join_names(values)} ({len(pledges)} {what})."
     if noun == "countries":

@@ -15,7 +15,9 @@ from .resources import Ctx
 
 def answer(q: Query, ctx: Ctx) -> Answer:
     res = ctx.res
-    phrase = re.sub(r"\s+(?:at all|anywhere|in (?:their|the) (?:text|description)s?)$", "", (q.mention or "").strip(" .!,;:"))
+    phrase = re.sub(
+        r"\s+(?:at all|anywhere|in (?:their|the) (?:text|description)s?)$", "", (q.mention or "").strip(" .!,;:")
+    )
     words = [r"\W+".join(map(re.escape, fold(phrase).split()))] if phrase.strip() else []
     if not words:
         return policy.nothing_on(q, "mentions", "no words to look for")

@@ -25,7 +25,7 @@ def answer(q: Query, ctx: Ctx) -> Answer:
 
 
 def listed(q: Query, ctx: Ctx) -> Answer:
-    """ "How many pledges come with a quote from a mayor?": the pledges printed with a speaker's quote."""
+    """Pledges printed with a speaker's quote (a mayor's, when the question says whose)."""
     res = ctx.res
     ids = {p.id for p in res.matching(q.filters)}
     role = q.quote_role
@@ -78,7 +78,10 @@ def _closest(q: Query, ctx: Ctx) -> Answer:
     qtokens = set(tokenize(" ".join(q.topic)))
     w = res.calibration.param("quotes", "word_weight")
     scores = np.array(
-        [float(s) + w * len(qtokens & set(tokenize(x.text))) / (len(qtokens) or 1) for s, x in zip(sims, res.quotes, strict=True)]
+        [
+            float(s) + w * len(qtokens & set(tokenize(x.text))) / (len(qtokens) or 1)
+            for s, x in zip(sims, res.quotes, strict=True)
+        ]
     )
     order = np.argsort(-scores, kind="stable")
     top = int(order[0])

@@ -13,7 +13,9 @@ MAX_LISTED = 60  # a list cites every match up to this many (the 2023 report has
 
 def citation_for(n: int, rec: Pledge | Section, excerpt: str) -> Citation:
     if isinstance(rec, Pledge):
-        return Citation(n, rec.id, "pledge", rec.submitter, rec.country, rec.year, rec.title, excerpt, rec.source, rec.pledge_type)
+        return Citation(
+            n, rec.id, "pledge", rec.submitter, rec.country, rec.year, rec.title, excerpt, rec.source, rec.pledge_type
+        )
     return Citation(n, rec.id, "section", None, None, None, rec.title, excerpt, rec.source)
 
 
@@ -66,7 +68,9 @@ def render_mixed(citations: Sequence[Citation]) -> str:
     if sections:
         parts.append(render_sections("The report says:", sections))
     if pledges:
-        parts.append(render_pledges("From the pledges:" if len(pledges) > 1 else "From the pledge:", pledges, len(pledges)))
+        parts.append(
+            render_pledges("From the pledges:" if len(pledges) > 1 else "From the pledge:", pledges, len(pledges))
+        )
     return "\n\n".join(parts)
 
 

@@ -79,7 +79,9 @@ class Resources:
     def sentence_weights(self) -> SentenceWeights:
         c = self.calibration
         return SentenceWeights(
-            c.param("sentence", "word_weight"), c.param("sentence", "figure_bonus"), c.param("sentence", "second_within")
+            c.param("sentence", "word_weight"),
+            c.param("sentence", "figure_bonus"),
+            c.param("sentence", "second_within"),
         )
 
 

@@ -1,15 +1,15 @@
 """The router: one handler per query, chosen from what the query holds; no handler re-reads the question.
 
-    ASSIST                          → policy (decline)
-    a name no record has            → policy (unknown place or topic), or the country's pledges as context
-    MENTION + words                 → mentions
-    QUOTE                           → quotes;  COUNT/FIND + "printed with a quote" → quotes.listed
-    DEFINITION                      → definition, else figures
-    COMPARE + an anchor             → compare, else as FIND
-    REPORT, or a narrative name     → figures
-    COUNT/FIND: nothing passes      → policy (conflict with an explicit filter, work done in a country, none)
-                a topic             → (COUNT: the narrative's own count) → topical
-                no topic            → listing
+ASSIST                          → policy (decline)
+a name no record has            → policy (unknown place or topic), or the country's pledges as context
+MENTION + words                 → mentions
+QUOTE                           → quotes;  COUNT/FIND + "printed with a quote" → quotes.listed
+DEFINITION                      → definition, else figures
+COMPARE + an anchor             → compare, else as FIND
+REPORT, or a narrative name     → figures
+COUNT/FIND: nothing passes      → policy (conflict with an explicit filter, work done in a country, none)
+            a topic             → (COUNT: the narrative's own count) → topical
+            no topic            → listing
 """
 
 from __future__ import annotations
@@ -129,7 +129,9 @@ def _work_in_country(q: Query, ctx: Ctx) -> Answer | None:
         return None
     citations = [citation_for(n, p, hit) for n, (p, hit) in enumerate(found[:MAX_LISTED], 1)]
     who = list(dict.fromkeys(p.submitter for p, _ in found))
-    lead = f"No pledge from {country} is in {policy.REPORT}; {join_names(who)} work{'s' if len(who) == 1 else ''} there:"
+    lead = (
+        f"No pledge from {country} is in {policy.REPORT}; {join_names(who)} work{'s' if len(who) == 1 else ''} there:"
+    )
     return reply(
         q, "listing", f"no pledge from {country}; pledges that work there", render_pledges(lead, citations, len(found)),
         citations, total=len(found),

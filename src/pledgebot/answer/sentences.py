@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -46,6 +47,20 @@ class SentenceIndex:
         self.boilerplate = {t for t, docs in docs_per_text.items() if len(docs) >= 3}
         # each sentence's word set, computed once: answers compare them with every question
         self.tokens = [set(tokenize(t)) for t in self.texts]
+        df: dict[str, int] = {}
+        for words in self.tokens:
+            for w in words:
+                df[w] = df.get(w, 0) + 1
+        n = len(self.tokens)
+        self._idf = {w: math.log((n + 1) / (c + 1)) + 1 for w, c in df.items()}
+        self._idf_unseen = math.log(n + 1) + 1
+
+    def idf_share(self, row: int, words: set[str]) -> float:
+        """How much of the question's words, weighted by how rare they are, sentence `row` uses."""
+        if not words:
+            return 0.0
+        weights = {w: self._idf.get(w, self._idf_unseen) for w in words}
+        return sum(weights[w] for w in words & self.tokens[row]) / sum(weights.values())
 
     def content_rows(self, doc_id: str) -> list[int]:
         """A record's sentence rows without boilerplate (all of them if nothing else is left)."""

@@ -168,9 +168,7 @@ def _excerpts(q: Query, ctx: Ctx, pledges: Sequence[Pledge]) -> dict[str, str]:
     return {p.id: res.sentences.best(p.id, qvec, qtokens, res.sentence_weights).text for p in pledges}
 
 
-def _answered(
-    q: Query, ctx: Ctx, s: Scored, chosen: list[int], decisions: list[Decision], max_cited: int
-) -> Answer:
+def _answered(q: Query, ctx: Ctx, s: Scored, chosen: list[int], decisions: list[Decision], max_cited: int) -> Answer:
     res = ctx.res
     pledges = [res.records[s.hits[i].doc_id] for i in chosen]
     reason = f"{len(chosen)} of {len(s.hits)} candidates likely answer (p≥{res.calibration.section(f'topical_{s.group}')['cite']:.2f})"

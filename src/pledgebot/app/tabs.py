@@ -49,11 +49,11 @@ TAGLINE = (
 )
 EXAMPLES: dict[str, list[str]] = {
     "For mayors' staff": [
-        "Which cities run one-stop shops for Overseas Filipino Workers?",
+        "Who runs one-stop shops for OFWs?",
         "What are Greek cities doing on integration?",
     ],
     "For journalists": [
-        "List all pledges from Argentina",
+        "Pledges from Argentina, please",
         "How many mirror pledges are there?",
     ],
     "For peer-learning facilitators": [

@@ -1,8 +1,8 @@
 """Evaluation: the fixed question set, configurations side by side, the register of blind sets.
 
-    pledgebot eval [--config NAME …] [--write]      every configuration on the main set; the default on every set
-    pledgebot eval --first-run NAME PATH            score a new blind set once, record it, print only its totals
-    pledgebot eval --misses NAME                    a set's wrong answers (marks an untouched set tuned)
+pledgebot eval [--config NAME …] [--write]      every configuration on the main set; the default on every set
+pledgebot eval --first-run NAME PATH            score a new blind set once, record it, print only its totals
+pledgebot eval --misses NAME                    a set's wrong answers (marks an untouched set tuned)
 """
 
 from __future__ import annotations
@@ -100,7 +100,12 @@ def run(
                     }
     finally:
         ctx.close()
-    return {"questions": len(questions), "configs": results, "held_out": sets, "generated": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+    return {
+        "questions": len(questions),
+        "configs": results,
+        "held_out": sets,
+        "generated": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+    }
 
 
 def answer_all(answerer: Answerer, questions: list[EvalQuestion]) -> list[Outcome]:
@@ -113,7 +118,9 @@ def answer_all(answerer: Answerer, questions: list[EvalQuestion]) -> list[Outcom
         except Exception as exc:  # noqa: BLE001 - an error is a wrong answer, recorded
             cited, abstained, number, error = [], False, None, f"{type(exc).__name__}: {exc}"
         ms = (time.perf_counter() - t0) * 1000
-        outcomes.append(Outcome(q.id, q.category, cited, abstained, number, ms, score(q, cited, abstained, number), error))
+        outcomes.append(
+            Outcome(q.id, q.category, cited, abstained, number, ms, score(q, cited, abstained, number), error)
+        )
     return outcomes
 
 

@@ -102,7 +102,11 @@ def _passages(size: int, stride: int) -> Callable[[Any], Answerer]:
 CONFIGS: dict[str, Config] = {
     c.name: c
     for c in [
-        Config("langchain-plain", "LangChain Chroma retriever, k=4, no filters, no question understanding", _langchain_plain),
+        Config(
+            "langchain-plain",
+            "LangChain Chroma retriever, k=4, no filters, no question understanding",
+            _langchain_plain,
+        ),
         Config("bm25", "BM25 only over passages, cite top 5", _top_k("bm25")),
         Config("dense", "dense (MiniLM in Chroma) only, cite top 5", _top_k("dense")),
         Config("hybrid", "dense + BM25, reciprocal rank fusion, cite top 5", _top_k("rrf")),
@@ -111,11 +115,29 @@ CONFIGS: dict[str, Config] = {
             "+ fitted relevance, abstention, excerpts (no question understanding)",
             _pipeline(use_understanding=False, multilingual=False),
         ),
-        Config("+understanding", "+ question understanding: facets, intent, handlers (English model only)", _pipeline(multilingual=False)),
-        Config(DEFAULT, "+ multilingual-e5 for Spanish/French/Portuguese questions: the default, what `pledgebot ask` runs", _pipeline()),
-        Config("+e5-english", "pledgebot with multilingual-e5 as a second dense signal for English questions (own fit)", _pipeline(english_e5=True)),
+        Config(
+            "+understanding",
+            "+ question understanding: facets, intent, handlers (English model only)",
+            _pipeline(multilingual=False),
+        ),
+        Config(
+            DEFAULT,
+            "+ multilingual-e5 for Spanish/French/Portuguese questions: the default, what `pledgebot ask` runs",
+            _pipeline(),
+        ),
+        Config(
+            "+e5-english",
+            "pledgebot with multilingual-e5 as a second dense signal for English questions (own fit)",
+            _pipeline(english_e5=True),
+        ),
         Config("+stemming", "pledgebot with Snowball-stemmed BM25 (PyStemmer; own fit)", _pipeline(stem=True)),
-        Config("weighted-fusion", "pledgebot with weighted score fusion (0.6 dense) instead of RRF", _pipeline(fusion="weighted")),
-        Config("sentence-passages", "pledgebot with one-sentence passages instead of 3-sentence windows", _passages(1, 1)),
+        Config(
+            "weighted-fusion",
+            "pledgebot with weighted score fusion (0.6 dense) instead of RRF",
+            _pipeline(fusion="weighted"),
+        ),
+        Config(
+            "sentence-passages", "pledgebot with one-sentence passages instead of 3-sentence windows", _passages(1, 1)
+        ),
     ]
 }

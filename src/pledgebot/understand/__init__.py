@@ -1,7 +1,7 @@
 """Question understanding: a question becomes a typed `Query` — facets by extraction, intent by one decision.
 
-    question ──validate──▶ text ──facets.read──▶ Reading (facets, dates, topic, spelling)
-             ──intent model──▶ Intent ──▶ Query(filters, topic, search text, route notes) ──followup──▶ Query
+question ──validate──▶ text ──facets.read──▶ Reading (facets, dates, topic, spelling)
+         ──intent model──▶ Intent ──▶ Query(filters, topic, search text, route notes) ──followup──▶ Query
 """
 
 from __future__ import annotations
@@ -80,10 +80,11 @@ class Understander:
         """Read `question`; `explicit` filters win over inferred ones; `previous` makes it a follow-up."""
         text = validate(question)
         language = detect_language(text)
-        r = read(text, self.lex, english=language == "en")
+        r = read(text, self.lex, language)
         scores = self._intent_scores(r, language, vector)
         intent = max(scores, key=scores.get) if scores else Intent.FIND
-        filters, population = self._filters(r)
+        filters, population = self._filters(r, r.facets)
+        focus_filters, _ = self._filters(r, [f for f in r.facets if r.focus[0] <= f.at < r.focus[1]])
         anchors: tuple[str, ...] = ()
         if intent is Intent.COMPARE and filters.submitters:
             # every submitter named is a reference point ("like Tyre and Zürich's"), not a filter
@@ -92,6 +93,7 @@ class Understander:
         implied = filters
         if explicit is not None and not explicit.is_empty():
             filters = filters.merged(explicit)
+            focus_filters = focus_filters.merged(explicit)
         query = Query(
             question=text,
             intent=intent,
@@ -100,6 +102,9 @@ class Understander:
             topic=tuple(r.topic),
             search_text=self._search_text(r, population),
             full_text=self._full_text(r),
+            focus_text=self._search_text(r, population, focus=True),
+            focus_topic=tuple(w for w, n in zip(r.topic, r.topic_at, strict=True) if r.in_focus(n)),
+            focus_filters=focus_filters,
             language=language,
             intent_scores={str(k): v for k, v in sorted(scores.items(), key=lambda kv: -kv[1])[:3]},
             facets=tuple(r.facets),
@@ -129,10 +134,10 @@ class Understander:
             return {}
         return self.model.scores(features(r, language), vector)
 
-    def _filters(self, r: Reading) -> tuple[Filters, list[str]]:
+    def _filters(self, r: Reading, facets: list) -> tuple[Filters, list[str]]:
         """The facets as one Filters, and the countries named as who is helped."""
         by_kind: dict[str, list[str]] = {}
-        for f in r.facets:
+        for f in facets:
             by_kind.setdefault(f.kind, []).append(f.value)
         submitters = _unique(by_kind.get("submitter", []))
         for area in by_kind.get("area", []):
@@ -146,7 +151,7 @@ class Understander:
             own = {c for s in submitters for c in self.gaz.submitters[s].countries}
             population += [c for c in countries if c not in own]
             countries = [c for c in countries if c in own]
-        label = next((f.value for f in r.facets if f.kind in _PLACE_KINDS), None)
+        label = next((f.value for f in facets if f.kind in _PLACE_KINDS), None)
         flags = set(by_kind.get("flag", []))
         return (
             Filters(
@@ -164,9 +169,7 @@ class Understander:
                 gcf="gcf" in flags,
                 joint="joint" in flags,
                 quoted="quoted" in flags,
-                mentions=tuple(
-                    self.lex.agencies.get(a, (a,)) for a in _unique(by_kind.get("agency", []))
-                ),
+                mentions=tuple(self.lex.agencies.get(a, (a,)) for a in _unique(by_kind.get("agency", []))),
             ),
             population,
         )
@@ -192,15 +195,20 @@ class Understander:
                     return True
         return False
 
-    def _search_text(self, r: Reading, population: list[str]) -> str:
-        """The question without the words facets and set-aside clauses took, plus the terms' meanings."""
-        kept = [w.raw for n, w in enumerate(r.words) if n not in r.consumed and n not in r.aside]
+    def _search_text(self, r: Reading, population: list[str], focus: bool = False) -> str:
+        """The question (or, with `focus`, the sentence that asks) without the words facets and set-aside
+        clauses took, plus the terms' meanings."""
+        kept = [
+            r.gloss.get(n, w.raw)
+            for n, w in enumerate(r.words)
+            if n not in r.consumed and n not in r.aside and (not focus or r.in_focus(n))
+        ]
         base = " ".join(kept) if kept else r.text
         return _with_expansions(base, r.terms, population, self.gaz)
 
     def _full_text(self, r: Reading) -> str:
         """The whole question but its set-aside clauses, plus the terms' meanings: for the narrative."""
-        kept = [w.raw for n, w in enumerate(r.words) if n not in r.aside]
+        kept = [r.gloss.get(n, w.raw) for n, w in enumerate(r.words) if n not in r.aside]
         return _with_expansions(" ".join(kept), r.terms, [], self.gaz)
 
 
@@ -214,4 +222,3 @@ def _with_expansions(base: str, terms: list[Term], population: list[str], gaz: G
 
 def _unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
-

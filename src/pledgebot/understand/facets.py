@@ -37,6 +37,7 @@ class Reading:
     narrative_names: list[str] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     topic: list[str] = field(default_factory=list)
+    topic_at: list[int] = field(default_factory=list)  # the word each topic word comes from
     chatter: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
     start: YearRange | None = None
@@ -48,24 +49,37 @@ class Reading:
     mention: str | None = None
     quote_role: str | None = None
     wants_number: bool = False
+    gloss: dict[int, str] = field(default_factory=dict)  # word index -> English, for questions in other languages
+    focus: tuple[int, int] = (0, 0)  # character span of the sentence that asks (see `focus_span`)
+
+    def in_focus(self, n: int) -> bool:
+        return self.focus[0] <= self.words[n].start < self.focus[1]
 
     def shape(self) -> list[str]:
         """The question's words with each facet's words replaced by its kind ("how many <type> pledges")."""
         out: list[str] = []
         for n, w in enumerate(self.words):
             tag = self.consumed.get(n)
-            token = f"<{tag}>" if tag else w.text
-            if not out or out[-1] != token or not tag:
-                out.append(token)
+            if tag:
+                if not out or out[-1] != f"<{tag}>":
+                    out.append(f"<{tag}>")
+                continue
+            out += self.gloss.get(n, w.text).split()
         return out
 
 
-def read(question: str, lex: Lexicon, english: bool = True) -> Reading:
+def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     """Read facets, dates, spelling and the topic off `question` (already validated).
 
     Spelling is corrected against the report's English words only in English questions: "solicitantes" is
-    Spanish, not a typo."""
+    Spanish, not a typo. Other languages are glossed word by word into English (`translations.yaml`), so the
+    topic and the search are in the report's language."""
+    english = language == "en"
     r = Reading(question, fold_aligned(question), words(question))
+    r.focus = focus_span(question)
+    if not english:
+        table = lex.translations.get(language, {})
+        r.gloss = {n: table[w.text] for n, w in enumerate(r.words) if w.text in table}
     aside = grammar.set_aside(r.folded)
     r.aside = {n for n, w in enumerate(r.words) if _within(w, aside)}
     _read_grammar(r, lex)
@@ -74,6 +88,17 @@ def read(question: str, lex: Lexicon, english: bool = True) -> Reading:
     _read_unknown_words(r, lex, english)
     _read_topic(r, lex, english)
     return r
+
+
+def focus_span(text: str) -> tuple[int, int]:
+    """The sentence that asks, when a question opens with context ("Dallas recruits ambassadors. Who else …?"):
+    the last sentence with a question mark, else the last sentence; the whole text when it is one sentence."""
+    bounds = [0] + [m.end() for m in re.finditer(r"[.?!]+\s+(?=\S)", text)] + [len(text)]
+    spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
+    if len(spans) < 2:
+        return (0, len(text))
+    asking = [s for s in spans if "?" in text[s[0] : s[1]]]
+    return (asking or spans)[-1]
 
 
 def _within(w: Word, spans: list[tuple[int, int]]) -> bool:
@@ -121,7 +146,7 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
         size, entry = hit
         span = r.words[n : n + size]
         typed = r.text[span[0].start : span[-1].end]
-        facet = Facet(entry.kind, entry.value, typed)
+        facet = Facet(entry.kind, entry.value, typed, at=span[0].start)
         if entry.kind == "country" and _names_who_is_helped(r, lex, n, size, entry):
             r.population.append(entry.value)  # "Ukrainian refugees": the topic, not where the pledge is from
             n += size
@@ -153,7 +178,9 @@ def _names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Ent
     plural_demonym = entry.other_name and typed.endswith("s") and not fold_aligned(entry.value).endswith("s")
     noun_after = any(after == p or after.startswith(p + " ") for p in lex.population_nouns)
     origin = len(before) >= 2 and before[-1] in lex.population_origin and _is_population(before[-2], lex)
-    noun_before = bool(before) and (before[-1] in lex.population_before or " ".join(before[-2:]) in lex.population_before)
+    noun_before = bool(before) and (
+        before[-1] in lex.population_before or " ".join(before[-2:]) in lex.population_before
+    )
     return origin or (entry.other_name and (plural_demonym or noun_after or noun_before))
 
 
@@ -193,7 +220,7 @@ def _read_unknown_words(r: Reading, lex: Lexicon, english: bool) -> None:
         first, size, entry = _closest_name(r, lex, n, cutoff, same_start)
         if entry is not None:
             typed = r.text[r.words[first].start : r.words[first + size - 1].end]
-            r.facets.append(Facet(entry.kind, entry.value, typed, corrected_from=typed))
+            r.facets.append(Facet(entry.kind, entry.value, typed, corrected_from=typed, at=r.words[first].start))
             r.corrections.append((typed, entry.value))
             for k in range(first, first + size):
                 r.consumed[k] = entry.kind
@@ -265,6 +292,12 @@ def _read_topic(r: Reading, lex: Lexicon, english: bool) -> None:
     for n, w in enumerate(r.words):
         if n in r.consumed or n in r.aside or w.text.isdigit():
             continue
+        if n in r.gloss:
+            glossed = [x for x in r.gloss[n].split() if x not in lex.chatter]
+            r.topic += glossed
+            r.topic_at += [n] * len(glossed)
+            r.chatter += [w.text] if not glossed else []
+            continue
         word = _corrected(r, lex, w) if english else w.text
         if word in lex.chatter:
             r.chatter.append(word)
@@ -275,6 +308,7 @@ def _read_topic(r: Reading, lex: Lexicon, english: bool) -> None:
         if names and w.text not in term_words and grammar.place_slot(r.folded, w.start, w.end) == "place":
             r.narrative_names.append(w.raw)
         r.topic.append(word)
+        r.topic_at.append(n)
         if english and not lex.known(word):
             r.unplaced.append(w.raw)
 
@@ -288,9 +322,9 @@ def _corrected(r: Reading, lex: Lexicon, w: Word) -> str:
     """A misspelt everyday word read as the report's word ("integraton" -> "integration")."""
     if lex.known(w.text) or len(w.text) < 5 or not w.text.isalpha() or _english(w.text, lex):
         return w.text
-    best = process.extractOne(
-        w.text, lex.vocabulary, scorer=fuzz.ratio, score_cutoff=lex.spelling.get("word_cutoff", 88)
-    )
+    # a typo keeps the word's first letters: "integraton" is "integration", "reintegrate" is not "integrate"
+    same_start = [v for v in lex.vocabulary if v[:2] == w.text[:2]]
+    best = process.extractOne(w.text, same_start, scorer=fuzz.ratio, score_cutoff=lex.spelling.get("word_cutoff", 88))
     if best is None:
         return w.text
     r.corrections.append((w.raw, best[0]))

@@ -172,11 +172,13 @@ def mention(text: str) -> tuple[str | None, list[Span]]:
     return phrase, [m.span()]
 
 
-_QUOTE_ROLE = re.compile(r"\b(?:quotes?|quoted|quotations?)\s+(?:from|by)\s+(?:a|an|the|any)?\s*(mayors?|heads?|leaders?)\b")
+_QUOTE_ROLE = re.compile(
+    r"\b(?:quotes?|quoted|quotations?)\s+(?:from|by)\s+(?:a|an|the|any)?\s*(mayors?|heads?|leaders?)\b"
+)
 
 
 def quote_role(folded: str) -> tuple[str | None, list[Span]]:
-    """ "pledges with a quote from a mayor": whose quotes."""
+    """ "quoted by a mayor": whose quotes."""
     m = _QUOTE_ROLE.search(folded)
     return (m.group(1).rstrip("s"), [m.span(1)]) if m else (None, [])
 

@@ -134,7 +134,9 @@ def fit(
     vocabulary = {name: n for n, name in enumerate(sorted(k for k, c in counts.items() if c >= min_count))}
     order = tuple(Intent)
     dim = 0 if vectors is None else vectors.shape[1]
-    model = IntentModel(order, vocabulary, np.zeros((len(vocabulary) + dim + 1, len(order)), np.float32), dim, embedder, {})
+    model = IntentModel(
+        order, vocabulary, np.zeros((len(vocabulary) + dim + 1, len(order)), np.float32), dim, embedder, {}
+    )
     x = np.stack([model.row(f, None if vectors is None else vectors[n]) for n, f in enumerate(rows)])
     y = np.zeros((len(rows), len(order)), dtype=np.float32)
     y[np.arange(len(rows)), [order.index(label) for label in labels]] = 1.0

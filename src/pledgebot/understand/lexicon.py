@@ -61,6 +61,7 @@ class Lexicon:
     report_years: tuple[int, ...]
     spelling: dict[str, float] = field(default_factory=dict)
     english: frozenset[str] = frozenset()  # English words beyond the report's: never "corrected"
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> word -> English
 
     @property
     def latest_year(self) -> int:
@@ -96,6 +97,7 @@ def build_lexicon(
     glossary: tuple[Term, ...] | None = None,
     data: dict[str, Any] | None = None,
     english: frozenset[str] = frozenset(),
+    translations: dict[str, dict[str, str]] | None = None,
 ) -> Lexicon:
     """The lexicon for these records, places and vocabulary (`english`: a dictionary of English words)."""
     data = data if data is not None else lexicon_data()
@@ -137,7 +139,15 @@ def build_lexicon(
         report_years=tuple(sorted({p.year for p in pledges})) or (2023,),
         spelling=dict(data.get("spelling") or {}),
         english=english,
+        translations=translations if translations is not None else load_translations(),
     )
+
+
+@lru_cache(maxsize=1)
+def load_translations() -> dict[str, dict[str, str]]:
+    """The packaged word gloss (`translations.yaml`): Spanish, French and Portuguese words in English."""
+    data = yaml.safe_load(files("pledgebot.data").joinpath("translations.yaml").read_text(encoding="utf-8")) or {}
+    return {lang: {fold(k): str(v) for k, v in (words or {}).items()} for lang, words in data.items()}
 
 
 def _keys(values: Iterable[str] | None) -> frozenset[str]:
