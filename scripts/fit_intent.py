@@ -1,7 +1,7 @@
 """Fit the intent classifier on the team's labelled questions and write `src/pledgebot/data/intent-model.json`.
 
-Training data: the tuned question sets (labels in `evals/train/intents.yaml`, by question id) and the team's
-extra questions (`evals/train/extra.yaml`). The untouched blind sets are never used. The regularisation and
+Training data: the sets `evals/sets.yaml` marks tuned (labels in `evals/train/intents.yaml`, by question id)
+and the team's extra questions (`evals/train/extra.yaml`). An untouched set is never used. The regularisation and
 whether the question's embedding helps are chosen by cross-validation across sets (fit on all sets but one,
 test on that one); the accuracy of that choice is written beside the model and to
 `evals/results/intent.md`.
@@ -21,7 +21,16 @@ import numpy as np
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-TUNED = ("questions", "holdout", "blind", "blind2", "blind3")
+
+
+def tuned_sets() -> dict[str, Path]:
+    """The sets the register (evals/sets.yaml) marks tuned: the only ones fitting may use."""
+    from pledgebot.evals.sets import load_register
+
+    return {s.name: ROOT / s.path for s in load_register(ROOT).values() if s.status == "tuned"}
+
+
+TUNED = tuple(tuned_sets())
 GRID = (1e-3, 3e-3, 1e-2, 3e-2)
 
 
@@ -34,8 +43,8 @@ def examples(lex, embedder):
 
     labels = yaml.safe_load((ROOT / "evals/train/intents.yaml").read_text(encoding="utf-8"))
     rows = []
-    for name in TUNED:
-        for q in yaml.safe_load((ROOT / f"evals/{name}.yaml").read_text(encoding="utf-8")):
+    for name, path in tuned_sets().items():
+        for q in yaml.safe_load(path.read_text(encoding="utf-8")):
             rows.append((name, q["question"], Intent(labels[q["id"]])))
     for q in yaml.safe_load((ROOT / "evals/train/extra.yaml").read_text(encoding="utf-8")):
         rows.append(("extra", q["question"], Intent(q["intent"])))

@@ -1,7 +1,7 @@
 """Fit the relevance and abstention decisions and write `src/pledgebot/data/calibration.json`.
 
-What is fitted, each to the graded gold of the team's tuned question sets (questions, holdout, blind, blind2,
-blind3 — never the untouched blind sets), with cross-validation across sets (fit on four, test on the fifth):
+What is fitted, each to the graded gold of the question sets `evals/sets.yaml` marks tuned (never an
+untouched one), with cross-validation across sets (fit on all but one, test on that one):
 
 - `report`: whether the narrative's best sentence answers a report question (logistic regression over its
   cosine, score, word share, gap to the next, figure, …) and the probability above which it answers;
@@ -33,7 +33,16 @@ import numpy as np
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-TUNED = ("questions", "holdout", "blind", "blind2", "blind3")
+
+
+def tuned_sets() -> dict[str, Path]:
+    """The sets the register (evals/sets.yaml) marks tuned: the only ones fitting may use."""
+    from pledgebot.evals.sets import load_register
+
+    return {s.name: ROOT / s.path for s in load_register(ROOT).values() if s.status == "tuned"}
+
+
+TUNED = tuple(tuned_sets())
 
 # Starting values: what the decisions were hand-set to before they were fitted; the set ones stay.
 SET = {
@@ -58,8 +67,8 @@ class Item:
 
 def items() -> list[Item]:
     out = []
-    for name in TUNED:
-        for q in yaml.safe_load((ROOT / f"evals/{name}.yaml").read_text(encoding="utf-8")):
+    for name, path in tuned_sets().items():
+        for q in yaml.safe_load(path.read_text(encoding="utf-8")):
             gold = {str(k): int(v) for k, v in (q.get("gold") or {}).items()}
             out.append(Item(name, q["id"], q["question"], gold, q.get("number"), bool(q.get("abstain"))))
     return out

@@ -91,6 +91,7 @@ class Filters:
     quoted: bool = False  # printed with a speaker's quote
     # Text predicates: each group lists other names of one thing (an agency); the pledge must name each.
     mentions: tuple[tuple[str, ...], ...] = ()
+    exclude: tuple[str, ...] = ()  # places set aside ("apart from the Philippine ones"): submitters, countries, regions
 
     def is_empty(self) -> bool:
         return replace(self, place_label=None) == Filters()
@@ -124,6 +125,8 @@ class Filters:
             return False
         if self.priority is not None and self.priority not in p.priorities:
             return False
+        if self.exclude and {p.submitter, *countries_of(p), *regions_of(p, gazetteer)} & set(self.exclude):
+            return False
         return self._matches_dates(p) and self._matches_flags(p)
 
     def _matches_dates(self, p: Pledge) -> bool:
@@ -156,7 +159,7 @@ class Filters:
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if value in ((), None, False) or f.name in ("start", "end", "gcf", "joint", "open_ended", "mentions"):
+            if value in ((), None, False) or f.name in ("start", "end", "gcf", "joint", "open_ended", "mentions", "exclude"):
                 continue
             out[f.name] = list(value) if isinstance(value, tuple) else value
         out |= _range_dict("start", self.start) | _range_dict("end", self.end)
@@ -168,6 +171,8 @@ class Filters:
             out["joint"] = True
         if self.mentions:
             out["mentions"] = [group[0] for group in self.mentions]
+        if self.exclude:
+            out["excluding"] = list(self.exclude)
         return out
 
     @classmethod

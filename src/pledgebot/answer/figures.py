@@ -16,7 +16,7 @@ from ..records import Answer, Decision, Pledge, Section
 from ..relevance import zscores
 from ..text import tokenize
 from . import policy
-from .numbers import contrast_words, number_in, sentence_bonus
+from .numbers import contrast_words, counted_match, has_figure, number_in, sentence_bonus
 from .render import citation_for, render_mixed, reply
 from .resources import Ctx, Resources
 
@@ -29,6 +29,7 @@ REPORT_FEATURES = (
     "gap",
     "figure",
     "number_found",
+    "counted_match",
     "wants_number",
     "own",
     "english",
@@ -60,6 +61,11 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str) -> list[Ra
         rows = res.sentences.content_rows(doc)
         if not rows:
             continue
+        if q.wants_number:
+            # a figure is answered by a sentence that gives one
+            rows = [r for r in rows if has_figure(res.sentences.texts[r])]
+            if not rows:
+                continue
         sims = res.sentences.vectors[rows] @ qvec
         best: Ranked | None = None
         for r, sim in zip(rows, sims, strict=True):
@@ -110,6 +116,7 @@ def features(q: Query, ranked: list[Ranked], own: bool) -> np.ndarray:
     z = float(zscores(scores)[0]) if len(ranked) > 1 else 0.0
     figure = float(q.wants_number and any(ch.isdigit() for ch in top.sentence))
     found = float(q.wants_number and number_in(top.sentence, q.question, q.full_text) is not None)
+    what = float(q.wants_number and counted_match(top.sentence, q.full_text or q.question))
     english, section = float(q.language == "en"), float(top.kind == "section")
     return np.array(
         [
@@ -122,6 +129,7 @@ def features(q: Query, ranked: list[Ranked], own: bool) -> np.ndarray:
                 gap,
                 figure,
                 found,
+                what,
                 float(q.wants_number),
                 float(own),
                 english,
@@ -136,7 +144,10 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
     res = ctx.res
     ranked, own = candidates(q, ctx)
     if sections_only:
-        ranked = [r for r in ranked if r.kind == "section"]
+        # a count the records cannot make ("actions for kids") is the narrative's only when it prints that count
+        text = q.full_text or q.question
+        ranked = [r for r in ranked if r.kind == "section"][:1]
+        ranked = [r for r in ranked if counted_match(r.sentence, text)]
     if not ranked:
         return None if sections_only else policy.nothing_on(q, "figures", "no sentence of the report is about this")
     p = float(res.calibration.model("report").probabilities(features(q, ranked, own))[0])

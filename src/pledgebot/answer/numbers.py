@@ -40,14 +40,24 @@ def has_figure(text: str) -> bool:
 
 
 def counted(question: str) -> set[str]:
-    """What a "how many …" question counts ("emergencies", "people")."""
-    pattern = r"\b(?:how many|cu[aá]nt[oa]s|combien de|quant[oa]s)\s+(\w+(?:\s+\w+)?)"
+    """What a "how many …" question counts ("emergencies", "people"; "how many of the 2023 actions" → actions)."""
+    pattern = (
+        r"\b(?:how many|cu[aá]nt[oa]s|combien de|combien d'|quant[oa]s)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?"
+        r"(?:\d{4}\s+)?(\w+(?:\s+\w+)?)"
+    )
     return {w for m in re.finditer(pattern, question, re.I) for w in tokenize(m.group(1))}
 
 
+def counted_match(text: str, question: str) -> bool:
+    """Whether `text` prints a number right before what the question counts ("5,000 people", "10 local actions")."""
+    what = counted(question)
+    return bool(what) and any(counts_it(text, m, what) for m in NUMBER.finditer(text))
+
+
 def counts_it(text: str, m: re.Match, what: set[str]) -> bool:
-    """Whether the number matched at `m` is printed right before what is counted ("5000 people")."""
-    return bool(what & set(tokenize(text[m.end() : m.end() + 30])[:2]))
+    """Whether the number matched at `m` is printed right before what is counted ("5000 people", "10 local
+    actions")."""
+    return bool(what & set(tokenize(text[m.end() : m.end() + 40])[:3]))
 
 
 def number_in(text: str, question: str, expanded: str = "") -> float | None:

@@ -95,6 +95,8 @@ def describe(f: Filters, noun: str = "pledges") -> str:
         parts.append("by " + " or ".join(kinds).replace("national government", "national governments"))
     if f.has_place():
         parts.append("from " + (f.place_name() or ""))
+    if f.exclude:
+        parts.append("except those from " + join_names(list(f.exclude)))
     if f.start is not None:
         parts.append(f"starting {f.start.describe()}")
     if f.end is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 import numpy as np
 
@@ -85,6 +86,8 @@ class Understander:
         intent = max(scores, key=scores.get) if scores else Intent.FIND
         filters, population = self._filters(r, r.facets)
         focus_filters, _ = self._filters(r, [f for f in r.facets if r.focus[0] <= f.at < r.focus[1]])
+        if not any(r.focus[0] <= at < r.focus[1] for at in r.date_at):
+            focus_filters = replace(focus_filters, start=None, end=None, year=None)  # dates said of the context
         anchors: tuple[str, ...] = ()
         if intent is Intent.COMPARE and filters.submitters:
             # every submitter named is a reference point ("like Tyre and Zürich's"), not a filter
@@ -170,9 +173,22 @@ class Understander:
                 joint="joint" in flags,
                 quoted="quoted" in flags,
                 mentions=tuple(self.lex.agencies.get(a, (a,)) for a in _unique(by_kind.get("agency", []))),
+                exclude=self._excluded(r),
             ),
             population,
         )
+
+    def _excluded(self, r: Reading) -> tuple[str, ...]:
+        """Places named in a set-aside clause ("apart from the Philippine ones") are left out of the answer."""
+        out: list[str] = []
+        for f in r.negated:
+            if f.kind in ("submitter", "country", "region"):
+                out.append(f.value)
+            elif f.kind == "subregion":
+                out += list(self.gaz.subregions.get(f.value, ()))
+            elif f.kind == "area":
+                out += list(self.gaz.areas.get(f.value, ()))
+        return tuple(_unique(out))
 
     def _kinds(self, r: Reading, by_kind: dict[str, list[str]]) -> tuple[str, ...]:
         kinds = _unique(by_kind.get("kind", []))

@@ -43,6 +43,7 @@ class Reading:
     start: YearRange | None = None
     end: YearRange | None = None
     years: list[int] = field(default_factory=list)
+    date_at: list[int] = field(default_factory=list)  # where the date phrases and years start
     priority: int | None = None
     several: int | None = None
     unit: str | None = None
@@ -116,6 +117,7 @@ def _read_grammar(r: Reading, lex: Lexicon) -> None:
     _consume(r, spans, "mention")
     found = grammar.dates(r.folded, lex.months)
     r.start, r.end = found.start, found.end
+    r.date_at += [a for a, _ in found.spans]
     _consume(r, list(found.spans), "date")
     for phrase in lex.this_year:
         if m := re.search(rf"(?<!\w){re.escape(phrase)}(?:'s)?(?!\w)", r.folded):
@@ -124,6 +126,7 @@ def _read_grammar(r: Reading, lex: Lexicon) -> None:
             break
     years, spans = grammar.report_years(r.folded, list(found.spans), lex.report_years)
     r.years += years
+    r.date_at += [a for a, _ in spans]
     _consume(r, spans, "year")
     r.priority, spans = grammar.priority(r.folded)
     _consume(r, spans, "priority")
@@ -150,6 +153,9 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
         if entry.kind == "country" and _names_who_is_helped(r, lex, n, size, entry):
             r.population.append(entry.value)  # "Ukrainian refugees": the topic, not where the pledge is from
             n += size
+            continue
+        if entry.kind in ("country", "subregion", "region") and _destination(r, lex, n):
+            n += size  # "workers heading to the Gulf": where they go is the topic; the words stay in it
             continue
         target = r.negated if all(k in r.aside for k in range(n, n + size)) else r.facets
         target.append(facet)
@@ -182,6 +188,12 @@ def _names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Ent
         before[-1] in lex.population_before or " ".join(before[-2:]) in lex.population_before
     )
     return origin or (entry.other_name and (plural_demonym or noun_after or noun_before))
+
+
+def _destination(r: Reading, lex: Lexicon, n: int) -> bool:
+    """A place within a few words after "heading to", "working in" … (and the list that follows it)."""
+    before = " ".join(w.text for w in r.words[max(0, n - 9) : n])
+    return any(f" {cue} " in f" {before} " for cue in lex.population_destination)
 
 
 def _is_population(word: str, lex: Lexicon) -> bool:

@@ -25,7 +25,8 @@ def _month(months: frozenset[str]) -> str:
 
 # "from cities rather than networks": what follows is set aside, neither searched for nor filtered on.
 _SET_ASIDE = re.compile(
-    r"(?:\b(?:rather than|instead of|as opposed to|other than|excluding|except(?: for)?|but not|"
+    r"(?:\b(?:rather than|instead of|as opposed to|other than|excluding|except(?: for)?|but not|apart from|aside from|"
+    r"besides|leaving out|not counting|"
     r"no incluye|en lugar de|plut[oô]t que|au lieu de|em vez de|ao inv[eé]s de)|(?:,|\band)\s+not)\b[^,;.?!]*"
 )
 
@@ -51,6 +52,7 @@ _END_CUE = (
     r"over in|hasta|jusqu'en|jusqu'a|at[eé])"
 )
 _END_BY = r"(?:by|no later than|before the end of|antes de)"
+_LASTING = r"(?:run|runs|running|last|lasts|lasting|go on|continue|continues|continuing|end|ends|ending|planned|extend|extends)"
 _START_CUE = (
     r"(?:since|started(?: back)?(?: in)?|starting(?: in)?|starts?(?: in)?|began(?: back)?(?: in)?|begin(?:s|ning)?(?: in)?|"
     r"launched(?: in)?|kick(?:ed|s)? off(?: in)?|(?:go(?:es)?|going|date[sd]?|dating) back to|running since|"
@@ -65,7 +67,8 @@ def dates(folded: str, months: frozenset[str]) -> Dates:
     start = end = None
     bounds = re.compile(
         rf"\b{_START_CUE}\s+(?:in\s+)?{month}{_YEAR}\s+or\s+(earlier|before|later|after)\b|"
-        rf"\b(?:started|starting|began|begun|start)\s+(before|after|prior to)\s+{month}{_YEAR}\b"
+        rf"\b(?:started|starting|began|begun|start|running|operating|in place|underway|existed|existing)\s+"
+        rf"(?:already\s+)?(before|after|prior to)\s+{month}{_YEAR}\b"
     )
     for m in bounds.finditer(folded):
         if m.group(1):
@@ -81,6 +84,9 @@ def dates(folded: str, months: frozenset[str]) -> Dates:
             spans.append(m.span())
     for m in re.finditer(rf"\b(?:{_END_BY})\s+(?:the end of\s+)?{month}{_YEAR}\b", folded):
         end = YearRange(None, int(m.group(1)))
+        spans.append(m.span())
+    for m in re.finditer(rf"\b{_LASTING}\s+(?:beyond|after|past|longer than|later than)\s+{month}{_YEAR}\b", folded):
+        end = YearRange(int(m.group(1)) + 1, None)  # "run beyond 2027": ends in 2028 or later
         spans.append(m.span())
     for m in re.finditer(rf"\b{_END_CUE}\s+(?:the end of\s+)?{month}{_YEAR}\b", folded):
         if not _inside(m.span(), spans):

@@ -52,6 +52,7 @@ class Lexicon:
     population_nouns: frozenset[str]
     population_before: frozenset[str]
     population_origin: frozenset[str]
+    population_destination: tuple[str, ...]
     count_units: dict[str, str]
     followup_cues: tuple[str, ...]
     months: frozenset[str]
@@ -109,6 +110,13 @@ def build_lexicon(
         for value, phrases in (data.get(section) or {}).items():
             for phrase in phrases:
                 _add(table, phrase, Entry(kind, value))
+    for p in pledges:
+        # "Nicușor Dan's city": a mayor named stands for the place they lead (the records carry the names)
+        for mayor in re.split(r"\s*/\s*|\s*\(.*?\)", p.mayor or ""):
+            name = re.sub(r"^(?:H\.E\.|Dr\.|Mr\.|Ms\.|Mrs\.)\s+", "", mayor.strip())
+            name = re.sub(r"^(?:H\.E\.|Dr\.)\s+", "", name)
+            if len(name.split()) >= 2:
+                _add(table, name, Entry("submitter", p.submitter))
     agencies = {name: tuple(names) for name, names in (data.get("agencies") or {}).items()}
     for name, names in agencies.items():
         for phrase in names:
@@ -130,6 +138,7 @@ def build_lexicon(
         population_nouns=_keys(data.get("population_nouns")),
         population_before=_keys(data.get("population_before")),
         population_origin=_keys(data.get("population_origin")),
+        population_destination=tuple(_keys(data.get("population_destination"))),
         count_units={phrase_key(w): unit for unit, ws in (data.get("count_units") or {}).items() for w in ws},
         followup_cues=tuple(sorted(_keys(data.get("followup_cues")), key=len, reverse=True)),
         months=_keys(data.get("months")),
@@ -172,7 +181,8 @@ def _ranked(entries: list[Entry]) -> tuple[Entry, ...]:
 def _add_places(table: dict[str, list[Entry]], gaz: Gazetteer) -> None:
     for s in gaz.submitters.values():
         for name in (s.name, *s.aliases, ascii_form(s.name)):
-            if len(phrase_key(name)) >= 3:
+            # two-letter codes ("BA") count only in capitals, like "US"
+            if len(phrase_key(name)) >= 2:
                 _add(table, name, Entry("submitter", s.name, upper_only=len(phrase_key(name)) <= 3))
     for area, names in gaz.area_aliases.items():
         for name in (area, *names, ascii_form(area)):
