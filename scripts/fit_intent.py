@@ -85,14 +85,14 @@ def main() -> int:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     from pledgebot.config import Settings
     from pledgebot.corpus import read_pledges, read_sections
-    from pledgebot.embedding import default_embedder
+    from pledgebot.embedding import embedder_named
     from pledgebot.places import default_gazetteer
     from pledgebot.understand.intent import fit
     from pledgebot.understand.lexicon import build_lexicon
 
     settings = Settings.from_env({"PLEDGEBOT_HOME": str(ROOT)})
     lex = build_lexicon(default_gazetteer(), read_pledges(settings.pledges_path), read_sections(settings.sections_path))
-    embedder = default_embedder(settings.index_dir / ".models")
+    embedder = embedder_named(settings.embedder, settings.index_dir / ".models")
     data, vectors = examples(lex, embedder)
     results = {}
     for use_vectors in (False, True):

@@ -17,6 +17,7 @@ values and listed under "set". The file is keyed by the embedding model the scor
     .venv/bin/python scripts/fit_relevance.py            # fit the default configuration and write
     .venv/bin/python scripts/fit_relevance.py --e5       # with multilingual-e5 as a second signal in English
     .venv/bin/python scripts/fit_relevance.py --stem     # with stemmed BM25
+    .venv/bin/python scripts/fit_relevance.py --minilm   # with all-MiniLM-L6-v2 instead of all-mpnet-base-v2
 """
 
 from __future__ import annotations
@@ -184,18 +185,23 @@ def topical_utility(it: Item, cited: list[str]) -> float:
     return 0.5 * recall + 0.5 * precision
 
 
-def decide(p: np.ndarray, ids: list[str], params: dict) -> list[str]:
+def decide(p: np.ndarray, ids: list[str], params: dict, coverage: np.ndarray | None = None) -> list[str]:
+    """What the handler cites (topical.answer's rule): those above the bar, else the closest matches among the
+    pledges that use the question's words."""
     order = np.argsort(-p, kind="stable")
     chosen = [ids[i] for i in order if p[i] >= params["cite"]][: params["max_cited"]]
-    if not chosen and len(order) and p[order[0]] >= params["closest"]:
-        chosen = [ids[i] for i in order[: params["closest_k"]]]
-    return chosen
+    if chosen or not len(order):
+        return chosen
+    cov = coverage if coverage is not None else np.ones(len(p))
+    near = [i for i in order if cov[i] >= params.get("closest_coverage", 0.0)]
+    return [ids[i] for i in near[: params["closest_k"]]] if near and p[near[0]] >= params["closest"] else []
 
 
 def _grid():
-    for cite, closest, k, cap in product(np.linspace(0.1, 0.9, 17), (0.05, 0.1, 0.15, 0.2, 0.3, 2.0), (1, 2, 3), (5, 8, 10, 15)):
-        if closest < cite:
-            yield {"cite": round(float(cite), 3), "closest": closest, "closest_k": k, "max_cited": cap}
+    closest = product((0.05, 0.1, 0.2, 0.3, 2.0), (0.3, 0.5, 0.7), (1, 2, 3))
+    for cite, (near, cov, k), cap in product(np.linspace(0.1, 0.9, 17), closest, (5, 8, 10, 15)):
+        if near < cite:
+            yield {"cite": round(float(cite), 3), "closest": near, "closest_coverage": cov, "closest_k": k, "max_cited": cap}
 
 
 def fit_candidates(rows, names: tuple[str, ...], grid) -> tuple[dict, dict]:
@@ -210,7 +216,10 @@ def fit_candidates(rows, names: tuple[str, ...], grid) -> tuple[dict, dict]:
         ws = np.concatenate([[2.0 if r[0].gold.get(d, 0) >= 2 else 1.0 for d in r[2]] for r in sub])
         model = fit_logistic(names, xs, ys, l2=0.05, sample_weight=ws)
         probs = [model.probabilities(r[1]) for r in sub]
-        best = max(grid(), key=lambda g: np.mean([topical_utility(r[0], decide(p, r[2], g)) for r, p in zip(sub, probs, strict=True)]))
+        best = max(
+            grid(),
+            key=lambda g: np.mean([topical_utility(r[0], decide(p, r[2], g, _cov(r))) for r, p in zip(sub, probs, strict=True)]),
+        )
         return model, best
 
     held_scores = []
@@ -222,15 +231,23 @@ def fit_candidates(rows, names: tuple[str, ...], grid) -> tuple[dict, dict]:
         model, params = fit(train)
         for r in test:
             p = model.probabilities(r[1]) if len(r[2]) else np.zeros(0)
-            held_scores.append(topical_utility(r[0], decide(p, r[2], params)))
+            held_scores.append(topical_utility(r[0], decide(p, r[2], params, _cov(r))))
     model, params = fit(rows)
     cv = {"questions": len(rows), "held_out_utility": round(float(np.mean(held_scores)), 3) if held_scores else None}
     return {"model": model.to_dict()} | params, cv
 
 
+def _cov(row) -> np.ndarray:
+    """How much of the topic's words each candidate uses (the same column in topical and compare features)."""
+    from pledgebot.answer.topical import TOPICAL_FEATURES
+
+    x = row[1]
+    return x[:, TOPICAL_FEATURES.index("coverage_idf")] if len(x) else np.zeros(0)
+
+
 def _compare_grid():
     for cite, k, cap in product(np.linspace(0.1, 0.9, 17), (1, 2, 3), (3, 5, 8)):
-        yield {"cite": round(float(cite), 3), "closest": 0.0, "closest_k": k, "max_cited": cap}
+        yield {"cite": round(float(cite), 3), "closest": 0.0, "closest_coverage": 0.0, "closest_k": k, "max_cited": cap}
 
 
 # -- main --------------------------------------------------------------------------------------------
@@ -243,7 +260,10 @@ def main(argv: list[str]) -> int:
     from pledgebot.relevance import Calibration
 
     signals = {"english_e5": "--e5" in argv, "stem": "--stem" in argv}
-    settings = Settings.from_env({"PLEDGEBOT_HOME": str(ROOT)})
+    env = {"PLEDGEBOT_HOME": str(ROOT)}
+    if "--minilm" in argv:  # its own index beside the default one (dot folders are never cleaned away)
+        env |= {"PLEDGEBOT_EMBEDDER": "minilm", "PLEDGEBOT_INDEX_DIR": str(ROOT / "index" / ".minilm")}
+    settings = Settings.from_env(env)
     bot = PledgeBot.load(settings, llm=None, calibration=Calibration("bootstrap", {}), **signals)
     name = calibration_key(bot.res.store.embedder.name, **signals)
     values = bootstrap(name)[name]

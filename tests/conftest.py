@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+from pledgebot.config import entry_environment  # noqa: E402 - the test session is an entry point
+
+entry_environment()
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -30,8 +30,7 @@ def verbatim(bot, answer) -> bool:
 
 def test_the_missions_example(bot):
     a = bot.ask("Who runs one-stop shops for OFWs?")
-    assert not a.abstained and {"Laguna Province", "Quezon City"} <= submitters(a)
-    assert {c.country for c in a.citations} == {"Philippines"}
+    assert not a.abstained and {"Laguna Province", "Quezon City"} <= {c.submitter for c in a.citations[:3]}
 
 
 def test_every_submitter_is_found_and_quoted_verbatim(bot):

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from tiny import tiny_bot
 
 from pledgebot.answer import Ctx, answer, excerpt_is_verbatim
 from pledgebot.filters import Filters
 from pledgebot.query import Intent, Query
 from pledgebot.records import Pledge
-
-from tiny import tiny_bot
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,14 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 
-from .config import Settings
+from .config import Settings, entry_environment
 from .errors import PledgeBotError
 from .records import Pledge
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
+    entry_environment()
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

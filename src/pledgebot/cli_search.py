@@ -56,13 +56,13 @@ def _load(settings: Settings, **kwargs):
 
 def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
     from .corpus import read_pledges, read_sections, records_fingerprint
-    from .embedding import default_embedder, multilingual_embedder
+    from .embedding import embedder_named, multilingual_embedder
     from .store import build, open_store
 
     pledges = read_pledges(settings.pledges_path)
     sections = read_sections(settings.sections_path)
     fp = records_fingerprint(pledges, sections)
-    embedder = default_embedder(settings.index_dir / ".models")
+    embedder = embedder_named(settings.embedder, settings.index_dir / ".models")
     ml = multilingual_embedder() if settings.multilingual else None
     started = time.perf_counter()
     if args.force:

@@ -9,6 +9,7 @@ PLEDGEBOT_INDEX_DIR     the vector index folder     (default: $PLEDGEBOT_HOME/in
 PLEDGEBOT_PASSAGE_SENTENCES  sentences per passage window (default: 3)
 PLEDGEBOT_PASSAGE_STRIDE     sentences between window starts (default: 2)
 PLEDGEBOT_MULTILINGUAL  "1" to embed with multilingual-e5 for non-English questions, "0" to skip (default: 1)
+PLEDGEBOT_EMBEDDER      the English embedding model: "mpnet" (all-mpnet-base-v2) or "minilm" (all-MiniLM-L6-v2) (default: mpnet)
 PLEDGEBOT_LLM           a LangChain init_chat_model spec ("ollama:llama3.1"); empty = extractive answers (default: empty)
 PLEDGEBOT_LLM_TIMEOUT   seconds before an LLM answer falls back to the extractive one (default: 30)
 PLEDGEBOT_HOST / PLEDGEBOT_PORT  where the app listens (default: 127.0.0.1 / 7860)
@@ -25,6 +26,26 @@ from pathlib import Path
 REPORT_NAME = "localizing-the-global-compacts-2023.txt"
 
 
+# What the entry points (the CLI, the app, the benchmarks) set before loading anything; the library itself never
+# changes its host process's environment. No model hub is reachable here, telemetry is off, and the
+# multilingual model's OpenMP threads sleep instead of spinning while they wait (a long latency tail otherwise).
+ENTRY_ENVIRONMENT = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "OMP_WAIT_POLICY": "PASSIVE",
+}
+
+
+def entry_environment(env: dict[str, str] | None = None) -> None:
+    """Set ENTRY_ENVIRONMENT's variables (those not already set) in `env` (the process environment)."""
+    target = os.environ if env is None else env
+    for name, value in ENTRY_ENVIRONMENT.items():
+        target.setdefault(name, value)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved configuration; build it with `Settings.from_env()`."""
@@ -36,6 +57,7 @@ class Settings:
     passage_sentences: int = 3
     passage_stride: int = 2
     multilingual: bool = True
+    embedder: str = "mpnet"
     llm: str = ""
     llm_timeout: float = 30.0
     host: str = "127.0.0.1"
@@ -72,6 +94,7 @@ class Settings:
             passage_sentences=_int(env, "PLEDGEBOT_PASSAGE_SENTENCES", 3),
             passage_stride=_int(env, "PLEDGEBOT_PASSAGE_STRIDE", 2),
             multilingual=env.get("PLEDGEBOT_MULTILINGUAL", "1").strip() not in {"0", "false", "no"},
+            embedder=env.get("PLEDGEBOT_EMBEDDER", "mpnet").strip() or "mpnet",
             llm=env.get("PLEDGEBOT_LLM", "").strip(),
             llm_timeout=float(env.get("PLEDGEBOT_LLM_TIMEOUT") or 30),
             host=env.get("PLEDGEBOT_HOST") or "127.0.0.1",

@@ -17,11 +17,6 @@ from typing import Protocol
 
 import numpy as np
 
-# A model hub is unreachable here; make sure nothing tries.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-
 
 class Embedder(Protocol):
     name: str
@@ -217,6 +212,21 @@ class HashingEmbedder:
 def default_embedder(cache_dir: Path | None = None) -> MiniLM:
     """The English model, loaded once per process (its ONNX copy cached in `cache_dir`)."""
     return MiniLM(cache_dir)
+
+
+EMBEDDERS = ("minilm", "mpnet")
+
+
+def embedder_named(name: str, cache_dir: Path | None = None) -> Embedder:
+    """The English embedder a setting names: "minilm" (all-MiniLM-L6-v2) or "mpnet" (all-mpnet-base-v2)."""
+    if name == "minilm":
+        return default_embedder(cache_dir)
+    if name == "mpnet":
+        from .embedding_mpnet import mpnet_embedder
+
+        return mpnet_embedder(cache_dir)
+    msg = f"unknown embedder {name!r}; one of {', '.join(EMBEDDERS)}"
+    raise ValueError(msg)
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ state lives in a `Ctx`, never on the shared object).
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import replace
@@ -20,7 +21,8 @@ from .answer import Ctx, Resources, SentenceIndex, Similar, llm_rewrite, load_ch
 from .answer.compare import pledge_vectors
 from .config import Settings
 from .corpus import read_pledges, read_sections, records_fingerprint
-from .embedding import Embedder, default_embedder, english_words, multilingual_embedder
+from .embedding import Embedder, embedder_named, english_words, multilingual_embedder
+from .errors import PledgeBotError
 from .filters import Filters
 from .glossary import load_glossary
 from .places import Gazetteer, default_gazetteer
@@ -35,6 +37,8 @@ from .understand.intent import IntentModel, load_intent_model
 from .understand.lexicon import build_lexicon
 
 __all__ = ["PledgeBot", "Similar"]
+
+log = logging.getLogger(__name__)
 
 
 class PledgeBot:
@@ -113,7 +117,7 @@ class PledgeBot:
         """Read the records, open (or build) the index and load the models, once."""
         pledges = read_pledges(settings.pledges_path)
         sections = read_sections(settings.sections_path)
-        embedder = embedder or default_embedder(Path(settings.index_dir) / ".models")
+        embedder = embedder or embedder_named(settings.embedder, Path(settings.index_dir) / ".models")
         if ml_embedder is None and settings.multilingual:
             ml_embedder = multilingual_embedder()
         store, _ = open_store(
@@ -127,7 +131,12 @@ class PledgeBot:
             settings.passage_stride,
             rebuild=rebuild,
         )
-        options.setdefault("llm", load_chat_model(settings.llm))
+        if "llm" not in options:
+            try:
+                options["llm"] = load_chat_model(settings.llm, settings.llm_timeout)
+            except PledgeBotError as exc:  # reported once; every answer is the extractive one
+                log.warning("%s; answers are extractive", exc)
+                options["llm"] = None
         options.setdefault("llm_timeout", settings.llm_timeout)
         return cls.from_parts(pledges, sections, store, **options)
 

@@ -12,7 +12,6 @@ verified; a stale, missing or corrupt index is rebuilt the same way, so a half-b
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -24,17 +23,16 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+import chromadb
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from filelock import FileLock
 
-import chromadb  # noqa: E402
-import numpy as np  # noqa: E402
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings  # noqa: E402
-
-from .embedding import Embedder  # noqa: E402
-from .errors import StoreError  # noqa: E402
-from .glossary import acronyms, spell_out  # noqa: E402
-from .passages import pledge_passages, section_passages, sentences  # noqa: E402
-from .records import Passage, Pledge, Section  # noqa: E402
+from .embedding import Embedder
+from .errors import StoreError
+from .glossary import acronyms, spell_out
+from .passages import pledge_passages, section_passages, sentences
+from .records import Passage, Pledge, Section
 
 PASSAGES = "passages"
 PLEDGES_ML = "pledges-multilingual"
@@ -201,13 +199,10 @@ def _client(path: Path):
 
 @contextmanager
 def _lock(index_dir: Path) -> Iterator[None]:
+    """One build at a time across processes (filelock: portable, unlike fcntl)."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    with FileLock(index_dir / ".lock"):
+        yield
 
 
 def _read_manifest(path: Path) -> Manifest | None:

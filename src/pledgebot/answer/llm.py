@@ -10,6 +10,7 @@ import concurrent.futures
 import re
 from dataclasses import replace
 
+from ..errors import PledgeBotError
 from ..records import Answer
 from ..text import sentences
 
@@ -94,10 +95,22 @@ def llm_rewrite(answer: Answer, model, timeout: float) -> Answer:
     )
 
 
-def load_chat_model(spec: str):
-    """A LangChain chat model from an init_chat_model spec ("ollama:llama3.1"); None when unset."""
+def load_chat_model(spec: str, timeout: float | None = None):
+    """A LangChain chat model from an init_chat_model spec ("ollama:llama3.1"); None when unset.
+
+    The provider is asked to time out on its own too (`timeout`), where it accepts one, so a stalled connection
+    is closed rather than left to run in the background. A model that cannot be set up (missing provider
+    package, missing key, a malformed spec) is a PledgeBotError naming the spec: the caller reports it once and
+    serves the extractive answer."""
     if not spec:
         return None
-    from langchain.chat_models import init_chat_model
+    try:
+        from langchain.chat_models import init_chat_model
 
-    return init_chat_model(spec)
+        try:
+            return init_chat_model(spec, timeout=timeout) if timeout else init_chat_model(spec)
+        except TypeError:  # a provider without a timeout parameter
+            return init_chat_model(spec)
+    except Exception as exc:  # noqa: BLE001 - any set-up failure is reported, never a traceback
+        msg = f"PLEDGEBOT_LLM={spec!r} cannot be used ({type(exc).__name__}: {exc})"
+        raise PledgeBotError(msg) from exc

@@ -35,6 +35,7 @@ TOPICAL_FEATURES = (
     "rank_inv",
     "coverage",
     "coverage_idf",
+    "rarest_covered",
     "unused_share",
     "title_coverage",
     "term_coverage",
@@ -87,6 +88,9 @@ def features(q: Query, ctx: Ctx, hits: list[DocScore], n_candidates: int, e5_tex
         return np.zeros((0, len(TOPICAL_FEATURES)))
     topic = set(tokenize(" ".join(q.topic)))
     weight = {w: res.idf(w) for w in topic}
+    # the topic's most telling word that some pledge uses ("OFWs" in "one-stop shops for OFWs")
+    used = [w for w in topic if res.used(w)]
+    rarest = max(used, key=lambda w: weight[w]) if used else None
     unused = sum(not res.used(w) for w in topic) / len(topic) if topic else 0.0
     expansions = {t for term in res.glossary if term.term in q.terms for t in tokenize(term.expand)}
     phrases = _bigrams(tokenize(" ".join(q.topic)))
@@ -117,6 +121,7 @@ def features(q: Query, ctx: Ctx, hits: list[DocScore], n_candidates: int, e5_tex
                 1.0 / (1 + i),
                 len(topic & words) / len(topic) if topic else 0.0,
                 sum(weight[w] for w in topic & words) / sum(weight.values()) if topic else 0.0,
+                float(rarest is not None and rarest in words),
                 unused,
                 len(topic & title) / len(topic) if topic else 0.0,
                 len(expansions & words) / len(expansions) if expansions else 0.0,
@@ -155,8 +160,11 @@ def answer(q: Query, ctx: Ctx, candidates: Sequence[Pledge]) -> Answer:
         return _answered(q, ctx, s, chosen, decisions, int(params["max_cited"]))
     if q.unplaced and set(q.unplaced) >= set(q.topic) and not q.implied.is_empty():
         return _facet_only(q, ctx, candidates)
-    if len(order) and s.p[order[0]] >= params["closest"]:
-        return _closest(q, ctx, s, [int(i) for i in order[: int(params["closest_k"])]], decisions)
+    # the closest matches are offered only among pledges that use the question's words
+    cov = s.x[:, TOPICAL_FEATURES.index("coverage_idf")] if len(s.hits) else np.zeros(0)
+    near = [int(i) for i in order if cov[i] >= params["closest_coverage"]]
+    if near and s.p[near[0]] >= params["closest"]:
+        return _closest(q, ctx, s, near[: int(params["closest_k"])], decisions)
     best = float(s.p[order[0]]) if len(order) else 0.0
     return policy.nothing_on(q, "topical", f"no pledge is likely to answer (best p={best:.2f})", decisions)
 

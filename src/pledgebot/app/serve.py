@@ -10,12 +10,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..config import Settings
+from ..config import Settings, entry_environment
 from ..errors import PledgeBotError
 from .tabs import build_app
 
@@ -100,8 +99,8 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def launch(argv: Sequence[str] | None = None) -> None:
     """Load the settings and the pipeline once, build the app and serve it until interrupted."""
-    # Gradio reads this when it is first imported (in build_app); set it before, so the app never phones home.
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    # Gradio reads its analytics flag when first imported (in build_app): set the entry environment before
+    entry_environment()
     from ..pipeline import PledgeBot  # the heavy import (models, index) only when serving
 
     args = _parse_args(argv)

@@ -99,6 +99,21 @@ def _passages(size: int, stride: int) -> Callable[[Any], Answerer]:
     return build
 
 
+def _embedder(name: str) -> Callable[[Any], Answerer]:
+    """PledgeBot with another English embedding model: its own index (index/.NAME) and its own fitted calibration."""
+
+    def build(ctx: Any) -> Answerer:
+        from dataclasses import replace
+
+        from ..pipeline import PledgeBot
+
+        settings = replace(ctx.settings, embedder=name, index_dir=ctx.settings.index_dir / f".{name}")
+        bot = PledgeBot.load(settings, llm=None)
+        return lambda question: from_answer(bot.ask(question))
+
+    return build
+
+
 CONFIGS: dict[str, Config] = {
     c.name: c
     for c in [
@@ -131,6 +146,11 @@ CONFIGS: dict[str, Config] = {
             _pipeline(english_e5=True),
         ),
         Config("+stemming", "pledgebot with Snowball-stemmed BM25 (PyStemmer; own fit)", _pipeline(stem=True)),
+        Config(
+            "minilm",
+            "pledgebot with all-MiniLM-L6-v2 instead of all-mpnet-base-v2 (own index and fit)",
+            _embedder("minilm"),
+        ),
         Config(
             "weighted-fusion",
             "pledgebot with weighted score fusion (0.6 dense) instead of RRF",

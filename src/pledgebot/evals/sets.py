@@ -73,7 +73,7 @@ def record_first_run(home: Path, name: str, path: str, summary: dict[str, Any]) 
         raise PledgeBotError(msg)
     overall = summary["overall"]
     first = {"date": time.strftime("%Y-%m-%d"), "system": _commit(home)}
-    first |= {m: round(float(overall[m]), 3) for m in FIRST_RUN_METRICS if overall.get(m) == overall.get(m)}
+    first |= {m: round(float(overall[m]), 3) for m in FIRST_RUN_METRICS if m in overall and overall[m] == overall[m]}
     sets[name] = QuestionSet(name, path, "untouched", first)
     save_register(home, sets)
     return sets[name]
