@@ -50,7 +50,7 @@ DATA = {
     "population_origin": ["from", "fleeing"],
     "count_units": {"countries": ["countries"], "submitters": ["cities"]},
     "followup_cues": ["and", "what about", "and in"],
-    "months": ["march", "january"],
+    "months": {1: ["january"], 3: ["march"]},
     "city_words": ["cities", "towns"],
     "coordinators": ["and", "or"],
     "this_year": ["this year"],

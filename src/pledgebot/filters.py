@@ -9,6 +9,7 @@ naming Italy and Sierra Leone).
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -84,12 +85,14 @@ class Filters:
     priority: int | None = None
     place_label: str | None = None  # what the user called the place ("East Africa", "Greek")
     start: YearRange | None = None  # when the pledge's work starts
+    start_month: int | None = None  # and in which month ("kicked off in October 2023")
     end: YearRange | None = None  # when it ends
     open_ended: bool = False  # no end date
     gcf: bool = False  # supported by the Global Cities Fund
     joint: bool = False  # made together by two places
     quoted: bool = False  # printed with a speaker's quote
-    # Text predicates: each group lists other names of one thing (an agency); the pledge must name each.
+    # Text predicates: each group lists other names of one thing (an agency); the pledge must name one of them
+    # ("projects with UN-Habitat or UNDP", "… with UNHCR and IOM": users who name two want either).
     mentions: tuple[tuple[str, ...], ...] = ()
     exclude: tuple[str, ...] = ()  # places set aside ("apart from the Philippine ones"): submitters, countries, regions
 
@@ -132,6 +135,8 @@ class Filters:
     def _matches_dates(self, p: Pledge) -> bool:
         if self.start is not None and not self.start.contains(p.start_year):
             return False
+        if self.start_month is not None and start_month(p) != self.start_month:
+            return False
         if self.end is not None and not self.end.contains(p.end_year):
             return False
         # a pledge printed without a duration (the 2022 actions) says nothing about its end
@@ -146,7 +151,7 @@ class Filters:
             return False
         if self.mentions:
             text = fold(f"{p.title} {p.description}")
-            return all(any(_names(text, fold(name)) for name in group) for group in self.mentions)
+            return any(_names(text, fold(name)) for group in self.mentions for name in group)
         return True
 
     def merged(self, other: Filters) -> Filters:
@@ -159,10 +164,13 @@ class Filters:
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if value in ((), None, False) or f.name in ("start", "end", "gcf", "joint", "open_ended", "mentions", "exclude"):
+            special = ("start", "end", "start_month", "gcf", "joint", "open_ended", "mentions", "exclude")
+            if value in ((), None, False) or f.name in special:
                 continue
             out[f.name] = list(value) if isinstance(value, tuple) else value
         out |= _range_dict("start", self.start) | _range_dict("end", self.end)
+        if self.start_month:
+            out["start_month"] = self.start_month
         if self.open_ended:
             out["no_end_date"] = True
         if self.gcf:
@@ -197,6 +205,17 @@ def _range_dict(name: str, r: YearRange | None) -> dict[str, int]:
     if name == "start" and r.lo is None and r.hi is not None:
         return {"started_by": r.hi}  # the name `ask --json` has always used for "started in X or earlier"
     return {k: v for k, v in ((f"{name}_from", r.lo), (f"{name}_to", r.hi)) if v is not None}
+
+
+_MONTHS = {m.lower(): n for n, m in enumerate(calendar.month_name) if m} | {
+    m.lower(): n for n, m in enumerate(calendar.month_abbr) if m
+} | {"sept": 9}
+
+
+def start_month(p: Pledge) -> int | None:
+    """The month a pledge's duration starts in ("Oct 2023 – Sept 2024" -> 10), when it names one."""
+    m = re.match(r"\s*([A-Za-z]+)\.?\s+\d{4}", p.duration or "")
+    return _MONTHS.get(m.group(1).lower()) if m else None
 
 
 def _names(text: str, name: str) -> bool:

@@ -69,7 +69,7 @@ class Query:
     unknown_topics: tuple[str, ...] = ()  # unknown names standing where a topic stands ("for LGBTQ migrants")
     narrative_names: tuple[str, ...] = ()  # names the report's narrative uses that have no pledge
     population: tuple[str, ...] = ()  # countries named as who is helped ("Ukrainian refugees")
-    unit: Unit = Unit.PLEDGES
+    unit: Unit | None = None  # what "how many …" counts, when the question says
     min_per_submitter: int | None = None  # "cities with more than one pledge"
     mention: str | None = None  # MENTION: the phrase asked about
     quote_role: str | None = None  # "a quote from a mayor": whose quotes

@@ -153,6 +153,9 @@ def _per_submitter(q: Query, res: Resources, pledges: Sequence[Pledge], reason: 
     n = len(names)
     who = join_names([f"{s} ({per[s]})" for s in names])
     lead = f"**{n}** {plural(n, 'submitter')} made {q.min_per_submitter} or more {describe(q.filters)}: {who}."
+    if q.unit is Unit.PLEDGES:  # "how many pledges came from repeat submitters": the pledges are counted
+        n = len(counted)
+        lead = f"**{n}** {describe(q.filters)} came from submitters with {q.min_per_submitter} or more: {who}."
     if not names:
         lead = f"No submitter made {q.min_per_submitter} or more {describe(q.filters)}."
     return reply(

@@ -113,12 +113,14 @@ def _narrative_name(q: Query, ctx: Ctx) -> Answer:
 
 
 def _work_in_country(q: Query, ctx: Ctx) -> Answer | None:
-    """A country with no pledge of its own that other pledges work in ("any work in Guatemala?")."""
+    """Countries with no pledge of their own that other pledges work in ("any work in Guatemala?", "helping
+    refugees over in Poland, Hungary or Slovakia?")."""
     res, f = ctx.res, q.implied
-    if len(f.countries) != 1 or f.submitters or f.regions or not f.without_place().is_empty():
+    if not f.countries or f.submitters or f.regions or not f.without_place().is_empty():
         return None
-    country = f.countries[0]
-    names = [country, *res.gazetteer.countries[country].aliases] if country in res.gazetteer.countries else [country]
+    gaz = res.gazetteer
+    names = [n for c in f.countries for n in (c, *(gaz.countries[c].aliases if c in gaz.countries else ()))]
+    country = join_names(list(f.countries))
     # only "work in Guatemala": work done there, not "Australian cities"' own pledges
     alternation = "|".join(re.escape(fold(n)) for n in names)
     if not re.search(rf"\b(?:in|into|across|inside)\s+(?:the\s+)?(?:{alternation})\b", fold(q.question)):

@@ -19,7 +19,7 @@ from ..query import Intent, Query
 from ..records import Answer, Decision, Pledge
 from ..relevance import log_scope, zscores
 from ..retrieval import DocScore
-from ..text import tokenize
+from ..text import fold, tokenize
 from . import listing, policy
 from .render import citation_for, join_names, render_pledges, reply
 from .resources import Ctx, Resources
@@ -156,10 +156,10 @@ def answer(q: Query, ctx: Ctx, candidates: Sequence[Pledge]) -> Answer:
     order = np.argsort(-s.p, kind="stable")
     chosen = [int(i) for i in order if s.p[i] >= params["cite"]]
     decisions = [Decision(s.hits[i].doc_id, float(s.p[i]), int(i) in chosen) for i in order[:12]]
+    if q.unplaced and {fold(w) for w in q.unplaced} >= set(q.topic) and not q.implied.is_empty():
+        return _facet_only(q, ctx, candidates)  # no record uses the topic's words: they cannot narrow the facets
     if chosen:
         return _answered(q, ctx, s, chosen, decisions, int(params["max_cited"]))
-    if q.unplaced and set(q.unplaced) >= set(q.topic) and not q.implied.is_empty():
-        return _facet_only(q, ctx, candidates)
     # the closest matches are offered only among pledges that use the question's words
     cov = s.x[:, TOPICAL_FEATURES.index("coverage_idf")] if len(s.hits) else np.zeros(0)
     near = [int(i) for i in order if cov[i] >= params["closest_coverage"]]

@@ -87,7 +87,7 @@ class Understander:
         filters, population = self._filters(r, r.facets)
         focus_filters, _ = self._filters(r, [f for f in r.facets if r.focus[0] <= f.at < r.focus[1]])
         if not any(r.focus[0] <= at < r.focus[1] for at in r.date_at):
-            focus_filters = replace(focus_filters, start=None, end=None, year=None)  # dates said of the context
+            focus_filters = replace(focus_filters, start=None, start_month=None, end=None, year=None)  # said of the context
         anchors: tuple[str, ...] = ()
         if intent is Intent.COMPARE and filters.submitters:
             # every submitter named is a reference point ("like Tyre and Zürich's"), not a filter
@@ -117,7 +117,7 @@ class Understander:
             unknown_topics=tuple(r.unknown_topics),
             narrative_names=tuple(r.narrative_names),
             population=tuple(population),
-            unit=Unit(r.unit) if r.unit else Unit.PLEDGES,
+            unit=Unit(r.unit) if r.unit else None,
             min_per_submitter=r.several,
             mention=r.mention,
             quote_role=r.quote_role,
@@ -167,6 +167,7 @@ class Understander:
                 priority=r.priority,
                 place_label=label,
                 start=r.start,
+                start_month=r.start_month,
                 end=r.end,
                 open_ended="open_ended" in flags,
                 gcf="gcf" in flags,

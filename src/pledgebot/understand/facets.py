@@ -41,6 +41,7 @@ class Reading:
     chatter: list[str] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)
     start: YearRange | None = None
+    start_month: int | None = None
     end: YearRange | None = None
     years: list[int] = field(default_factory=list)
     date_at: list[int] = field(default_factory=list)  # where the date phrases and years start
@@ -117,6 +118,7 @@ def _read_grammar(r: Reading, lex: Lexicon) -> None:
     _consume(r, spans, "mention")
     found = grammar.dates(r.folded, lex.months)
     r.start, r.end = found.start, found.end
+    r.start_month = lex.month_number.get(found.start_month or "")
     r.date_at += [a for a, _ in found.spans]
     _consume(r, list(found.spans), "date")
     for phrase in lex.this_year:
@@ -150,7 +152,7 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
         span = r.words[n : n + size]
         typed = r.text[span[0].start : span[-1].end]
         facet = Facet(entry.kind, entry.value, typed, at=span[0].start)
-        if entry.kind == "country" and _names_who_is_helped(r, lex, n, size, entry):
+        if entry.kind in ("country", "area") and _names_who_is_helped(r, lex, n, size, entry):
             r.population.append(entry.value)  # "Ukrainian refugees": the topic, not where the pledge is from
             n += size
             continue
@@ -290,6 +292,9 @@ def _unknown_name(r: Reading, lex: Lexicon, n: int) -> int:
     name = r.text[span[0].start : span[-1].end]
     first_word = not r.text[: span[0].start].strip(" ¿¡\"'“(")
     slot = grammar.place_slot(r.folded, span[0].start, span[-1].end)
+    after = n + len(span)
+    if re.match(r"\s*,", r.text[span[-1].end :]) and r.consumed.get(after) in ("country", "area", "subregion"):
+        slot, first_word = "place", False  # "Esteban Echeverría, Argentina": a town named with its country
     lower_slot = any(s[0] <= span[0].start < s[1] for _, s in grammar.lower_case_places(r.folded))
     if (span[0].capitalised and slot and not first_word) or lower_slot:
         target = r.unknown_topics if slot == "about" and not lower_slot else r.unknown_places

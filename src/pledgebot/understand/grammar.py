@@ -18,6 +18,10 @@ Span = tuple[int, int]
 _YEAR = r"((?:19|20)\d\d)"
 
 
+def _month_names(months: frozenset[str]) -> str:
+    return "|".join(map(re.escape, sorted(months, key=len, reverse=True)))
+
+
 def _month(months: frozenset[str]) -> str:
     ordered = sorted(months, key=len, reverse=True)
     return r"(?:(?:" + "|".join(map(re.escape, ordered)) + r")\.?\s+)?"
@@ -43,6 +47,7 @@ class Dates:
     start: YearRange | None = None
     end: YearRange | None = None
     spans: tuple[Span, ...] = ()
+    start_month: str | None = None  # the month word, when the start is said to the month
 
 
 _END_CUE = (
@@ -78,9 +83,16 @@ def dates(folded: str, months: frozenset[str]) -> Dates:
             year, word = int(m.group(4)), m.group(3)
             start = YearRange(year + 1, None) if word == "after" else YearRange(None, year - 1)
         spans.append(m.span())
-    for m in re.finditer(rf"\b{_START_CUE}\s+(?:in\s+)?{month}{_YEAR}\b", folded):
+    # "don't start until 2024 or later", "won't begin before 2024": starts in that year or later
+    later = rf"\b(?:do|does|did|will|wo|ca)\s*(?:not|n't|n’t)\s+(?:start|begin|kick off)\s+(?:until|before)\s+{month}{_YEAR}\b(?:\s+or\s+later)?"
+    for m in re.finditer(later, folded):
+        start = YearRange(int(m.group(1)), None)
+        spans.append(m.span())
+    month_word = None
+    for m in re.finditer(rf"\b{_START_CUE}\s+(?:in\s+)?({_month_names(months)})?\.?\s*{_YEAR}\b", folded):
         if not _inside(m.span(), spans):
-            start = start or YearRange(int(m.group(1)), int(m.group(1)))
+            start = start or YearRange(int(m.group(2)), int(m.group(2)))
+            month_word = month_word or m.group(1)
             spans.append(m.span())
     for m in re.finditer(rf"\b(?:{_END_BY})\s+(?:the end of\s+)?{month}{_YEAR}\b", folded):
         end = YearRange(None, int(m.group(1)))
@@ -94,7 +106,7 @@ def dates(folded: str, months: frozenset[str]) -> Dates:
             spans.append(m.span())
     # a month standing beside a year is part of a date, never a place ("in March 2024")
     spans += [m.span() for m in re.finditer(rf"\b{month}{_YEAR}\b", folded) if m.group(0)[:1].isalpha()]
-    return Dates(start, end, tuple(spans))
+    return Dates(start, end, tuple(spans), month_word)
 
 
 def report_years(folded: str, taken: list[Span], years: tuple[int, ...]) -> tuple[list[int], list[Span]]:

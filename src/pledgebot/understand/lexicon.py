@@ -56,6 +56,7 @@ class Lexicon:
     count_units: dict[str, str]
     followup_cues: tuple[str, ...]
     months: frozenset[str]
+    month_number: dict[str, int]
     city_words: frozenset[str]
     coordinators: frozenset[str]
     this_year: tuple[str, ...]
@@ -118,6 +119,7 @@ def build_lexicon(
             if len(name.split()) >= 2:
                 _add(table, name, Entry("submitter", p.submitter))
     agencies = {name: tuple(names) for name, names in (data.get("agencies") or {}).items()}
+    month_number = {phrase_key(w): int(n) for n, ws in (data.get("months") or {}).items() for w in ws}
     for name, names in agencies.items():
         for phrase in names:
             _add(table, phrase, Entry("agency", name))
@@ -141,7 +143,8 @@ def build_lexicon(
         population_destination=tuple(_keys(data.get("population_destination"))),
         count_units={phrase_key(w): unit for unit, ws in (data.get("count_units") or {}).items() for w in ws},
         followup_cues=tuple(sorted(_keys(data.get("followup_cues")), key=len, reverse=True)),
-        months=_keys(data.get("months")),
+        months=frozenset(month_number),
+        month_number=month_number,
         city_words=_keys(data.get("city_words")),
         coordinators=_keys(data.get("coordinators")),
         this_year=tuple(_keys(data.get("this_year"))),
@@ -186,7 +189,8 @@ def _add_places(table: dict[str, list[Entry]], gaz: Gazetteer) -> None:
                 _add(table, name, Entry("submitter", s.name, upper_only=len(phrase_key(name)) <= 3))
     for area, names in gaz.area_aliases.items():
         for name in (area, *names, ascii_form(area)):
-            _add(table, name, Entry("area", area, upper_only=len(phrase_key(name)) <= 2))
+            other = phrase_key(name) not in (phrase_key(area), phrase_key(ascii_form(area)))
+            _add(table, name, Entry("area", area, other_name=other, upper_only=len(phrase_key(name)) <= 2))
     for sub in gaz.subregions:
         _add(table, sub, Entry("subregion", sub, upper_only=len(phrase_key(sub)) <= 3))
     for key, region in gaz.region_keys.items():
