@@ -19,7 +19,7 @@ import numpy as np
 from . import answer as answering
 from .answer import Ctx, Resources, SentenceIndex, Similar, llm_rewrite, load_chat_model
 from .answer.compare import pledge_vectors
-from .config import Settings
+from .config import REPORT_NAME, Settings
 from .corpus import read_pledges, read_sections, records_fingerprint
 from .embedding import Embedder, embedder_named, english_words, multilingual_embedder
 from .errors import PledgeBotError
@@ -51,8 +51,10 @@ class PledgeBot:
         llm: Any = None,
         llm_timeout: float = 30.0,
         use_understanding: bool = True,
+        source_file: str = f"corpus/{REPORT_NAME}",
     ) -> None:
         self.res = res
+        self.source_file = source_file  # the text the citations' line numbers refer to
         self.understander = understander
         self.llm = llm
         self.llm_timeout = llm_timeout
@@ -138,12 +140,14 @@ class PledgeBot:
                 log.warning("%s; answers are extractive", exc)
                 options["llm"] = None
         options.setdefault("llm_timeout", settings.llm_timeout)
+        options.setdefault("source_file", _relative(settings.report, settings.home))
         return cls.from_parts(pledges, sections, store, **options)
 
     def variant(self, **options: Any) -> PledgeBot:
         """The same records, index and models with other settings (evaluation configurations)."""
         r = self.res
         keep = {k: options.pop(k) for k in ("use_understanding", "llm", "llm_timeout") if k in options}
+        keep.setdefault("source_file", self.source_file)
         bot = PledgeBot.from_parts(
             r.pledges, r.sections, r.store, r.gazetteer, None, self.understander.model, **options
         )
@@ -220,15 +224,23 @@ class PledgeBot:
         hits = ctx.retrieve(query.search_text, k=k, allowed=allowed)
         return [(h, self.res.records[h.doc_id]) for h in hits]
 
-    def retriever(self, k: int = 5):
-        """This pipeline's hybrid search as a LangChain retriever (`pledgebot.retriever.PledgeRetriever`)."""
+    def retriever(self, k: int = 5, mode: str = "answer", **search_kwargs: Any):
+        """PledgeBot as a LangChain retriever (`pledgebot.retriever.PledgeRetriever`): the records `ask` cites
+        ("answer") or ranked hybrid hits ("search")."""
         from .retriever import PledgeRetriever
 
-        return PledgeRetriever(searcher=self.res.searcher, records=self.res.records, k=k)
+        return PledgeRetriever(bot=self, k=k, mode=mode, search_kwargs=search_kwargs)
 
     def similar(self, pledge_id: str, k: int = 5) -> list[Similar]:
         """The pledges from other submitters most similar to `pledge_id`."""
         return answering.similar(self.res, pledge_id, k)
+
+
+def _relative(path: Path, home: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path(home).resolve()))
+    except ValueError:
+        return str(path)
 
 
 def calibration_key(embedder: str, english_e5: bool = False, stem: bool = False) -> str:
