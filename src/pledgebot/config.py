@@ -15,6 +15,7 @@ PLEDGEBOT_LLM_TIMEOUT   seconds before an LLM answer falls back to the extractiv
 PLEDGEBOT_HOST / PLEDGEBOT_PORT  where the app listens (default: 127.0.0.1 / 7860)
 PLEDGEBOT_AUTH          "user:password" to require a login in the app (default: none)
 PLEDGEBOT_CONCURRENCY   answers computed at once by the app (default: 4)
+PLEDGEBOT_MCP           "1" to also serve the JSON endpoints as MCP tools at /gradio_api/mcp/ (needs the mcp extra) (default: 0)
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class Settings:
     port: int = 7860
     auth: tuple[str, str] | None = None
     concurrency: int = 4
+    mcp: bool = False
 
     @property
     def pledges_path(self) -> Path:
@@ -101,6 +103,7 @@ class Settings:
             port=_int(env, "PLEDGEBOT_PORT", 7860),
             auth=auth,
             concurrency=_int(env, "PLEDGEBOT_CONCURRENCY", 4),
+            mcp=env.get("PLEDGEBOT_MCP", "0").strip() in {"1", "true", "yes"},
         )
 
 

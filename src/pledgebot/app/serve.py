@@ -84,6 +84,7 @@ def serve(app: gr.Blocks, settings: Settings, *, prevent_thread_lock: bool = Fal
         prevent_thread_lock=prevent_thread_lock,
         quiet=quiet,
         ssr_mode=False,  # server-side rendering needs Node; the client-rendered page needs nothing else
+        mcp_server=settings.mcp,
         css=CSS,
         theme=theme(),
     )

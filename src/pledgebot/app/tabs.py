@@ -21,6 +21,7 @@ from ..config import Settings
 from ..errors import QuestionError
 from ..places import Gazetteer, default_gazetteer, fold
 from ..records import Pledge, Section
+from .api import HTTP_NAMES, endpoints
 from .browse import (
     TABLE_HEADERS,
     count_line,
@@ -255,7 +256,7 @@ def ask_tab(data: AppData) -> None:
     # Gradio shows its progress overlay (spinner and timer) on the chat and sources while answering.
     # Every event that calls the pipeline shares one concurrency group, so the limit set by
     # app.queue() in build_app bounds them together rather than each event separately.
-    gr.on([question.submit, send.click], ask, ask_inputs, ask_outputs, api_name="ask", concurrency_id="pipeline")
+    gr.on([question.submit, send.click], ask, ask_inputs, ask_outputs, api_name="ask", concurrency_id="pipeline", api_visibility="undocumented")
     for examples in example_sets:
         examples.load_input_event.then(
             ask, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="pipeline"
@@ -325,6 +326,7 @@ def browse_tab(data: AppData) -> "tuple[list[gr.components.Component], gr.events
         browse_inputs,
         [table, count, csv_button, json_button],
         api_name="browse",
+        api_visibility="undocumented",  # the page's own call; the documented API is the JSON endpoints
         trigger_mode="always_last",
         show_progress="minimal",
     )
@@ -387,7 +389,7 @@ def compare_tab(data: AppData) -> None:
         comparison = gr.HTML(compare(initial_anchor, 5), elem_id="pb-compare")
 
     submitter.change(pick_submitter, [submitter, anchor], anchor, api_visibility="private")
-    gr.on([anchor.change, k.release], compare, [anchor, k], comparison, api_name="compare", concurrency_id="pipeline")
+    gr.on([anchor.change, k.release], compare, [anchor, k], comparison, api_name="compare", concurrency_id="pipeline", api_visibility="undocumented")
 
 
 # -- overview -----------------------------------------------------------------------------------------------
@@ -444,6 +446,9 @@ def build_app(bot: "PledgeBot", settings: Settings | None = None) -> "gr.Blocks"
             browse_inputs, browse_changed = browse_tab(data)
             compare_tab(data)
             overview_tab(data, browse_inputs, browse_changed)
+        # JSON endpoints (and, with PLEDGEBOT_MCP=1, MCP tools): the same answers as `pledgebot ask --json`
+        for name, fn in endpoints(bot).items():
+            gr.api(fn, api_name=name if name in HTTP_NAMES else f"tool_{name}")
 
     # Several sessions' answers run at once: the pipeline is shared and thread-safe, an answer takes
     # 30 ms to 1 s, so a queue of one would make every user wait for everyone else; a few in parallel
