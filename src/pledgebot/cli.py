@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 
-from .config import Settings, entry_environment
+from .config import Settings, entry_environment, entry_logging
 from .errors import PledgeBotError
 from .records import Pledge
 
@@ -16,6 +16,13 @@ from .records import Pledge
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     entry_environment()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"]:  # the app parses its own flags
+        from .app.serve import launch
+
+        launch(argv[1:])
+        return 0
+    entry_logging("pledgebot: %(message)s")
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -38,8 +45,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pledgebot", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="pledgebot", description="Cited answers about local pledges for migrants and refugees (2023 report)."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(title="commands")
+    sub.add_parser("serve", help="serve the app (--host, --port; see `pledgebot serve --help`)")
 
     corpus = sub.add_parser("corpus", help="parse the report into records")
     corpus_sub = corpus.add_subparsers(title="corpus commands")
@@ -55,6 +66,15 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_search.add_commands(sub, _filter_flags)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pledgebot")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
 
 
 def _filter_flags(p: argparse.ArgumentParser) -> None:

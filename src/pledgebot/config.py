@@ -6,6 +6,9 @@ PLEDGEBOT_HOME          repository root holding corpus/ and index/ (default: the
 PLEDGEBOT_REPORT        the report text            (default: $PLEDGEBOT_HOME/corpus/localizing-the-global-compacts-2023.txt)
 PLEDGEBOT_CORPUS_DIR    where pledges.jsonl / sections.jsonl live (default: $PLEDGEBOT_HOME/corpus)
 PLEDGEBOT_INDEX_DIR     the vector index folder     (default: $PLEDGEBOT_HOME/index)
+  Installed from a wheel and run where no corpus/ is (and PLEDGEBOT_HOME is unset), PledgeBot answers from
+  the report and records inside the package and builds its index once in the user data folder
+  (platformdirs: ~/.local/share/pledgebot/index on Linux).
 PLEDGEBOT_PASSAGE_SENTENCES  sentences per passage window (default: 3)
 PLEDGEBOT_PASSAGE_STRIDE     sentences between window starts (default: 2)
 PLEDGEBOT_MULTILINGUAL  "1" to embed with multilingual-e5 for non-English questions, "0" to skip (default: 1)
@@ -47,6 +50,17 @@ def entry_environment(env: dict[str, str] | None = None) -> None:
         target.setdefault(name, value)
 
 
+def entry_logging(fmt: str) -> None:
+    """Our progress lines ("building the index …") at INFO on stderr; other libraries only when they warn."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format=fmt)
+    logging.getLogger("pledgebot").setLevel(logging.INFO)
+    # bm25s sets its own logger to DEBUG ("Building index from tokens" on every load); httpx logs each request
+    for noisy in ("bm25s", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved configuration; build it with `Settings.from_env()`."""
@@ -81,6 +95,10 @@ class Settings:
         env = dict(os.environ if env is None else env)
         home = Path(env.get("PLEDGEBOT_HOME") or Path.cwd())
         corpus_dir = Path(env.get("PLEDGEBOT_CORPUS_DIR") or home / "corpus")
+        index_dir = Path(env.get("PLEDGEBOT_INDEX_DIR") or home / "index")
+        if not any(env.get(f"PLEDGEBOT_{n}") for n in ("HOME", "CORPUS_DIR", "REPORT")) and not corpus_dir.is_dir():
+            corpus_dir = packaged_corpus()
+            index_dir = Path(env.get("PLEDGEBOT_INDEX_DIR") or user_index_dir())
         auth = None
         if raw := env.get("PLEDGEBOT_AUTH", "").strip():
             user, sep, password = raw.partition(":")
@@ -92,7 +110,7 @@ class Settings:
             home=home,
             report=Path(env.get("PLEDGEBOT_REPORT") or corpus_dir / REPORT_NAME),
             corpus_dir=corpus_dir,
-            index_dir=Path(env.get("PLEDGEBOT_INDEX_DIR") or home / "index"),
+            index_dir=index_dir,
             passage_sentences=_int(env, "PLEDGEBOT_PASSAGE_SENTENCES", 3),
             passage_stride=_int(env, "PLEDGEBOT_PASSAGE_STRIDE", 2),
             multilingual=env.get("PLEDGEBOT_MULTILINGUAL", "1").strip() not in {"0", "false", "no"},
@@ -105,6 +123,26 @@ class Settings:
             concurrency=_int(env, "PLEDGEBOT_CONCURRENCY", 4),
             mcp=env.get("PLEDGEBOT_MCP", "0").strip() in {"1", "true", "yes"},
         )
+
+
+def packaged_corpus() -> Path:
+    """The report and records the package carries (package data `pledgebot/data/corpus`)."""
+    from importlib.resources import files
+
+    return Path(str(files("pledgebot.data").joinpath("corpus")))
+
+
+def user_index_dir() -> Path:
+    """Where an installed PledgeBot keeps its index: the user data folder, per version of the package."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import platformdirs
+
+    try:
+        release = version("pledgebot")
+    except PackageNotFoundError:
+        release = "dev"
+    return platformdirs.user_data_path("pledgebot") / f"index-{release}"
 
 
 def _int(env: dict[str, str], name: str, default: int) -> int:

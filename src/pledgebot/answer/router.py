@@ -113,8 +113,8 @@ def _narrative_name(q: Query, ctx: Ctx) -> Answer:
 
 
 def _work_in_country(q: Query, ctx: Ctx) -> Answer | None:
-    """Countries with no pledge of their own that other pledges work in ("any work in Guatemala?", "helping
-    refugees over in Poland, Hungary or Slovakia?")."""
+    """Countries with no pledge of their own that other pledges work in ("any work in Guatemala?", "anyone
+    working in Venezuela or Syria?")."""
     res, f = ctx.res, q.implied
     if not f.countries or f.submitters or f.regions or not f.without_place().is_empty():
         return None

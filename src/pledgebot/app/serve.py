@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..config import Settings, entry_environment
+from ..config import Settings, entry_environment, entry_logging
 from ..errors import PledgeBotError
 from .tabs import build_app
 
@@ -92,7 +92,7 @@ def serve(app: gr.Blocks, settings: Settings, *, prevent_thread_lock: bool = Fal
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="app.py", description="Serve the PledgeBot app.")
+    parser = argparse.ArgumentParser(prog="pledgebot serve", description="Serve the PledgeBot app.")
     parser.add_argument("--host", help="address to bind (default: PLEDGEBOT_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port to listen on (default: PLEDGEBOT_PORT or 7860)")
     return parser.parse_args(argv)
@@ -105,9 +105,7 @@ def launch(argv: Sequence[str] | None = None) -> None:
     from ..pipeline import PledgeBot  # the heavy import (models, index) only when serving
 
     args = _parse_args(argv)
-    # Our progress and errors at INFO; other libraries only when they warn (httpx logs every request at INFO).
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger(__package__).setLevel(logging.INFO)
+    entry_logging("%(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env()
         settings = dataclasses.replace(settings, host=args.host or settings.host, port=args.port or settings.port)

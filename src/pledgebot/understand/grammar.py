@@ -83,7 +83,7 @@ def dates(folded: str, months: frozenset[str]) -> Dates:
             year, word = int(m.group(4)), m.group(3)
             start = YearRange(year + 1, None) if word == "after" else YearRange(None, year - 1)
         spans.append(m.span())
-    # "don't start until 2024 or later", "won't begin before 2024": starts in that year or later
+    # "not starting until 2026 or later", "won't begin before 2025": starts in that year or later
     later = rf"\b(?:do|does|did|will|wo|ca)\s*(?:not|n't|n’t)\s+(?:start|begin|kick off)\s+(?:until|before)\s+{month}{_YEAR}\b(?:\s+or\s+later)?"
     for m in re.finditer(later, folded):
         start = YearRange(int(m.group(1)), None)
