@@ -8,6 +8,7 @@ a pledge must be are fitted (`compare` in the calibration).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -16,6 +17,7 @@ from ..query import Query
 from ..records import Answer, Decision, Pledge
 from ..relevance import zscores
 from ..retrieval import DocScore
+from ..text import tokenize
 from . import policy
 from .render import citation_for, reply
 from .resources import Ctx, Resources
@@ -98,6 +100,7 @@ class Compared:
     x: np.ndarray
     p: np.ndarray
     narrowed: bool  # a filter beyond the anchor picked the candidates ("in Greece", "joint pledges")
+    by_anchor: bool = False  # no aspect asked ("like Milan's First Steps"): closest to the anchor first
 
 
 def score(q: Query, ctx: Ctx) -> Compared | None:
@@ -116,14 +119,31 @@ def score(q: Query, ctx: Ctx) -> Compared | None:
     ]
     if not fits:
         return Compared(anchor, [], np.zeros((0, len(COMPARE_FEATURES))), np.zeros(0), False)
-    asking = replace(q, search_text=q.focus_text or q.search_text, topic=q.focus_topic or q.topic)
+    asking = _aspect(q, anchor)
     hits, x, _ = retrieve_features(asking, ctx, fits, exhaustive=True)
     sims = res.pledge_vectors @ res.pledge_vectors[res.pledge_row[anchor.id]]
     a = np.array([float(sims[res.pledge_row[h.doc_id]]) for h in hits])
     x = np.hstack([x, a[:, None], (a - a.max())[:, None], zscores(a)[:, None]]) if len(hits) else x
     p = res.calibration.model("compare").probabilities(x) if len(hits) else np.zeros(0)
     narrowed = not replace(others, place_label=None).is_empty()
-    return Compared(anchor, hits, x, p, narrowed)
+    return Compared(anchor, hits, x, p, narrowed, by_anchor=asking.search_text == anchor.title)
+
+
+def _aspect(q: Query, anchor: Pledge) -> Query:
+    """The query for the aspect asked about. A project named by its capitalised title ("like Milan's First
+    Steps") is the anchor, not an aspect: when the topic is only that name, the aspect is the anchor's title
+    and the answer is ordered by closeness to the anchor. Lower-case words that happen to be in the title
+    ("a rights-awareness campaign") still describe what to look for."""
+    topic = q.focus_topic or q.topic
+    named = set(tokenize(anchor.title)) & set(tokenize(" ".join(_capitalised(q.question))))
+    if topic and all(set(tokenize(t)) <= named for t in topic):
+        return replace(q, search_text=anchor.title, topic=tuple(tokenize(anchor.title)))
+    return replace(q, search_text=q.focus_text or q.search_text, topic=topic)
+
+
+def _capitalised(question: str) -> list[str]:
+    """Words written with a capital inside the question: names, not the sentence's first word."""
+    return [w for w in re.findall(r"(?<=[\s“\"'(])[^\W\d_][\w'’-]*", question) if w[0].isupper()]
 
 
 def answer(q: Query, ctx: Ctx) -> Answer:
@@ -134,7 +154,8 @@ def answer(q: Query, ctx: Ctx) -> Answer:
     if not c.hits:
         return policy.nothing_for(q, "no other submitter's pledge passes the filters")
     params = res.calibration.section("compare")
-    order = [int(i) for i in np.argsort(-c.p, kind="stable")]
+    rank_by = c.x[:, COMPARE_FEATURES.index("anchor_sim")] if c.by_anchor else c.p
+    order = [int(i) for i in np.argsort(-rank_by, kind="stable")]
     chosen = [i for i in order if c.p[i] >= params["cite"]][: int(params["max_shown"])]
     closest = not chosen
     if closest:
