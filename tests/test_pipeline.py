@@ -112,5 +112,7 @@ def test_similar_excludes_own_submitter(bot):
 
 
 def test_langchain_retriever(bot):
+    # "answer" mode returns what ask cites (at most k); "search" mode always k ranked hits
     docs = bot.retriever(k=3).invoke("one-stop shop for Overseas Filipino Workers")
-    assert len(docs) == 3 and {"Laguna Province", "Quezon City"} & {d.metadata.get("submitter") for d in docs}
+    assert 1 <= len(docs) <= 3 and {"Laguna Province", "Quezon City"} & {d.metadata.get("submitter") for d in docs}
+    assert len(bot.retriever(k=3, mode="search").invoke("one-stop shop for Overseas Filipino Workers")) == 3
