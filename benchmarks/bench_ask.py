@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +56,17 @@ def cold(question: str) -> list[float]:
     return times
 
 
+def folder_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink()) / 1e6
+
+
+def environment() -> str:
+    """The virtual environment's size, and torch's share of it (imported only for the one-time ONNX export)."""
+    site = next((ROOT / ".venv" / "lib").glob("python*/site-packages"))
+    torch_mb = folder_mb(site / "torch") if (site / "torch").is_dir() else 0.0
+    return f"Environment: .venv {folder_mb(ROOT / '.venv') / 1000:.2f} GB, of which torch {torch_mb:.0f} MB."
+
+
 def main() -> int:
     settings = Settings.from_env()
     t0 = time.perf_counter()
@@ -63,6 +75,10 @@ def main() -> int:
     questions = load_questions(settings.home / "evals" / "questions.yaml")
     lat = warm(bot, questions)
     allq = lat["English"] + lat["Spanish/French/Portuguese"]
+    # the other English model, same questions, same run: what PLEDGEBOT_EMBEDDER=minilm buys in speed
+    minilm = PledgeBot.load(replace(settings, embedder="minilm", index_dir=settings.index_dir / ".minilm"), llm=None)
+    lat_minilm = warm(minilm, questions)
+    all_minilm = lat_minilm["English"] + lat_minilm["Spanish/French/Portuguese"]
     cold_s = cold("Who runs one-stop shops for OFWs?")
     m = bot.store.manifest
     lines = [
@@ -77,11 +93,15 @@ def main() -> int:
         "| questions | n | p50 ms | p95 ms | max ms |",
         "|---|---|---|---|---|",
     ]
-    for name, values in [("all", allq), *lat.items()]:
+    rows = [("all", allq), *lat.items(), ("all, PLEDGEBOT_EMBEDDER=minilm", all_minilm)]
+    for name, values in rows:
         lines.append(
             f"| {name} | {len(values)} | {statistics.median(values):.1f} | {pct(values, 0.95):.1f} | {max(values):.1f} |"
         )
+    ratio = statistics.median(allq) / statistics.median(all_minilm)
     lines += [
+        "",
+        f"all-mpnet-base-v2 (the default) against all-MiniLM-L6-v2: p50 ratio {ratio:.1f}x in this run.",
         "",
         f'Cold start (process start to the printed answer, index present): `pledgebot ask "..."` x {COLD_RUNS}: '
         f"median {statistics.median(cold_s):.2f} s (min {min(cold_s):.2f}, max {max(cold_s):.2f}).",
@@ -90,6 +110,8 @@ def main() -> int:
         "",
         f"Index: {m.passages} passages of {m.passage_sentences} sentences (stride {m.passage_stride}), "
         f"{m.pledges} pledges, built in {m.build_seconds:.1f} s with {m.model} + {m.multilingual_model}.",
+        "",
+        environment(),
     ]
     text = "\n".join(lines) + "\n"
     print(text)

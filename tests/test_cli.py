@@ -70,6 +70,16 @@ def test_batch_answers_every_good_line(bot, capsys, monkeypatch):
     assert code == 3  # some lines failed; the rest were answered
 
 
+@pytest.mark.parametrize("size", [2_001, 8_001, 1_000_000])
+def test_batch_refuses_an_oversized_line_without_echoing_it(bot, capsys, monkeypatch, size):
+    lines = b"What did Oslo pledge?\n" + b"a" * size + b"\nWhat has Kampala pledged?\n"
+    code, out, _ = run(capsys, "ask", "--json", "-", stdin=lines, monkeypatch=monkeypatch)
+    rows = [json.loads(x) for x in out.splitlines()]
+    assert [r["line"] for r in rows] == [1, 2, 3] and code == 3
+    assert "limit" in rows[1]["error"] and len(rows[1].get("question", "")) <= 2_001
+    assert rows[2]["citations"]
+
+
 def test_search_json(bot, capsys):
     code, out, _ = run(capsys, "search", "one-stop shop for overseas workers", "--k", "5", "--json")
     data = json.loads(out)

@@ -188,12 +188,37 @@ def test_compare_unknown_pledge_is_friendly(client: Client) -> None:
     assert "No pledge or submitter called" in html
 
 
+def test_the_served_app_sends_security_headers_and_refuses_uploads(app_url: str) -> None:
+    page = httpx.get(app_url)
+    assert page.status_code == 200 and page.headers["x-frame-options"] == "DENY"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    upload = httpx.post(f"{app_url}/gradio_api/upload", files={"files": ("a.txt", b"hello")})
+    assert upload.status_code == 403
+    huge = httpx.post(f"{app_url}/gradio_api/queue/join", content=b"x" * 2_000_000)
+    assert huge.status_code == 413
+
+
+def test_an_oversized_question_is_refused_and_not_echoed_in_full() -> None:
+    app = build_app(shared_bot())
+    ask = next(f.fn for f in app.fns.values() if f.api_name == "ask")
+    _, chat, _, _ = ask("housing " * 2_000, [], *NO_FILTERS)
+    assert "the limit is 2000" in _last_text(chat)
+    assert all(len(_message(m)) <= 2_001 for m in chat)
+
+
+def _message(m: dict) -> str:
+    content = m["content"]
+    return content if isinstance(content, str) else " ".join(part.get("text", "") for part in content)
+
+
 def test_login_is_required_when_auth_is_set() -> None:
     with running_app(shared_bot(), auth=("reporter", "s3cret")) as url:
         assert httpx.get(f"{url}/config").status_code == 401
         client = Client(url, auth=("reporter", "s3cret"), verbose=False)
         table, _, _, _ = client.predict("", ANY, ANY, "Argentina", ANY, ANY, api_name="/browse")
         assert table["data"]
+        guesses = [httpx.post(f"{url}/login", data={"username": "x", "password": str(n)}) for n in range(6)]
+        assert guesses[-1].status_code == 429  # guessing is rate-limited per address
 
 
 def test_a_failing_pipeline_gives_a_message_and_the_app_keeps_serving() -> None:

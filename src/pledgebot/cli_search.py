@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 
 from .config import Settings
-from .errors import PledgeBotError
+from .errors import PledgeBotError, QuestionError
 from .filters import Filters
 
 
@@ -147,10 +147,15 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ask_batch(args: argparse.Namespace, settings: Settings, filters: Filters) -> int:
     """One question per stdin line, one JSON object per output line; models load once."""
+    from .understand import MAX_CHARS
+
     bot = _load(settings)
     failures = 0
-    for lineno, raw in enumerate(sys.stdin.buffer, 1):
+    for lineno, raw in enumerate(_lines(sys.stdin.buffer, 4 * MAX_CHARS + 2), 1):
         try:
+            if raw is None:  # never held whole, never echoed
+                msg = f"line {lineno} is over the {MAX_CHARS:,}-character limit"
+                raise QuestionError(msg)
             question = raw.decode("utf-8").rstrip("\r\n")
             answer = bot.ask(question, filters=filters)
             out = answer.to_dict() | {"line": lineno}
@@ -159,13 +164,23 @@ def _ask_batch(args: argparse.Namespace, settings: Settings, filters: Filters) -
             out = {"line": lineno, "error": f"line {lineno} is not valid UTF-8 (byte {exc.start + 1})"}
         except PledgeBotError as exc:  # QuestionError and friends: this line only
             failures += 1
-            out = {
-                "line": lineno,
-                "question": raw.decode("utf-8", "replace").rstrip("\r\n"),
-                "error": str(exc),
-            }
+            out = {"line": lineno, "error": str(exc)}
+            if raw is not None:
+                out["question"] = raw.decode("utf-8", "replace").rstrip("\r\n")[: MAX_CHARS + 1]
         print(json.dumps(out, ensure_ascii=False), flush=True)
     return 0 if failures == 0 else 3
+
+
+def _lines(stream, limit: int):
+    """The stream's lines as bytes, or None for a line longer than `limit` bytes (its rest is skipped unread
+    into memory): a 50 MB line costs `limit` bytes at a time, not 50 MB."""
+    while line := stream.readline(limit):
+        if len(line) < limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
+            pass
+        yield None
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:

@@ -56,9 +56,9 @@ def entry_logging(fmt: str) -> None:
 
     logging.basicConfig(level=logging.WARNING, format=fmt)
     logging.getLogger("pledgebot").setLevel(logging.INFO)
-    # bm25s sets its own logger to DEBUG ("Building index from tokens" on every load); httpx logs each request
-    for noisy in ("bm25s", "httpx"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # a filter on the handler, not logger levels: bm25s sets its own logger to DEBUG when it is imported
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.startswith("pledgebot"))
 
 
 @dataclass(frozen=True)

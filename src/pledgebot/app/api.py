@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import PledgeBotError
 from ..filters import Filters, normalise
+from ..understand import MAX_CHARS
 
 if TYPE_CHECKING:
     from ..pipeline import PledgeBot
@@ -60,6 +61,13 @@ def mcp_tools(http: dict[str, Any]) -> dict[str, Any]:
         fn._mcp_type, fn._mcp_name, fn._mcp_description = "tool", name, None
         fn._mcp_structured_output, fn._mcp_meta = False, None
     return tools
+
+
+def clipped(text: object) -> str:
+    """What an error echoes of its input: at most the question limit, so an oversized request is never
+    returned in full."""
+    text = text if isinstance(text, str) else ""
+    return text if len(text) <= MAX_CHARS else text[:MAX_CHARS] + "…"
 
 
 def compact(data: dict, limit: int) -> dict:
@@ -113,7 +121,7 @@ def _ask_json(bot: PledgeBot):
         try:
             answer = bot.ask(question, filters=_filters(country, region, year, pledge_type, kind, priority))
         except PledgeBotError as exc:
-            return {"question": question, "error": str(exc)}
+            return {"question": clipped(question), "error": str(exc)}
         return answer.to_dict()
 
     return ask_json
@@ -136,7 +144,7 @@ def _search(bot: PledgeBot):
         try:
             hits = bot.search(query, k=max(1, min(50, int(k))), filters=_filters(country, region, year, "", "", 0))
         except PledgeBotError as exc:
-            return {"query": query, "error": str(exc)}
+            return {"query": clipped(query), "error": str(exc)}
         rows = [
             {
                 "rank": n,

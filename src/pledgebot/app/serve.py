@@ -75,6 +75,10 @@ def theme() -> gr.themes.Base:
 
 def serve(app: gr.Blocks, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False) -> str:
     """Launch `app` on settings.host:settings.port (login if settings.auth); returns the local URL."""
+    from starlette.middleware import Middleware
+
+    from .guard import Guard
+
     _, url, _ = app.launch(
         server_name=settings.host,
         server_port=settings.port,
@@ -85,6 +89,7 @@ def serve(app: gr.Blocks, settings: Settings, *, prevent_thread_lock: bool = Fal
         quiet=quiet,
         ssr_mode=False,  # server-side rendering needs Node; the client-rendered page needs nothing else
         mcp_server=settings.mcp,
+        app_kwargs={"middleware": [Middleware(Guard)]},  # headers, body limit, no uploads, login rate limit
         css=CSS,
         theme=theme(),
     )

@@ -21,6 +21,7 @@ from ..config import Settings
 from ..errors import QuestionError
 from ..places import Gazetteer, default_gazetteer, fold
 from ..records import Pledge, Section
+from ..understand import MAX_CHARS
 from .api import HTTP_NAMES, endpoints
 from .browse import (
     TABLE_HEADERS,
@@ -180,19 +181,23 @@ def answer_turn(
         answer = data.bot.ask(text, explicit if not explicit.is_empty() else None, history=history or None)
     except QuestionError as exc:
         message = f"I can't answer that as asked: {exc}. Try a question such as “{EXAMPLES['For journalists'][0]}”."
-        if text.strip():
-            chat.append({"role": "user", "content": text})
+        if text.strip():  # shown as asked, up to the limit: an oversized question is never echoed in full
+            chat.append({"role": "user", "content": _clipped(text)})
         chat.append({"role": "assistant", "content": message})
         return "", chat, empty_html(EMPTY_SOURCES), ""
     except Exception:  # the app keeps serving; the operator gets the traceback in the log
-        log.exception("answering %r failed", text)
+        log.exception("answering %r failed", _clipped(text))
         chat += [
-            {"role": "user", "content": text},
+            {"role": "user", "content": _clipped(text)},
             {"role": "assistant", "content": "Sorry, something went wrong while answering. Please try again."},
         ]
         return text, chat, empty_html(EMPTY_SOURCES), ""
     chat += [{"role": "user", "content": text}, {"role": "assistant", "content": answer.text}]
     return "", chat, sources_html(answer, data.records), filters_line(answer, explicit)
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= MAX_CHARS else text[:MAX_CHARS] + "…"
 
 
 def ask_tab(data: AppData) -> None:
@@ -238,6 +243,7 @@ def ask_tab(data: AppData) -> None:
                         scale=5,
                         min_width=200,
                         autofocus=True,
+                        max_length=MAX_CHARS,
                         elem_id="pb-question",
                     )
                     send = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="pb-send")
