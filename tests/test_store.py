@@ -65,6 +65,16 @@ def test_unreadable_index_is_rebuilt(tmp_path, records):
     assert rebuilt and len(again.passages) > 0
 
 
+@pytest.mark.parametrize("pointer", [b"\xff\xfe\x00garbage", b"../elsewhere", b"", b"no-such-build"])
+def test_a_bad_current_pointer_rebuilds(tmp_path, records, pointer):
+    pledges, sections, fp = records
+    open_store(tmp_path, pledges, sections, fp, HashingEmbedder())
+    (tmp_path / "CURRENT").write_bytes(pointer)
+    assert current_build(tmp_path) is None
+    again, rebuilt = open_store(tmp_path, pledges, sections, fp, HashingEmbedder())
+    assert rebuilt and len(again.passages) > 0 and current_build(tmp_path) == again.path
+
+
 class _Failing(HashingEmbedder):
     def embed_documents(self, texts):
         if len(texts) > 1:

@@ -18,6 +18,8 @@ from typing import Protocol
 
 import numpy as np
 
+from .fileio import shared_mode
+
 log = logging.getLogger(__name__)
 
 class Embedder(Protocol):
@@ -122,6 +124,7 @@ class MiniLMTorch:
                     opset_version=17,
                     dynamo=False,
                 )
+            os.chmod(tmp, shared_mode())  # mkstemp's 0600 would follow the file into place
             os.replace(tmp, target)
         finally:
             Path(tmp).unlink(missing_ok=True)

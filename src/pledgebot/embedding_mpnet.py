@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .fileio import shared_mode
+
 if TYPE_CHECKING:
     import torch
 
@@ -157,6 +159,7 @@ class MPNetTorch(_Batched):
                     opset_version=17,
                     dynamo=False,
                 )
+            os.chmod(tmp, shared_mode())  # mkstemp's 0600 would follow the file into place
             os.replace(tmp, target)
         finally:
             Path(tmp).unlink(missing_ok=True)

@@ -218,9 +218,11 @@ def _read_manifest(path: Path) -> Manifest | None:
 def current_build(index_dir: Path) -> Path | None:
     """The live build's folder, or None when there is none."""
     try:
-        name = (index_dir / "CURRENT").read_text().strip()
-    except OSError:
+        name = (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):  # missing, unreadable or garbage: no live build, so one is built
         return None
+    if "/" in name or name.startswith("."):
+        return None  # a pointer must name a build folder beside it, nothing else
     return index_dir / name if name and (index_dir / name).is_dir() else None
 
 

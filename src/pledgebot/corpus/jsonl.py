@@ -4,35 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import CorpusError
+from ..fileio import atomic_write_text
 from ..records import Pledge, Section
 
 if TYPE_CHECKING:
     from .report import Corpus
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_records(corpus: Corpus, pledges_path: Path, sections_path: Path) -> None:
     """Write both JSONL files atomically (a failed run leaves the previous files untouched)."""
     dump = lambda rec: json.dumps(rec.to_dict(), ensure_ascii=False)  # noqa: E731
-    _atomic_write(pledges_path, "".join(dump(p) + "\n" for p in corpus.pledges))
-    _atomic_write(sections_path, "".join(dump(s) + "\n" for s in corpus.sections))
+    atomic_write_text(pledges_path, "".join(dump(p) + "\n" for p in corpus.pledges))
+    atomic_write_text(sections_path, "".join(dump(s) + "\n" for s in corpus.sections))
 
 
 def _read_jsonl(path: Path, build):
