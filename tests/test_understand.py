@@ -19,6 +19,7 @@ GAZ = Gazetteer(
         "Kenya": Country("Kenya", "Africa", "KEN", ("Kenyan", "Kenyans")),
         "Greece": Country("Greece", "Europe", "GRC", ("Greek", "Greeks", "Grèce")),
         "Ukraine": Country("Ukraine", "Europe", "UKR", ("Ukrainian", "Ukrainians", "ukrainiens")),
+        "Ghana": Country("Ghana", "Africa", "GHA"),
         "Global": Country("Global", "Global"),
     },
     submitters={
@@ -27,7 +28,7 @@ GAZ = Gazetteer(
         "Kampala Hills": Submitter("Kampala Hills", "region", "Kenya"),
         "Helpers Network": Submitter("Helpers Network", "organization", "Global"),
     },
-    subregions={"East Africa": ("Kenya",), "Scandinavia": ()},
+    subregions={"East Africa": ("Kenya",), "West Africa": ("Ghana",), "Scandinavia": ()},
     region_aliases={"Europe": ("European",), "Africa": ("African",)},
     areas={"Attica": ("Athens",)},
     area_aliases={"Attica": ()},
@@ -116,6 +117,13 @@ def understand(question: str, **kw):
         ("projects with UNHCR", Filters(mentions=(("unhcr", "un refugee agency"),)), ("projects", "with")),
         ("pledges from organizations rather than counties", Filters(kinds=("organization",)), ()),
         ("pledges rather than from networks", Filters(kinds=("city", "region", "national government")), ()),
+        # places side by side are either; a head word shared ("east or west africa") names both places
+        ("pledges from east or west africa", Filters(countries=("Kenya", "Ghana"), place_label="East Africa or West Africa"), ()),
+        ("pledges from Kenya or Europe", Filters(countries=("Kenya", "Greece", "Ukraine"), place_label="Kenya or Europe"), ()),
+        ("pledges from Kenya and Greece", Filters(countries=("Kenya", "Greece"), place_label="Kenya or Greece"), ()),
+        # nested places narrow: the first named is what the answer calls it
+        ("Greek cities in Europe", Filters(countries=("Greece",), regions=("Europe",), place_label="Greece"), ()),
+        ("black and white cities", Filters(), ("black", "white")),
         (
             "What are Kenyan cities and counties doing?",
             Filters(countries=("Kenya",), kinds=("region", "city"), place_label="Kenya"),

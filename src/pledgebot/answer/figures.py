@@ -34,6 +34,7 @@ REPORT_FEATURES = (
     "own",
     "english",
     "section",
+    "heading",
 )
 
 
@@ -48,6 +49,7 @@ class Ranked:
     sentence: str
     word_share: float
     idf_share: float = 0.0
+    heading: float = 0.0  # the record's heading against the question ("Who supports the Call to Local Action")
 
 
 def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str) -> list[Ranked]:
@@ -67,16 +69,20 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str) -> list[Ra
             if not rows:
                 continue
         sims = res.sentences.vectors[rows] @ qvec
+        # a report is organised under headings that say what each part answers; rare words tell more than
+        # common ones ("prepared" in "who prepared the report?", not "report")
+        heading = res.heading_similarity(doc, qvec)
         best: Ranked | None = None
         for r, sim in zip(rows, sims, strict=True):
             sentence = res.sentences.texts[r]
             share = len(res.sentences.tokens[r] & qtokens) / (len(qtokens) or 1)
-            value = float(sim) + weights["word_weight"] * share
+            idf_share = res.sentences.idf_share(r, qtokens)
+            value = float(sim) + weights["word_weight"] * idf_share + weights.get("heading_weight", 0.0) * heading
             if q.wants_number:
                 value += sentence_bonus(sentence, q.question, weights)
             if best is None or value > best.score:
                 kind = "pledge" if isinstance(res.records[doc], Pledge) else "section"
-                best = Ranked(doc, value, kind, float(sim), sentence, share, res.sentences.idf_share(r, qtokens))
+                best = Ranked(doc, value, kind, float(sim), sentence, share, idf_share, heading)
         if best is not None:
             out.append(best)
     out.sort(key=lambda r: -r.score)
@@ -134,6 +140,7 @@ def features(q: Query, ranked: list[Ranked], own: bool) -> np.ndarray:
                 float(own),
                 english,
                 section,
+                top.heading,
             ]
         ]
     )

@@ -37,6 +37,7 @@ class Resources:
     multilingual: bool = True  # multilingual-e5 for non-English questions
     english_e5: bool = False  # multilingual-e5 as a second dense signal for English questions too
     records: dict[str, Pledge | Section] = field(init=False)
+    _headings: dict[str, np.ndarray] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.records = {p.id: p for p in self.pledges} | {s.id: s for s in self.sections}
@@ -53,6 +54,17 @@ class Resources:
         # how much a word says about a pledge: rare words more; words no pledge uses most of all
         self._idf = {w: math.log((n + 1) / (c + 1)) + 1 for w, c in df.items()}
         self._idf_unseen = math.log(n + 1) + 1
+
+    def heading_similarity(self, doc_id: str, qvec: np.ndarray) -> float:
+        """Cosine between a query vector and a record's heading (a section's own heading, a pledge's title).
+        The headings are embedded together on first use (about a second), not at load."""
+        if self._headings is None:
+            ids = [s.id for s in self.sections] + [p.id for p in self.pledges]
+            texts = [s.title[-1] if s.title else "" for s in self.sections] + [p.title for p in self.pledges]
+            vectors = np.asarray(self.store.embedder.embed_documents(texts), dtype=np.float32)
+            self._headings = dict(zip(ids, vectors, strict=True))
+        vector = self._headings.get(doc_id)
+        return float(vector @ qvec) if vector is not None else 0.0
 
     def idf(self, word: str) -> float:
         return self._idf.get(word, self._idf_unseen)

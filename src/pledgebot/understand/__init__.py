@@ -154,12 +154,22 @@ class Understander:
             own = {c for s in submitters for c in self.gaz.submitters[s].countries}
             population += [c for c in countries if c not in own]
             countries = [c for c in countries if c in own]
-        label = next((f.value for f in facets if f.kind in _PLACE_KINDS), None)
+        regions = _unique(by_kind.get("region", []))
+        places = _unique([f.value for f in facets if f.kind in _PLACE_KINDS])
+        side_by_side = len({f.kind for f in facets if f.kind in _PLACE_KINDS}) == 1
+        if regions and countries and not any(getattr(self.gaz.countries.get(c), "region", None) in regions for c in countries):
+            # places side by side ("north or south america", "Kenya or Europe") are either, not both: the
+            # regions join the list as their countries
+            countries += [c.name for c in self.gaz.countries.values() if c.region in regions and c.name not in countries]
+            regions, side_by_side = [], True
+        # what the answer calls the place: every place named side by side ("Kenya or Uganda"); of nested places
+        # ("Athens, Greece") the first
+        label = _either(places) if side_by_side else (places[0] if places else None)
         flags = set(by_kind.get("flag", []))
         return (
             Filters(
                 countries=tuple(countries),
-                regions=tuple(_unique(by_kind.get("region", []))),
+                regions=tuple(regions),
                 submitters=tuple(submitters),
                 year=r.years[0] if len(set(r.years)) == 1 else None,
                 pledge_types=tuple(_unique(by_kind.get("type", []))),
@@ -235,6 +245,12 @@ def _with_expansions(base: str, terms: list[Term], population: list[str], gaz: G
         aliases = gaz.countries[c].aliases if c in gaz.countries else ()
         extra.append(f"{c} {aliases[0] if aliases else ''}".strip())
     return base if not extra else f"{base} ({'; '.join(extra)})"
+
+
+def _either(names: list[str]) -> str | None:
+    if len(names) <= 1:
+        return names[0] if names else None
+    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _unique(values: list[str]) -> list[str]:

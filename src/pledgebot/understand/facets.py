@@ -145,6 +145,12 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
     n = 0
     while n < len(r.words):
         hit = _longest(r, lex, n)
+        if hit is None and (elided := _elided(r, lex, n)) is not None:
+            # "north or south america": the first place shares the second's head word; read it whole
+            r.facets.append(Facet(elided.kind, elided.value, r.words[n].raw, at=r.words[n].start))
+            r.consumed[n] = r.consumed[n + 1] = elided.kind
+            n += 2
+            continue
         if hit is None:
             n += 1
             continue
@@ -164,6 +170,23 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
         for k in range(n, n + size):
             r.consumed[k] = entry.kind
         n += size
+
+
+_JOINERS = {"and", "or", "&", "y", "o", "et", "ou", "e"}
+_ELIDED_KINDS = ("region", "subregion", "country")
+
+
+def _elided(r: Reading, lex: Lexicon, n: int) -> Entry | None:
+    """The place a word names by sharing the next place's head ("east" in "east and west africa"), when
+    "<word> <head>" is itself a place ("north or south america": a region and a subregion); None otherwise."""
+    if n + 2 >= len(r.words) or r.words[n + 1].text not in _JOINERS or n in r.consumed:
+        return None
+    second = _longest(r, lex, n + 2)
+    if second is None or second[0] < 2 or second[1].kind not in _ELIDED_KINDS:
+        return None
+    head = [w.text.replace("-", " ") for w in r.words[n + 3 : n + 2 + second[0]]]
+    key = " ".join([r.words[n].text, *head])
+    return next((e for e in lex.phrases.get(key, ()) if e.kind in _ELIDED_KINDS and not e.upper_only), None)
 
 
 def _longest(r: Reading, lex: Lexicon, n: int) -> tuple[int, Entry] | None:
