@@ -31,10 +31,10 @@ $(STAMP): pyproject.toml constraints.txt
 setup: $(STAMP)
 
 # The records are committed; rebuild them only when the report or the parser changed.
-corpus/pledges.jsonl corpus/sections.jsonl &: $(REPORT) $(wildcard src/pledgebot/corpus/*.py) src/pledgebot/places.py src/pledgebot/data/places.yaml | $(STAMP)
+corpus/CURRENT: $(REPORT) $(wildcard src/pledgebot/corpus/*.py) src/pledgebot/places.py src/pledgebot/data/places.yaml | $(STAMP)
 	$(BOT) corpus build
 
-records: corpus/pledges.jsonl
+records: corpus/CURRENT
 
 # Builds beside the live index and swaps; a no-op when the fingerprint matches.
 index: records

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pledgebot.cli import main
-from pledgebot.corpus import parse_report, read_pledges, write_records
+from pledgebot.corpus import parse_report, read_pledges, read_sections, records_dir, write_records
 from pledgebot.errors import CorpusError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,7 +156,7 @@ def test_ids_are_stable_and_unique(corpus):
 
 
 def test_committed_records_are_current(corpus):
-    committed = read_pledges(ROOT / "corpus" / "pledges.jsonl")
+    committed = read_pledges(records_dir(ROOT / "corpus") / "pledges.jsonl")
     assert [p.to_dict() for p in committed] == [p.to_dict() for p in corpus.pledges]
 
 
@@ -214,13 +214,101 @@ def test_title_without_description(tmp_path, capsys, monkeypatch):
 
 
 def test_malformed_records_file_names_its_line(tmp_path, corpus):
-    pledges, sections = tmp_path / "p.jsonl", tmp_path / "s.jsonl"
-    write_records(corpus, pledges, sections)
+    pledges = write_records(corpus, tmp_path) / "pledges.jsonl"
     rows = pledges.read_text().splitlines()
     rows[4] = rows[4][:40]
     pledges.write_text("\n".join(rows) + "\n")
-    with pytest.raises(CorpusError, match=r"p\.jsonl:5: malformed record"):
+    with pytest.raises(CorpusError, match=r"pledges\.jsonl:5: malformed record"):
         read_pledges(pledges)
+
+
+# -- publishing: both files together or not at all ---------------------------------------------------------
+
+
+def _pair(corpus_dir: Path) -> tuple[int, int]:
+    folder = records_dir(corpus_dir)
+    return len(read_pledges(folder / "pledges.jsonl")), len(read_sections(folder / "sections.jsonl"))
+
+
+def test_a_publish_replaces_the_pair_and_cleans_up(tmp_path, corpus):
+    from pledgebot.corpus.report import Corpus
+
+    first = write_records(corpus, tmp_path)
+    smaller = Corpus(corpus.pledges[:5], corpus.sections[:2], corpus.priorities)
+    second = write_records(smaller, tmp_path)
+    assert second != first and not first.exists() and _pair(tmp_path) == (5, 2)
+    assert write_records(smaller, tmp_path) == second  # the same records: the same folder, nothing rewritten
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["CURRENT", second.name]
+
+
+def test_a_publish_that_fails_midway_leaves_the_previous_pair(tmp_path, corpus, monkeypatch):
+    from pledgebot.corpus import jsonl
+    from pledgebot.corpus.report import Corpus
+
+    write_records(corpus, tmp_path)
+    real = jsonl.atomic_write_text
+
+    def crash_on_sections(path, text):
+        if path.name == "sections.jsonl":
+            raise OSError("No space left on device")
+        real(path, text)
+
+    monkeypatch.setattr(jsonl, "atomic_write_text", crash_on_sections)
+    with pytest.raises(OSError, match="No space"):
+        write_records(Corpus(corpus.pledges[:5], corpus.sections[:2], corpus.priorities), tmp_path)
+    assert _pair(tmp_path) == (len(corpus.pledges), len(corpus.sections))
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left
+
+
+@pytest.mark.parametrize(("pointer", "why"), [(b"\xff\xfe", "cannot be read"), (b"../../etc", "names no records")])
+def test_a_bad_pointer_is_an_error_naming_it(tmp_path, corpus, pointer, why):
+    write_records(corpus, tmp_path)
+    (tmp_path / "CURRENT").write_bytes(pointer)
+    with pytest.raises(CorpusError, match=why) as err:
+        records_dir(tmp_path)
+    assert "CURRENT" in str(err.value)
+
+
+def test_records_without_a_pointer_are_read_in_place(tmp_path, corpus):
+    folder = write_records(corpus, tmp_path / "published")
+    for name in ("pledges.jsonl", "sections.jsonl"):
+        (tmp_path / name).write_bytes((folder / name).read_bytes())
+    assert records_dir(tmp_path) == tmp_path and _pair(tmp_path) == (len(corpus.pledges), len(corpus.sections))
+
+
+@pytest.mark.slow
+def test_killing_corpus_build_never_tears_the_pair(tmp_path):
+    """kill -9 at several moments of a real `pledgebot corpus build`: the live records are always one build's."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    def contents(corpus_dir: Path) -> tuple[str, str]:
+        folder = records_dir(corpus_dir)
+        return (folder / "pledges.jsonl").read_text(), (folder / "sections.jsonl").read_text()
+
+    report, corpus_dir = tmp_path / "report.txt", tmp_path / "corpus"
+    env = dict(os.environ, PLEDGEBOT_CORPUS_DIR=str(corpus_dir), PLEDGEBOT_REPORT=str(report))
+    cmd = [sys.executable, "-m", "pledgebot.cli", "corpus", "build"]
+    builds = []
+    # two reports whose records differ in both files: the whole build of each, published in turn
+    for text in (REPORT.read_text(encoding="utf-8"), REPORT.read_text(encoding="utf-8").replace("refugee", "réfugié")):
+        report.write_text(text, encoding="utf-8")
+        assert subprocess.run(cmd, env=env, capture_output=True, timeout=120, check=False).returncode == 0
+        builds.append(contents(corpus_dir))
+    assert builds[0][0] != builds[1][0] and builds[0][1] != builds[1][1]
+    report.write_text(REPORT.read_text(encoding="utf-8"), encoding="utf-8")  # back to the first: kill its publish
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.5, 2.0, 2.5, 3.0):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        assert contents(corpus_dir) in builds  # whole: both files of one build, the old one or the new one
+    assert subprocess.run(cmd, env=env, capture_output=True, timeout=120, check=False).returncode == 0
+    assert contents(corpus_dir) == builds[0]
+    assert sorted(p.name for p in corpus_dir.iterdir())[0] == "CURRENT" and len(list(corpus_dir.iterdir())) == 2
 
 
 def test_pledges_cli_filters(capsys):

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pledgebot.corpus import read_pledges, read_sections, records_fingerprint
+from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
 from pledgebot.embedding import HashingEmbedder
 from pledgebot.errors import StoreError
 from pledgebot.store import current_build, open_store
@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def records():
-    pledges = read_pledges(ROOT / "corpus" / "pledges.jsonl")[:8]
-    sections = read_sections(ROOT / "corpus" / "sections.jsonl")[:3]
+    folder = records_dir(ROOT / "corpus")
+    pledges = read_pledges(folder / "pledges.jsonl")[:8]
+    sections = read_sections(folder / "sections.jsonl")[:3]
     return pledges, sections, records_fingerprint(pledges, sections)
 
 

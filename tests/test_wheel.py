@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +27,11 @@ def _run(args: list[str], timeout: float, **kwargs) -> subprocess.CompletedProce
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("wheel")
-    built = _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(REPO), "-w", str(root / "dist")], 300)
+    # built from a copy: setuptools reuses a checkout's build/ folder, which may hold files the tree no longer has
+    source = root / "source"
+    skip = shutil.ignore_patterns(".venv", ".git", "index", "build", "*.egg-info", "__pycache__", ".*_cache")
+    shutil.copytree(REPO, source, symlinks=True, ignore=skip)
+    built = _run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(source), "-w", str(root / "dist")], 300)
     assert built.returncode == 0, built.stderr[-2000:]
     venv = root / "venv"
     assert _run([sys.executable, "-m", "venv", str(venv)], 120).returncode == 0
@@ -56,7 +61,7 @@ def test_the_installed_command_answers_with_citations_outside_the_repo(installed
     assert first.returncode == 0, first.stderr[-3000:]
     answer = json.loads(first.stdout)
     assert not answer["abstained"] and answer["citations"]
-    packaged = installed.glob("lib/python*/site-packages/pledgebot/data/corpus/pledges.jsonl")
+    packaged = installed.glob("lib/python*/site-packages/pledgebot/data/corpus/records-*/pledges.jsonl")
     ids = {json.loads(line)["id"] for line in next(packaged).read_text(encoding="utf-8").splitlines()}
     assert {c["id"] for c in answer["citations"]} <= ids
     # the first use says what it is doing and where; the index lives in the user data folder, not the cwd

@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
 
     corpus = sub.add_parser("corpus", help="parse the report into records")
     corpus_sub = corpus.add_subparsers(title="corpus commands")
-    build = corpus_sub.add_parser("build", help="parse the report and write corpus/pledges.jsonl and sections.jsonl")
+    build = corpus_sub.add_parser("build", help="parse the report and publish its records (corpus/CURRENT)")
     build.set_defaults(func=cmd_corpus_build)
 
     pledges = sub.add_parser("pledges", help="list pledge records")
@@ -90,12 +90,12 @@ def cmd_corpus_build(args: argparse.Namespace, settings: Settings) -> int:
     from .corpus import parse_report, write_records
 
     corpus = parse_report(settings.report)
-    write_records(corpus, settings.pledges_path, settings.sections_path)
+    folder = write_records(corpus, settings.corpus_dir)
     by_year = Counter(p.year for p in corpus.pledges)
     by_type = Counter(p.pledge_type or "— (2022 action)" for p in corpus.pledges)
     by_region = Counter(p.region for p in corpus.pledges)
-    print(f"wrote {len(corpus.pledges)} pledges to {settings.pledges_path}")
-    print(f"wrote {len(corpus.sections)} sections to {settings.sections_path}")
+    print(f"wrote {len(corpus.pledges)} pledges to {folder / 'pledges.jsonl'}")
+    print(f"wrote {len(corpus.sections)} sections to {folder / 'sections.jsonl'}")
     _counts("by year", by_year)
     _counts("by type", by_type)
     _counts("by region", by_region)

@@ -59,8 +59,9 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
     from .embedding import embedder_named, multilingual_embedder
     from .store import build, open_store
 
-    pledges = read_pledges(settings.pledges_path)
-    sections = read_sections(settings.sections_path)
+    folder = settings.records_dir()
+    pledges = read_pledges(folder / "pledges.jsonl")
+    sections = read_sections(folder / "sections.jsonl")
     fp = records_fingerprint(pledges, sections)
     embedder = embedder_named(settings.embedder, settings.index_dir / ".models")
     ml = multilingual_embedder() if settings.multilingual else None

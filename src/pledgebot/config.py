@@ -4,7 +4,7 @@ Every variable, its default and its meaning:
 
 PLEDGEBOT_HOME          repository root holding corpus/ and index/ (default: the current directory)
 PLEDGEBOT_REPORT        the report text            (default: $PLEDGEBOT_HOME/corpus/localizing-the-global-compacts-2023.txt)
-PLEDGEBOT_CORPUS_DIR    where pledges.jsonl / sections.jsonl live (default: $PLEDGEBOT_HOME/corpus)
+PLEDGEBOT_CORPUS_DIR    the records: CURRENT naming a records-<hash>/ folder, or pledges.jsonl and sections.jsonl (default: $PLEDGEBOT_HOME/corpus)
 PLEDGEBOT_INDEX_DIR     the vector index folder     (default: $PLEDGEBOT_HOME/index)
   Installed from a wheel and run where no corpus/ is (and PLEDGEBOT_HOME is unset), PledgeBot answers from
   the report and records inside the package and builds its index once in the user data folder
@@ -81,13 +81,19 @@ class Settings:
     concurrency: int = 4
     mcp: bool = False
 
+    def records_dir(self) -> Path:
+        """The live records folder (corpus/CURRENT names it); resolve once, then read both files from it."""
+        from .corpus.jsonl import records_dir
+
+        return records_dir(self.corpus_dir)
+
     @property
     def pledges_path(self) -> Path:
-        return self.corpus_dir / "pledges.jsonl"
+        return self.records_dir() / "pledges.jsonl"
 
     @property
     def sections_path(self) -> Path:
-        return self.corpus_dir / "sections.jsonl"
+        return self.records_dir() / "sections.jsonl"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:

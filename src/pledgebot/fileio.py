@@ -12,11 +12,20 @@ import tempfile
 from pathlib import Path
 
 
-def shared_mode() -> int:
-    """0666 less the process umask: the mode `open()` would have given a new file."""
+def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
-    return 0o666 & ~mask
+    return mask
+
+
+def shared_mode() -> int:
+    """0666 less the process umask: the mode `open()` would have given a new file."""
+    return 0o666 & ~_umask()
+
+
+def shared_dir_mode() -> int:
+    """0777 less the process umask: the mode `mkdir()` would have given a new folder (mkdtemp gives 0700)."""
+    return 0o777 & ~_umask()
 
 
 def atomic_write_text(path: Path, text: str) -> None:

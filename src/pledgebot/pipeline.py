@@ -117,8 +117,9 @@ class PledgeBot:
         **options: Any,
     ) -> PledgeBot:
         """Read the records, open (or build) the index and load the models, once."""
-        pledges = read_pledges(settings.pledges_path)
-        sections = read_sections(settings.sections_path)
+        folder = settings.records_dir()  # once: both files from the same published build
+        pledges = read_pledges(folder / "pledges.jsonl")
+        sections = read_sections(folder / "sections.jsonl")
         embedder = embedder or embedder_named(settings.embedder, Path(settings.index_dir) / ".models")
         if ml_embedder is None and settings.multilingual:
             ml_embedder = multilingual_embedder()

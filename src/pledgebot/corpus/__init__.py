@@ -1,4 +1,4 @@
-"""Read the report text into Pledge and Section records, and write/read corpus/*.jsonl.
+"""Read the report text into Pledge and Section records, and publish/read the records files.
 
 The report is the raw text of a PDF: captions, © lines, link markers, mayors' quotes, poster text in
 other languages and paragraphs cut by page breaks sit between the parts we want. The parser works in
@@ -11,13 +11,14 @@ submissions (the 2023 submissions), sections (narrative sections), drafts and pl
 records), report (the whole parse), jsonl (records files and their fingerprint).
 """
 
-from .jsonl import read_pledges, read_sections, records_fingerprint, write_records
+from .jsonl import read_pledges, read_sections, records_dir, records_fingerprint, write_records
 from .priorities import Priority
 from .report import Corpus, parse_report
 
 __all__ = [
     "Corpus",
     "Priority",
+    "records_dir",
     "parse_report",
     "read_pledges",
     "read_sections",
