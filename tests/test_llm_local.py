@@ -24,7 +24,6 @@ from pathlib import Path
 import pytest
 
 from pledgebot.answer import llm_rewrite, load_chat_model
-from pledgebot.pipeline import PledgeBot
 
 pytestmark = pytest.mark.slow
 
@@ -171,7 +170,7 @@ def test_local_model_rewrite_keeps_the_citation_contract(bot, local_url, monkeyp
 
 def test_pipeline_with_a_local_model(bot, local_url, monkeypatch):
     model = chat_model(monkeypatch, local_url)
-    llm_bot = PledgeBot(bot.pledges, bot.sections, bot.store, bot.gaz, llm=model, llm_timeout=60)
+    llm_bot = bot.variant(llm=model, llm_timeout=60)
     out = llm_bot.ask(QUESTION)
     assert "llm" in out.timings_ms and not any("LLM unavailable" in note for note in out.notes), out.notes
     assert_contract(out, bot.ask(QUESTION))
