@@ -213,6 +213,15 @@ def test_title_without_description(tmp_path, capsys, monkeypatch):
     assert code == 1 and "has no PROJECT DESCRIPTION" in err and "Athens" in err
 
 
+def test_a_lost_submitter_heading_is_an_error_not_a_move(tmp_path, capsys, monkeypatch):
+    # Without its heading a submitter's pledges would fall under the one above; each names its own city.
+    lines = REPORT.read_text(encoding="utf-8").splitlines()
+    heading = next(i for i, ln in enumerate(lines) if ln.isupper() and len(ln.split()) == 1 and i > len(lines) // 2)
+    del lines[heading]
+    code, err = _cli(tmp_path, "\n".join(lines).encode(), capsys, monkeypatch)
+    assert code == 1 and "report.txt:" in err and "submitter heading missing" in err, err
+
+
 def test_malformed_records_file_names_its_line(tmp_path, corpus):
     pledges = write_records(corpus, tmp_path) / "pledges.jsonl"
     rows = pledges.read_text().splitlines()

@@ -41,8 +41,35 @@ def build_pledges(
     _assign_ids(records)
     _link_joint_pledges(records)
     pledges = [Pledge.from_dict(_to_pledge_dict(r)) for r in records]
+    for p in pledges:
+        _check_attribution(p, gaz, path)
     pledges.sort(key=lambda p: (-p.year, fold(p.submitter), p.source.line_start))
     return pledges
+
+
+def _check_attribution(p: Pledge, gaz: Gazetteer, path: Path) -> None:
+    """A pledge that never names its submitter but names another one sits under the wrong heading (a
+    submitter heading lost in extraction moves every pledge below it to the one above): an error naming the
+    line, not a silent re-attribution. Every pledge of the 2023 report names its own submitter."""
+    text = fold(f"{p.title} {p.description}")
+    own = gaz.submitters.get(p.submitter)
+    if any(_names(text, n) for n in (p.submitter, *p.aliases, *(own.aliases if own else ()))):
+        return
+    other = next(
+        (s.name for s in gaz.submitters.values() if s.name != p.submitter and any(_names(text, n) for n in (s.name, *s.aliases))),
+        None,
+    )
+    if other is not None:
+        msg = (
+            f"the pledge {p.title!r} sits under {p.submitter} but names {other} and never {p.submitter}; "
+            "is a submitter heading missing above it?"
+        )
+        raise CorpusError(msg, path=path, line=p.source.line_start)
+
+
+def _names(text: str, name: str) -> bool:
+    key = fold(name)
+    return len(key) >= 4 and re.search(rf"\b{re.escape(key)}\b", text) is not None
 
 
 def _resolve_submitter(heading: str, country_line: str, list2023: list[Listed], gaz: Gazetteer):
