@@ -109,7 +109,9 @@ class Settings:
         if raw := env.get("PLEDGEBOT_AUTH", "").strip():
             user, sep, password = raw.partition(":")
             if not sep or not user or not password:
-                msg = f"PLEDGEBOT_AUTH must look like user:password, got {raw!r}"
+                # never echo the value: it may hold the password with one character wrong
+                what = "no ':'" if not sep else "an empty user name" if not user else "an empty password"
+                msg = f"PLEDGEBOT_AUTH must look like user:password ({len(raw)} characters with {what})"
                 raise ValueError(msg)
             auth = (user, password)
         return cls(
