@@ -113,7 +113,7 @@ def _ask_json(bot: PledgeBot):
             year: 2023 for the 2023 submissions, 2022 for the 2022 actions; 0 for both
             pledge_type: Mirror, GCM only, GCR only or IDP; empty for any
             kind: city, region, organization or national government; empty for any
-            priority: one of the Call to Local Action's eight priorities (1-8); 0 for any
+            priority: one of the report's eight priorities (1-8); 0 for any
 
         Returns:
             The answer as JSON: answer (markdown with [n] markers), abstained, citations (n, id, submitter, country, year, title, pledge_type, excerpt, source lines), filters, number, notes and route (how the question was read).

@@ -13,7 +13,7 @@ PRIORITIES_PART = "Spotlight: Call to Local Action's 8 Priorities"
 # Narrative parts, in report order: (anchor heading regex, part name).
 PARTS = [
     (r"^FOREWORD$", "Foreword"),
-    (r"^WHAT IS THE CALL TO LOCAL ACTION", "The Call to Local Action for Migrants and Refugees"),
+    (r"^WHAT IS THE CALL TO LOCAL ACTION", "The Call to Local Action"),
     (r"^IMPACT OF LOCAL LEADERSHIP ON GLOBAL GOALS", "Impact of Local Leadership on Global Goals Since 2022"),
     (r"^SPOTLIGHT: CALL TO LOCAL ACTION'S 8 PRIORITIES$", PRIORITIES_PART),
     (
