@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
 
@@ -84,17 +84,20 @@ class Session:
         ]
 
     def ask(self, question: str) -> str:
+        """Ask in the chat box; returns the text of the answer's sources panel once it shows."""
+        turn = 2 * self.page.locator("#pb-chat .message-row.user-row").count() + 1  # the answer's chat index
         box = self.page.locator("#pb-question input, #pb-question textarea").first
         box.fill(question)
         box.press("Enter")
-        self.page.wait_for_selector("#pb-sources .pb-card", timeout=30_000)
+        self.page.wait_for_selector(f"#pb-sources .pb-turn[data-turn='{turn}']", timeout=30_000)
         return self.page.locator("#pb-sources").inner_text()
 
     def pick(self, elem_id: str, value: str) -> None:
         """Choose `value` in a dropdown by typing it, as a user would."""
         field = self.page.locator(f"#{elem_id} input")
         field.fill(value)
-        field.press("Enter")
+        self.page.locator(f"#{elem_id}").get_by_role("option", name=value, exact=True).click()
+        self.page.wait_for_function(f"() => document.querySelector('#{elem_id} input').value === {value!r}")
 
     def rows(self) -> list[list[str]]:
         return self.page.evaluate(ROWS_JS)
@@ -141,6 +144,67 @@ def test_example_click_asks_and_scrolls_to_the_quote(session: Session) -> None:
         })"""
     )
     assert scrolled and all(scrolled)
+
+
+def test_typed_markup_shows_as_typed_and_fetches_nothing(session: Session) -> None:
+    typed = "<img src=/x> **bold** [a](/y) <script>alert(1)</script> pledges?"
+    session.ask(typed)
+    question = session.page.locator("#pb-chat .message-row.user-row").last
+    assert question.inner_text().strip() == typed
+    assert question.locator("img, script, strong, a").count() == 0
+    assert not [u for u in session.requests if urlparse(u).path in ("/x", "/y")]
+
+
+def test_each_answer_keeps_its_sources_and_its_citations_open_them(session: Session) -> None:
+    page = session.page
+    first = session.ask(OFW)
+    second = session.ask("Which pledges come from Kenya?")
+    assert "Laguna Province" in first and "Laguna Province" not in second
+    assert page.locator("#pb-sources .pb-turn").get_attribute("data-turn") == "3"
+    # the second marker of the first answer opens the first answer's second card, outlined, in view
+    page.locator("#pb-chat a[href='#pb-src-1-2']").click()
+    page.wait_for_selector("#pb-sources .pb-turn[data-turn='1'] #pb-source-2.pb-open", timeout=10_000)
+    assert page.locator("#pb-sources").inner_text() == first
+    assert page.locator("#pb-source-2").is_visible()
+    assert "Kenya" not in page.locator("#pb-implied").inner_text()  # the filter line is that answer's too
+    assert len(session.context.pages) == 1  # a citation never opens a tab
+
+
+def test_a_new_answer_reads_from_its_first_line(session: Session) -> None:
+    page = session.page
+    session.ask(OFW)
+    session.ask("What are cities doing on housing for refugees?")
+    page.wait_for_timeout(300)
+    # the latest question sits at the top of the conversation's view, its answer right below
+    offset = page.evaluate(
+        """() => {
+            const wrap = document.querySelector('#pb-chat .bubble-wrap');
+            const rows = wrap.querySelectorAll('.message-row.user-row');
+            return rows[rows.length - 1].getBoundingClientRect().top - wrap.getBoundingClientRect().top;
+        }"""
+    )
+    assert 0 <= offset < 60, offset
+
+
+def test_clearing_the_chat_clears_sources_filter_line_and_filters(session: Session) -> None:
+    page = session.page
+    page.get_by_text("Filters for the answer (optional)").click()
+    session.pick("pb-ask-country", "Greece")
+    session.ask("What are cities doing on integration?")
+    assert "Greece" in page.locator("#pb-implied").inner_text()
+    page.locator("#pb-chat button[aria-label='Clear']").first.click()
+    page.wait_for_function("() => document.querySelector('#pb-sources').innerText.includes('appear here')")
+    assert page.locator("#pb-chat .message-row").count() == 0
+    assert page.locator("#pb-implied").inner_text().strip() == ""
+    assert page.locator("#pb-ask-country input").input_value() == "Any"
+
+
+def test_a_link_with_a_question_opens_it_answered(session: Session, app_url: str) -> None:
+    page = session.page
+    page.goto(f"{app_url}/?q={quote(OFW)}")
+    page.wait_for_selector("#pb-sources .pb-turn[data-turn='1'] .pb-card", timeout=30_000)
+    assert OFW in page.locator("#pb-chat .message-row.user-row").first.inner_text()
+    assert "Laguna Province" in page.locator("#pb-sources").inner_text()
 
 
 def test_browse_filter_by_country_and_open_a_pledge(session: Session) -> None:

@@ -201,7 +201,7 @@ def test_the_served_app_sends_security_headers_and_refuses_uploads(app_url: str)
 def test_an_oversized_question_is_refused_and_not_echoed_in_full() -> None:
     app = build_app(shared_bot())
     ask = next(f.fn for f in app.fns.values() if f.api_name == "ask")
-    _, chat, _, _ = ask("housing " * 2_000, [], *NO_FILTERS)
+    _, chat, *_ = ask("housing " * 2_000, [], None, *NO_FILTERS)  # None: a session's sources kept so far
     assert "the limit is 2000" in _last_text(chat)
     assert all(len(_message(m)) <= 2_001 for m in chat)
 
@@ -235,7 +235,7 @@ def test_a_failing_pipeline_gives_a_message_and_the_app_keeps_serving() -> None:
 
     app = build_app(Broken())
     ask = next(f.fn for f in app.fns.values() if f.api_name == "ask")
-    box, chat, sources, _ = ask(OFW, [], *NO_FILTERS)
+    box, chat, sources, *_ = ask(OFW, [], None, *NO_FILTERS)
     assert box == OFW  # kept, so the user can simply retry
     assert "something went wrong" in _last_text(chat)
     assert "index exploded" not in _last_text(chat)

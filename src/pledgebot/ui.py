@@ -4,11 +4,12 @@ New code imports from `pledgebot.app.<module>`. Importing this module imports no
 """
 
 from .app.browse import export_view, pledge_labels, resolve_pledge, search_pledges
+from .app.chat import previous_questions
 from .app.controls import ANY, describe_filters, filter_choices, filters_from_controls, filters_line
 from .app.html import EMPTY_SOURCES, citation_card, highlight, pledge_card, sources_html
 from .app.overview import map_points, overview_figures
 from .app.serve import launch, serve
-from .app.tabs import build_app, previous_questions
+from .app.tabs import build_app
 
 __all__ = [
     "ANY",

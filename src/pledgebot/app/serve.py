@@ -56,6 +56,7 @@ CSS = """
 .pb-pair blockquote { margin: 0 !important; padding: 0.4em 0.6em; border-radius: 6px; font-size: 0.92em;
   background: var(--background-fill-secondary); }
 .pb-pair .pb-who { display: block; font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 0.2em; }
+.pb-card.pb-open { outline: 3px solid var(--color-accent); outline-offset: 1px; }
 #pb-implied p { font-size: 0.9em; color: var(--body-text-color-subdued); margin: 0; }
 """
 

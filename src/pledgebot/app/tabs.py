@@ -10,7 +10,7 @@ import atexit
 import logging
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -33,8 +33,9 @@ from .browse import (
     row_key,
     search_pledges,
 )
-from .controls import ANY, Choices, chosen, filter_choices, filters_from_controls, filters_line, priority_names
-from .html import EMPTY_CARD, EMPTY_SOURCES, empty_html, pledge_card, similar_html, sources_html
+from .chat import SUGGESTION, Kept, answer_turn, echo
+from .controls import ANY, Choices, chosen, filter_choices, filters_from_controls, priority_names
+from .html import EMPTY_CARD, EMPTY_SOURCES, empty_html, pledge_card, similar_html
 from .overview import overview_figures, overview_note
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ EXAMPLES: dict[str, list[str]] = {
         "What are Greek cities doing on integration?",
     ],
     "For journalists": [
-        "Pledges from Argentina, please",
+        SUGGESTION,
         "How many mirror pledges are there?",
     ],
     "For peer-learning facilitators": [
@@ -64,7 +65,9 @@ EXAMPLES: dict[str, list[str]] = {
 }
 
 # One listener on the sources panel (event delegation), because its cards are replaced on every answer.
-# `watch` re-runs after each new answer and scrolls every description to its highlighted quote.
+# `watch` re-runs after each new panel: it scrolls every description to its highlighted quote and opens the
+# card a citation link asked for. A link `#pb-src-<turn>-<n>` in answer <turn> opens card n of that answer:
+# at once when the panel shows that answer, else once the chat's select event has brought its sources.
 SOURCES_JS = """
 element.addEventListener('click', (event) => {
   const button = event.target.closest('button.pb-copy');
@@ -72,11 +75,51 @@ element.addEventListener('click', (event) => {
   const done = () => { button.textContent = 'Copied'; setTimeout(() => { button.textContent = 'Copy quote'; }, 1500); };
   try { navigator.clipboard.writeText(button.dataset.quote).then(done, () => {}); } catch (e) { /* no clipboard */ }
 });
+let wanted = null;
+const openCard = () => {
+  if (!wanted) return;
+  const shown = element.querySelector(`.pb-turn[data-turn="${wanted.turn}"]`);
+  const card = shown && shown.querySelector(`#pb-source-${wanted.n}`);
+  if (!card) return;
+  wanted = null;
+  element.querySelectorAll('.pb-card.pb-open').forEach((c) => c.classList.remove('pb-open'));
+  card.classList.add('pb-open');
+  card.scrollIntoView({ block: 'nearest' });
+  card.setAttribute('tabindex', '-1');
+  card.focus({ preventScroll: true });
+};
+const chat = document.getElementById('pb-chat');
+if (chat) chat.addEventListener('click', (event) => {
+  const link = event.target.closest('a[href^="#pb-src-"]');
+  if (!link) return;
+  event.preventDefault();
+  const m = link.getAttribute('href').match(/^#pb-src-(\\d+)-(\\d+)$/);
+  if (m) { wanted = { turn: m[1], n: m[2] }; openCard(); }
+}, true);
+// A new question scrolls to the top of the conversation's view, so its answer reads from the first line.
+// Messages render in steps (markdown after layout), so the view is re-aligned for a moment after each
+// new message rather than once.
+let rows = 0, target = null, until = 0;
+if (chat) new MutationObserver(() => {
+  const wrap = chat.querySelector('.bubble-wrap');  // absent while the conversation is empty
+  if (!wrap) { rows = 0; return; }
+  const questions = wrap.querySelectorAll('.message-row.user-row');
+  const all = wrap.querySelectorAll('.message-row').length;
+  if (all > rows) {
+    if (questions.length) target = questions[questions.length - 1];
+    until = Date.now() + 1500;
+  }
+  rows = all;
+  if (target && target.isConnected && Date.now() < until) {
+    wrap.scrollTop += target.getBoundingClientRect().top - wrap.getBoundingClientRect().top - 8;
+  }
+}).observe(chat, { childList: true, subtree: true, characterData: true });
 const scrollToQuotes = () => {
   element.querySelectorAll('.pb-text').forEach((box) => {
     const mark = box.querySelector('mark');
     if (mark) box.scrollTop = Math.max(0, mark.offsetTop - 24);
   });
+  openCard();
 };
 if (typeof watch === 'function') watch('value', scrollToQuotes);
 scrollToQuotes();
@@ -149,125 +192,127 @@ def filter_dropdowns(choices: Choices, prefix: str) -> "list[gr.Dropdown]":
 # -- ask ----------------------------------------------------------------------------------------------------
 
 
-def _message_text(content: Any) -> str:
-    """The text of a chat message, whether Gradio hands it over as a string or as a list of parts."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, dict):
-        return str(content.get("text", ""))
-    if isinstance(content, list | tuple):
-        return " ".join(_message_text(part) for part in content).strip()
-    return ""
+@dataclass(frozen=True)
+class AskParts:
+    """The Ask tab's components that its events read and write."""
+
+    question: Any
+    send: Any
+    pending: Any  # the question being answered: the textbox is cleared the moment it is sent
+    chat: Any
+    implied: Any
+    new: Any
+    sources: Any
+    filters: list[Any]
+    examples: list[Any]
 
 
-def previous_questions(messages: Sequence[dict[str, Any]] | None) -> list[str]:
-    """The user's earlier questions in this conversation: the pipeline reads follow-ups against them."""
-    return [
-        text
-        for m in messages or []
-        if isinstance(m, dict) and m.get("role") == "user" and (text := _message_text(m.get("content")).strip())
-    ]
-
-
-def answer_turn(
-    data: AppData, question: str, chat: list[dict[str, Any]] | None, controls: Sequence[str]
-) -> tuple[str, list[dict[str, Any]], str, str]:
-    """One turn of the conversation; returns (textbox, chat, sources HTML, filters line), never raises."""
-    chat = list(chat or [])
-    history = previous_questions(chat)
-    text = question if isinstance(question, str) else ""
-    try:
-        explicit = filters_from_controls(*controls)
-        answer = data.bot.ask(text, explicit if not explicit.is_empty() else None, history=history or None)
-    except QuestionError as exc:
-        message = f"I can't answer that as asked: {exc}. Try a question such as “{EXAMPLES['For journalists'][0]}”."
-        if text.strip():  # shown as asked, up to the limit: an oversized question is never echoed in full
-            chat.append({"role": "user", "content": _clipped(text)})
-        chat.append({"role": "assistant", "content": message})
-        return "", chat, empty_html(EMPTY_SOURCES), ""
-    except Exception:  # the app keeps serving; the operator gets the traceback in the log
-        log.exception("answering %r failed", _clipped(text))
-        chat += [
-            {"role": "user", "content": _clipped(text)},
-            {"role": "assistant", "content": "Sorry, something went wrong while answering. Please try again."},
-        ]
-        return text, chat, empty_html(EMPTY_SOURCES), ""
-    chat += [{"role": "user", "content": text}, {"role": "assistant", "content": answer.text}]
-    return "", chat, sources_html(answer, data.records), filters_line(answer, explicit)
-
-
-def _clipped(text: str) -> str:
-    return text if len(text) <= MAX_CHARS else text[:MAX_CHARS] + "…"
-
-
-def ask_tab(data: AppData) -> None:
-    """The Ask tab: the conversation, optional filters and example questions, the sources panel beside them."""
+def _ask_layout(data: AppData) -> AskParts:
+    """The conversation, its filter line and input, example questions, and the sources panel beside them."""
     import gradio as gr
 
-    def ask(
-        question: str,
-        chat: list[dict[str, Any]] | None,
-        year: str,
-        region: str,
-        country: str,
-        pledge_type: str,
-        priority: str,
-    ) -> tuple[str, list[dict[str, Any]], str, str]:
-        """Answer a question in the conversation; returns (textbox, chat, sources HTML, filters line)."""
-        return answer_turn(data, question, chat, (year, region, country, pledge_type, priority))
+    with gr.Accordion("Filters for the answer (optional)", open=False):
+        filters = filter_dropdowns(data.choices, "ask")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=340):
+            chat = gr.Chatbot(
+                label="Conversation",
+                show_label=False,  # a floating label would cover the first line of the conversation
+                height=480,
+                placeholder=(
+                    "**Ask about the pledges.** Follow-up questions (“and in Latin America?”) build on "
+                    "the conversation. Pick an example below to start."
+                ),
+                feedback_options=None,
+                autoscroll=False,  # the page scrolls to the new answer's first line instead (SOURCES_JS)
+                elem_id="pb-chat",
+            )
+            with gr.Row(equal_height=True):
+                implied = gr.Markdown(elem_id="pb-implied")
+                new = gr.Button("New conversation", size="sm", scale=0, min_width=150)
+            with gr.Row(equal_height=True):
+                question = gr.Textbox(
+                    placeholder="Ask about the pledges and press Enter",
+                    label="Your question",
+                    show_label=False,
+                    lines=1,
+                    max_lines=1,
+                    scale=5,
+                    min_width=200,
+                    autofocus=True,
+                    max_length=MAX_CHARS,
+                    elem_id="pb-question",
+                )
+                send = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="pb-send")
+            pending = gr.Textbox(visible=False, label="question")
+            examples = [
+                gr.Examples(examples=[[q] for q in qs], inputs=[question], label=label)
+                for label, qs in EXAMPLES.items()
+            ]
+        with gr.Column(scale=2, min_width=320):
+            gr.Markdown("### Sources")
+            sources = gr.HTML(empty_html(EMPTY_SOURCES), js_on_load=SOURCES_JS, max_height=640, elem_id="pb-sources")
+    return AskParts(question, send, pending, chat, implied, new, sources, filters, examples)
+
+
+def ask_tab(data: AppData) -> "Callable[[gr.Blocks], None]":
+    """The Ask tab; returns the hook that answers a shared link's question (`?q=`) when the page loads."""
+    import gradio as gr
+
+    def ask(question: str, chat: Any, kept: Kept | None, *controls: str) -> tuple[Any, ...]:
+        """Answer a question; returns (textbox: kept on failure for a retry, chat, sources HTML, filters line, kept)."""
+        kept = kept if isinstance(kept, Kept) else Kept()
+        return (*answer_turn(data, question, chat, controls, kept), kept)
+
+    def show_sources(kept: Kept | None, evt: gr.SelectData) -> tuple[str, str]:
+        """The sources and filter line of the answer clicked (or of the answer to the question clicked)."""
+        index = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+        return (kept if isinstance(kept, Kept) else Kept()).shown(int(index or 0))
+
+    def clear() -> tuple[Any, ...]:
+        """A new conversation: no messages, sources, filter line or filters."""
+        return ("", [], empty_html(EMPTY_SOURCES), "", Kept(), "", *([ANY] * len(parts.filters)))
+
+    def from_link(kept: Kept | None, request: gr.Request) -> tuple[Any, ...]:
+        """A link `?q=<question>` opens the app with that question answered."""
+        q = (request.query_params.get("q") or "").strip() if request else ""
+        if not q:
+            return tuple(gr.skip() for _ in ask_outputs)
+        return ask(q, [], kept, *([ANY] * len(parts.filters)))
 
     with gr.Tab("Ask", id="ask"):
-        with gr.Accordion("Filters for the answer (optional)", open=False):
-            ask_filters = filter_dropdowns(data.choices, "ask")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=340):
-                chat = gr.Chatbot(
-                    label="Conversation",
-                    height=480,
-                    placeholder=(
-                        "**Ask about the pledges.** Follow-up questions (“and in Latin America?”) build on "
-                        "the conversation. Pick an example below to start."
-                    ),
-                    feedback_options=None,
-                    elem_id="pb-chat",
-                )
-                with gr.Row(equal_height=True):
-                    implied = gr.Markdown(elem_id="pb-implied")
-                    new = gr.Button("New conversation", size="sm", scale=0, min_width=150)
-                with gr.Row(equal_height=True):
-                    question = gr.Textbox(
-                        placeholder="Ask about the pledges and press Enter",
-                        show_label=False,
-                        lines=1,
-                        max_lines=1,
-                        scale=5,
-                        min_width=200,
-                        autofocus=True,
-                        max_length=MAX_CHARS,
-                        elem_id="pb-question",
-                    )
-                    send = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="pb-send")
-                example_sets = [
-                    gr.Examples(examples=[[q] for q in qs], inputs=[question], label=label)
-                    for label, qs in EXAMPLES.items()
-                ]
-            with gr.Column(scale=2, min_width=320):
-                gr.Markdown("### Sources")
-                sources = gr.HTML(
-                    empty_html(EMPTY_SOURCES), js_on_load=SOURCES_JS, max_height=640, elem_id="pb-sources"
-                )
-
-    ask_inputs = [question, chat, *ask_filters]
-    ask_outputs = [question, chat, sources, implied]
-    # Gradio shows its progress overlay (spinner and timer) on the chat and sources while answering.
-    # Every event that calls the pipeline shares one concurrency group, so the limit set by
-    # app.queue() in build_app bounds them together rather than each event separately.
-    gr.on([question.submit, send.click], ask, ask_inputs, ask_outputs, api_name="ask", concurrency_id="pipeline", api_visibility="undocumented")
-    for examples in example_sets:
+        parts = _ask_layout(data)
+    p = parts
+    kept = gr.State(Kept())
+    ask_outputs = [p.question, p.chat, p.sources, p.implied, kept]
+    answer = {"fn": ask, "inputs": [p.pending, p.chat, kept, *p.filters], "outputs": ask_outputs}
+    # The question shows at once; then Gradio's progress overlay sits on the chat and sources while the
+    # answer is computed. Every event that calls the pipeline shares one concurrency group, so the limit
+    # set by app.queue() in build_app bounds them together rather than each event separately.
+    shown = gr.on(
+        [p.question.submit, p.send.click],
+        echo,
+        [p.question, p.chat],
+        [p.question, p.chat, p.pending],
+        api_visibility="private",
+        queue=False,
+    )
+    shown.then(**answer, api_name="ask", concurrency_id="pipeline", api_visibility="undocumented")
+    for examples in p.examples:
         examples.load_input_event.then(
-            ask, ask_inputs, ask_outputs, api_visibility="private", concurrency_id="pipeline"
-        )
-    new.click(lambda: ("", [], empty_html(EMPTY_SOURCES), ""), None, ask_outputs, api_visibility="private", queue=False)
+            echo, [p.question, p.chat], [p.question, p.chat, p.pending], api_visibility="private", queue=False
+        ).then(**answer, api_visibility="private", concurrency_id="pipeline")
+    p.chat.select(show_sources, [kept], [p.sources, p.implied], api_visibility="private", queue=False)
+    # the trash icon and New conversation both start afresh, filters included
+    gr.on(
+        [p.new.click, p.chat.clear],
+        clear,
+        None,
+        [*ask_outputs, p.pending, *p.filters],
+        api_visibility="private",
+        queue=False,
+    )
+    return lambda app: app.load(from_link, [kept], ask_outputs, api_visibility="private", concurrency_id="pipeline")
 
 
 # -- browse -------------------------------------------------------------------------------------------------
@@ -395,7 +440,15 @@ def compare_tab(data: AppData) -> None:
         comparison = gr.HTML(compare(initial_anchor, 5), elem_id="pb-compare")
 
     submitter.change(pick_submitter, [submitter, anchor], anchor, api_visibility="private")
-    gr.on([anchor.change, k.release], compare, [anchor, k], comparison, api_name="compare", concurrency_id="pipeline", api_visibility="undocumented")
+    gr.on(
+        [anchor.change, k.release],
+        compare,
+        [anchor, k],
+        comparison,
+        api_name="compare",
+        concurrency_id="pipeline",
+        api_visibility="undocumented",
+    )
 
 
 # -- overview -----------------------------------------------------------------------------------------------
@@ -448,13 +501,14 @@ def build_app(bot: "PledgeBot", settings: Settings | None = None) -> "gr.Blocks"
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 24 * 3600)) as app:
         gr.Markdown(f"# {TITLE}\n{TAGLINE}", elem_id="pb-header")
         with gr.Tabs():
-            ask_tab(data)
+            answer_link = ask_tab(data)
             browse_inputs, browse_changed = browse_tab(data)
             compare_tab(data)
             overview_tab(data, browse_inputs, browse_changed)
         # JSON endpoints (and, with PLEDGEBOT_MCP=1, MCP tools): the same answers as `pledgebot ask --json`
         for name, fn in endpoints(bot).items():
             gr.api(fn, api_name=name if name in HTTP_NAMES else f"tool_{name}")
+        answer_link(app)
 
     # Several sessions' answers run at once: the pipeline is shared and thread-safe, an answer takes
     # 30 ms to 1 s, so a queue of one would make every user wait for everyone else; a few in parallel
