@@ -63,8 +63,8 @@ def browser() -> Iterator[sync_api.Browser]:
 class Session:
     """A fresh page on the app, recording the URL of every request it makes."""
 
-    def __init__(self, browser: sync_api.Browser, url: str) -> None:
-        self.context = browser.new_context(viewport=VIEWPORT)
+    def __init__(self, browser: sync_api.Browser, url: str, viewport: dict | None = None) -> None:
+        self.context = browser.new_context(viewport=viewport or VIEWPORT)
         self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
         self.page = self.context.new_page()
         self.requests: list[str] = []
@@ -246,6 +246,25 @@ def test_compare_tab_shows_comparable_pledges(session: Session) -> None:
     text = panel.inner_text()
     assert "Similarity" in text and "Shared priorities" in text
     session.shot("compare")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1440, "height": 900}, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+@pytest.mark.parametrize("tab", ["Ask", "Browse", "Compare", "Overview"])
+def test_no_serious_accessibility_violation(browser: sync_api.Browser, app_url: str, tab: str, viewport: dict) -> None:
+    """axe-core (bundled by axe-playwright-python) over each tab, the Ask tab with an answer and its sources."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    s = Session(browser, app_url, viewport)
+    try:
+        if tab == "Ask":
+            s.ask(OFW)
+        else:
+            s.tab(tab)
+            s.page.wait_for_timeout(1500)  # the tab's first render
+        violations = axe.run(s.page).response["violations"]
+    finally:
+        s.context.close()
+    serious = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []
 
 
 @pytest.mark.skipif(not os.environ.get("PLEDGEBOT_DOC_SCREENSHOTS"), reason="set PLEDGEBOT_DOC_SCREENSHOTS=1")

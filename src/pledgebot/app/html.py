@@ -96,7 +96,7 @@ def citation_card(c: Citation, record: Pledge | Section | None) -> str:
         f"<div class='pb-card' id='pb-source-{c.n}'>"
         f"<div class='pb-head'><span class='pb-n'>{c.n}</span>{head}</div>"
         f"<div class='pb-title'>{escape(c.title)}</div>"
-        f"<div class='pb-text'>{body}</div>"
+        f"<div class='pb-text' tabindex='0' aria-label='Text of source {c.n}'>{body}</div>"
         f"<div class='pb-foot'><span>{escape(_lines(c.source))}</span>"
         f"<button type='button' class='pb-copy' data-quote='{escape(quote_for_copy(c), quote=True)}'>Copy quote</button>"
         "</div></div>"
@@ -151,7 +151,7 @@ def pledge_card(p: Pledge, names: dict[int, str]) -> str:
     return (
         f"<div class='pb-card'><h3 style='margin:0.2em 0'>{escape(p.title)}</h3>"
         f"<dl class='pb-fields'>{rows}</dl>"
-        f"<div class='pb-text pb-full'>{escape(p.description)}</div>{quotes}"
+        f"<div class='pb-text pb-full' tabindex='0'>{escape(p.description)}</div>{quotes}"
         f"<div class='pb-foot'><span>In the report: {escape(_lines(p.source))}</span></div></div>"
     )
 

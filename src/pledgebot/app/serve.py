@@ -57,6 +57,7 @@ CSS = """
   background: var(--background-fill-secondary); }
 .pb-pair .pb-who { display: block; font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 0.2em; }
 .pb-card.pb-open { outline: 3px solid var(--color-accent); outline-offset: 1px; }
+#pb-sources-title h2 { font-size: var(--text-lg); margin: 0.2em 0; }
 #pb-implied p { font-size: 0.9em; color: var(--body-text-color-subdued); margin: 0; }
 """
 
@@ -71,7 +72,19 @@ def theme() -> gr.themes.Base:
     import gradio as gr
 
     font = gr.themes.LocalFont("Source Sans Pro", weights=(400, 700))
-    return gr.themes.Default(font=[font, "ui-sans-serif", "system-ui", "sans-serif"])
+    # WCAG AA asks 4.5:1 for text: the default subdued grey (1.9:1 on white), placeholder and white-on-orange
+    # primary button and the selected tab (2.8:1) fall short, so each takes a darker shade of the same hue.
+    return gr.themes.Default(font=[font, "ui-sans-serif", "system-ui", "sans-serif"]).set(
+        color_accent="*primary_700",  # the selected tab's label is accent-coloured text
+        body_text_color_subdued="*neutral_600",
+        body_text_color_subdued_dark="*neutral_400",
+        input_placeholder_color="*neutral_500",
+        input_placeholder_color_dark="*neutral_400",
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        button_primary_background_fill_dark="*primary_700",
+        button_primary_background_fill_hover_dark="*primary_800",
+    )
 
 
 def serve(app: gr.Blocks, settings: Settings, *, prevent_thread_lock: bool = False, quiet: bool = False) -> str:
@@ -93,6 +106,7 @@ def serve(app: gr.Blocks, settings: Settings, *, prevent_thread_lock: bool = Fal
         app_kwargs={"middleware": [Middleware(Guard)]},  # headers, body limit, no uploads, login rate limit
         css=CSS,
         theme=theme(),
+        footer_links=["api", "settings"],
     )
     return url
 

@@ -224,6 +224,7 @@ def _ask_layout(data: AppData) -> AskParts:
                     "the conversation. Pick an example below to start."
                 ),
                 feedback_options=None,
+                buttons=["copy", "copy_all"],  # no "share": it posts to Hugging Face, and this app is offline
                 autoscroll=False,  # the page scrolls to the new answer's first line instead (SOURCES_JS)
                 elem_id="pb-chat",
             )
@@ -250,7 +251,7 @@ def _ask_layout(data: AppData) -> AskParts:
                 for label, qs in EXAMPLES.items()
             ]
         with gr.Column(scale=2, min_width=320):
-            gr.Markdown("### Sources")
+            gr.Markdown("## Sources", elem_id="pb-sources-title")  # h2 under the page's h1: no skipped level
             sources = gr.HTML(empty_html(EMPTY_SOURCES), js_on_load=SOURCES_JS, max_height=640, elem_id="pb-sources")
     return AskParts(question, send, pending, chat, implied, new, sources, filters, examples)
 
