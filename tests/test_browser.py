@@ -207,6 +207,17 @@ def test_a_link_with_a_question_opens_it_answered(session: Session, app_url: str
     assert "Laguna Province" in page.locator("#pb-sources").inner_text()
 
 
+def test_the_conversation_survives_a_reload(session: Session) -> None:
+    page = session.page
+    first = session.ask(OFW)
+    page.reload()
+    page.wait_for_selector("#pb-sources .pb-turn[data-turn='1'] .pb-card", timeout=30_000)
+    assert OFW in page.locator("#pb-chat .message-row.user-row").first.inner_text()
+    assert page.locator("#pb-sources").inner_text() == first
+    session.ask("and in Greece?")  # a follow-up still reads the restored conversation
+    assert "Greece" in page.locator("#pb-implied").inner_text()
+
+
 def test_browse_filter_by_country_and_open_a_pledge(session: Session) -> None:
     page = session.page
     session.tab("Browse")

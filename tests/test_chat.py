@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,8 @@ from pledgebot.app.chat import (
     linked,
     plain,
     previous_questions,
+    restored_conversation,
+    saved_conversation,
     unplain,
 )
 from pledgebot.app.controls import ANY
@@ -107,3 +110,16 @@ def test_an_unreadable_question_is_answered_kindly_and_never_echoed_in_full(ques
     _, chat, panel, line = answer_turn(data, question, [], NO_FILTERS, Kept())
     assert chat[-1]["content"].startswith("I can't answer that as asked") and line == ""
     assert all(len(m["content"]) <= MAX_CHARS + 200 for m in chat)
+
+
+def test_a_saved_conversation_restores_its_messages_and_sources() -> None:
+    data, kept = FakeData(), Kept()
+    _, chat, *_ = answer_turn(data, "what does Athens do?", [], NO_FILTERS, kept)
+    saved = json.loads(json.dumps(saved_conversation(chat, kept)))  # as the browser stores it
+    again, restored = restored_conversation(saved)
+    assert again == chat and restored == kept
+
+
+@pytest.mark.parametrize("saved", [None, {}, {"chat": 3}, {"chat": [], "panels": [["x", 1]]}, "text"])
+def test_a_malformed_saved_conversation_starts_afresh(saved: Any) -> None:
+    assert restored_conversation(saved) == ([], Kept())

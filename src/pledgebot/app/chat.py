@@ -95,6 +95,24 @@ class Kept:
         return empty_html(NO_SOURCES), ""
 
 
+def saved_conversation(chat: list[dict[str, Any]] | None, kept: Kept | None) -> dict[str, Any]:
+    """The conversation as the browser keeps it across reloads (JSON: messages, and each answer's sources)."""
+    panels = [[t, panel, line] for t, (panel, line) in sorted((kept or Kept()).panels.items())]
+    return {"chat": list(chat or []), "panels": panels}
+
+
+def restored_conversation(saved: Any) -> tuple[list[dict[str, Any]], Kept]:
+    """The conversation a browser kept; anything malformed (an older page, a hand edit) starts afresh."""
+    try:
+        chat = [m for m in saved["chat"] if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+        kept = Kept()
+        for turn, panel, line in saved["panels"]:
+            kept.keep(int(turn), str(panel), str(line))
+    except (KeyError, TypeError, ValueError):
+        return [], Kept()
+    return chat, kept
+
+
 def turn_panel(turn: int, panel: str) -> str:
     """A sources panel tagged with the answer it belongs to, for the page's citation links."""
     return f"<div class='pb-turn' data-turn='{turn}'>{panel}</div>"

@@ -33,7 +33,7 @@ from .browse import (
     row_key,
     search_pledges,
 )
-from .chat import SUGGESTION, Kept, answer_turn, echo
+from .chat import SUGGESTION, Kept, answer_turn, echo, restored_conversation, saved_conversation
 from .controls import ANY, Choices, chosen, filter_choices, filters_from_controls, priority_names
 from .html import EMPTY_CARD, EMPTY_SOURCES, empty_html, pledge_card, similar_html
 from .overview import overview_figures, overview_note
@@ -257,7 +257,7 @@ def _ask_layout(data: AppData) -> AskParts:
 
 
 def ask_tab(data: AppData) -> "Callable[[gr.Blocks], None]":
-    """The Ask tab; returns the hook that answers a shared link's question (`?q=`) when the page loads."""
+    """The Ask tab; returns the hook that restores the conversation or answers a shared link when the page loads."""
     import gradio as gr
 
     def ask(question: str, chat: Any, kept: Kept | None, *controls: str) -> tuple[Any, ...]:
@@ -274,17 +274,23 @@ def ask_tab(data: AppData) -> "Callable[[gr.Blocks], None]":
         """A new conversation: no messages, sources, filter line or filters."""
         return ("", [], empty_html(EMPTY_SOURCES), "", Kept(), "", *([ANY] * len(parts.filters)))
 
-    def from_link(kept: Kept | None, request: gr.Request) -> tuple[Any, ...]:
-        """A link `?q=<question>` opens the app with that question answered."""
+    def on_load(saved: Any, request: gr.Request) -> tuple[Any, ...]:
+        """The page opens on a shared link's question (`?q=`), answered, or on the conversation it last showed."""
         q = (request.query_params.get("q") or "").strip() if request else ""
-        if not q:
+        if q:
+            return ask(q, [], Kept(), *([ANY] * len(parts.filters)))
+        chat, kept = restored_conversation(saved)
+        if not chat:
             return tuple(gr.skip() for _ in ask_outputs)
-        return ask(q, [], kept, *([ANY] * len(parts.filters)))
+        panel, line = kept.shown(max(kept.panels)) if kept.panels else (empty_html(EMPTY_SOURCES), "")
+        return "", chat, panel, line, kept
 
     with gr.Tab("Ask", id="ask"):
         parts = _ask_layout(data)
     p = parts
     kept = gr.State(Kept())
+    # kept in the browser's localStorage, encrypted with a key of this server process: a reload keeps the chat
+    saved = gr.BrowserState(saved_conversation([], None), storage_key="pledgebot-conversation")
     ask_outputs = [p.question, p.chat, p.sources, p.implied, kept]
     answer = {"fn": ask, "inputs": [p.pending, p.chat, kept, *p.filters], "outputs": ask_outputs}
     # The question shows at once; then Gradio's progress overlay sits on the chat and sources while the
@@ -313,7 +319,8 @@ def ask_tab(data: AppData) -> "Callable[[gr.Blocks], None]":
         api_visibility="private",
         queue=False,
     )
-    return lambda app: app.load(from_link, [kept], ask_outputs, api_visibility="private", concurrency_id="pipeline")
+    p.chat.change(saved_conversation, [p.chat, kept], [saved], api_visibility="private", queue=False)
+    return lambda app: app.load(on_load, [saved], ask_outputs, api_visibility="private", concurrency_id="pipeline")
 
 
 # -- browse -------------------------------------------------------------------------------------------------
