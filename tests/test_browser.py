@@ -218,6 +218,19 @@ def test_the_conversation_survives_a_reload(session: Session) -> None:
     assert "Greece" in page.locator("#pb-implied").inner_text()
 
 
+def test_typing_in_a_filter_searches_its_list(session: Session) -> None:
+    page = session.page
+    session.tab("Browse")
+    field = page.locator("#pb-browse-country input")
+    field.click()
+    page.keyboard.type("Arg")  # typed over "Any", not after it
+    options = page.locator("#pb-browse-country").get_by_role("option")
+    options.first.wait_for()
+    assert options.all_inner_texts() == ["Argentina"]
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => / of 77 pledges/.test(document.querySelector('#pb-count').innerText)")
+
+
 def test_browse_filter_by_country_and_open_a_pledge(session: Session) -> None:
     page = session.page
     session.tab("Browse")

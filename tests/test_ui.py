@@ -351,6 +351,7 @@ def test_every_dropdown_value_is_a_valid_filter(pledges: list[Pledge]) -> None:
     assert filters_from_controls(priority=choices.priorities[3]).priority == 3
     with pytest.raises(QuestionError, match="Atlantis"):
         filters_from_controls(country="Atlantis")
+    assert not set(choices.countries) & set(choices.regions) - {ANY}  # a region is never offered as a country
 
 
 def test_search_needs_every_word_and_ignores_case_and_accents(pledges: list[Pledge]) -> None:

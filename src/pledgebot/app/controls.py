@@ -64,8 +64,9 @@ def priority_names(records: dict[str, Pledge | Section]) -> dict[int, str]:
 
 def filter_choices(pledges: Sequence[Pledge], names: dict[int, str]) -> Choices:
     """Dropdown values for year, region, country, pledge type and priority, in a sensible order."""
-    countries = {c for p in pledges for c in (p.countries or (p.country,))} - {"Global", ""}
     regions = {p.region for p in pledges}
+    # a pledge filed under a region ("Europe") names it as its country; the Region filter offers it already
+    countries = {c for p in pledges for c in (p.countries or (p.country,))} - regions - {"Global", ""}
     types = {p.pledge_type for p in pledges if p.pledge_type}
     return Choices(
         years=(ANY, *[str(y) for y in sorted({p.year for p in pledges}, reverse=True)]),

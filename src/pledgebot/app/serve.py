@@ -62,6 +62,18 @@ CSS = """
 """
 
 
+# Run once when the page loads. A dropdown's text box holds the chosen value ("Any"), and typing appended
+# to it ("AnyArg", which matches nothing): selecting the text on focus makes typing search the list.
+PAGE_JS = """
+() => {
+  document.addEventListener('focusin', (event) => {
+    const input = event.target;
+    if (input instanceof HTMLInputElement && input.closest('.pb-filter')) setTimeout(() => input.select(), 0);
+  });
+}
+"""
+
+
 def theme() -> gr.themes.Base:
     """Gradio's default look, with the bold face of its bundled font.
 
@@ -107,6 +119,7 @@ def serve(app: gr.Blocks, settings: Settings, *, prevent_thread_lock: bool = Fal
         css=CSS,
         theme=theme(),
         footer_links=["api", "settings"],
+        js=PAGE_JS,
     )
     return url
 

@@ -184,7 +184,9 @@ def filter_dropdowns(choices: Choices, prefix: str) -> "list[gr.Dropdown]":
         ("Priority", "priority", choices.priorities, 220),
     ]
     return [
-        gr.Dropdown(list(values), value=ANY, label=label, min_width=width, elem_id=f"pb-{prefix}-{key}")
+        gr.Dropdown(
+            list(values), value=ANY, label=label, min_width=width, elem_id=f"pb-{prefix}-{key}", elem_classes="pb-filter"
+        )
         for label, key, values, width in specs
     ]
 
