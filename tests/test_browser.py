@@ -231,6 +231,24 @@ def test_typing_in_a_filter_searches_its_list(session: Session) -> None:
     page.wait_for_function("() => / of 77 pledges/.test(document.querySelector('#pb-count').innerText)")
 
 
+def test_browse_sorts_where_its_hint_says(session: Session) -> None:
+    page = session.page
+    session.tab("Browse")
+    page.wait_for_function("() => document.querySelector('#pb-count').innerText.includes('77 pledges')")
+    assert "⋮ menu" in page.locator("#pb-count").inner_text()
+    submitter = page.locator("#pb-table [role=columnheader]").nth(1)
+    submitter.hover()
+    submitter.get_by_role("button", name="Open cell menu").click()
+    page.get_by_text("Sort descending").click()
+    page.wait_for_function(f"() => ({ROWS_JS})()[0][1] !== 'Amman'")
+    names = [row[1] for row in session.rows()]
+    assert names[:3] == sorted(names, key=str.casefold, reverse=True)[:3], names[:5]
+    # a row still opens its own pledge after sorting
+    page.locator("#pb-table div.virtual-row[role=row]").first.locator("[role=gridcell]").last.click()
+    page.wait_for_selector("#pb-card dl")
+    assert names[0] in page.locator("#pb-card").inner_text()
+
+
 def test_browse_filter_by_country_and_open_a_pledge(session: Session) -> None:
     page = session.page
     session.tab("Browse")

@@ -58,12 +58,16 @@ def row_key(year: Any, submitter: Any, title: Any) -> tuple[str, str, str]:
     return (str(year), str(submitter), str(title))
 
 
+# A header click selects the column; sorting is in its ⋮ menu (Gradio's table), so the hint says that.
+HOW_TO = "Sort from a column's ⋮ menu; click a row to open the pledge."
+
+
 def count_line(shown: int, total: int) -> str:
     if shown == total:
-        return f"**{total} pledges** — all of them. Click a column header to sort, a row to open the pledge."
+        return f"**{total} pledges** — all of them. {HOW_TO}"
     if shown == 0:
         return f"**No pledge matches** these filters (of {total}). Clear the search or set a filter to Any."
-    return f"**{shown} of {total} pledges** match. Click a column header to sort, a row to open the pledge."
+    return f"**{shown} of {total} pledges** match. {HOW_TO}"
 
 
 # -- export ---------------------------------------------------------------------------------------------
