@@ -170,6 +170,18 @@ def test_each_answer_keeps_its_sources_and_its_citations_open_them(session: Sess
     assert len(session.context.pages) == 1  # a citation never opens a tab
 
 
+def test_a_long_answer_lists_the_matches_it_did_not_quote(session: Session) -> None:
+    page = session.page
+    session.ask("pledges about employment")
+    shown = re.search(r"(\d+) pledges match; the (\d+) most relevant", page.locator("#pb-chat").inner_text())
+    assert shown, page.locator("#pb-chat").inner_text()[-300:]
+    rest = int(shown.group(1)) - int(shown.group(2))
+    more = page.locator("#pb-chat details.pb-more")
+    assert f"The other {rest} " in more.inner_text()
+    more.locator("summary").click()
+    assert more.locator("li").count() == rest
+
+
 def test_a_new_answer_reads_from_its_first_line(session: Session) -> None:
     page = session.page
     session.ask(OFW)

@@ -17,6 +17,7 @@ from pledgebot.app.chat import (
     answer_turn,
     echo,
     linked,
+    more_matches,
     plain,
     previous_questions,
     restored_conversation,
@@ -25,7 +26,7 @@ from pledgebot.app.chat import (
 )
 from pledgebot.app.controls import ANY
 from pledgebot.errors import QuestionError
-from pledgebot.records import Answer, Citation, Source
+from pledgebot.records import Answer, Citation, Pledge, Source
 from pledgebot.understand import MAX_CHARS
 
 NO_FILTERS = (ANY,) * 5
@@ -123,3 +124,16 @@ def test_a_saved_conversation_restores_its_messages_and_sources() -> None:
 @pytest.mark.parametrize("saved", [None, {}, {"chat": 3}, {"chat": [], "panels": [["x", 1]]}, "text"])
 def test_a_malformed_saved_conversation_starts_afresh(saved: Any) -> None:
     assert restored_conversation(saved) == ([], Kept())
+
+
+def test_matches_counted_but_not_quoted_are_listed_under_the_answer() -> None:
+    source = Source(section="S", line_start=1, line_end=2)
+    records = {
+        f"p{i}": Pledge(f"p{i}", 2023, f"City <{i}>", "city", "Greece", "Europe", f"*Title* {i}", "d", source)
+        for i in range(3)
+    }
+    block = more_matches(["p2", "p0", "missing", "p1"], records)
+    assert "The other 3 matches (not quoted)" in block
+    assert block.index("City &lt;2&gt;") < block.index("City &lt;0&gt;")  # best first, as given
+    assert "<2>" not in block and "\\*Title\\*" in block  # report text is shown as text
+    assert more_matches([], records) == "" and more_matches(["missing"], records) == ""

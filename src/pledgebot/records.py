@@ -240,6 +240,7 @@ class Answer:
     notes: tuple[str, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     route: Route | None = None
+    more: tuple[str, ...] = ()  # ids of further matches, best first: counted in total_matches, not quoted
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -250,6 +251,7 @@ class Answer:
             "filters": self.filters.to_dict() if self.filters is not None else {},
             "intent": self.intent,
             "total_matches": self.total_matches,
+            "more": list(self.more),
             "number": self.number,
             "notes": list(self.notes),
             "timings_ms": self.timings_ms,

@@ -62,6 +62,7 @@ def answer(
         notes=notes,
         decisions=decisions,
         intent="count" if q.intent is Intent.COUNT else "list",
+        more=[p.id for p in pledges[MAX_LISTED:]],
     )
 
 

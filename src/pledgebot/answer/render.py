@@ -126,6 +126,7 @@ def reply(
     notes: Sequence[str] = (),
     decisions: Sequence[Decision] = (),
     intent: str | None = None,
+    more: Sequence[str] = (),
 ) -> Answer:
     """An Answer with its route: every handler answers through this."""
     route = Route(
@@ -153,4 +154,5 @@ def reply(
         number=number,
         notes=(*q.notes, *notes),
         route=route,
+        more=tuple(more),
     )

@@ -193,7 +193,7 @@ def _answered(q: Query, ctx: Ctx, s: Scored, chosen: list[int], decisions: list[
     total = len(pledges) + len(partners)
     return reply(
         q, "topical", reason, render_pledges(f"{names} {verb} this{where}:", citations, total), citations,
-        total=total, decisions=decisions, intent="search",
+        total=total, decisions=decisions, intent="search", more=[p.id for p in pledges[max_cited:]],
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import QuestionError
+from ..records import Pledge
 from ..understand import MAX_CHARS
 from .controls import filters_from_controls, filters_line
 from .html import EMPTY_SOURCES, empty_html, sources_html
@@ -113,6 +114,18 @@ def restored_conversation(saved: Any) -> tuple[list[dict[str, Any]], Kept]:
     return chat, kept
 
 
+def more_matches(ids: Sequence[str], records: dict[str, Any]) -> str:
+    """The matches an answer counted but did not quote, folded under it: a list that says "5 of 9" leads on."""
+    pledges = [r for i in ids if isinstance(r := records.get(i), Pledge)]
+    if not pledges:
+        return ""
+    items = "\n".join(
+        f"- **{plain(p.submitter)}** ({plain(p.country)}, {p.year}) — *{plain(p.title)}*" for p in pledges
+    )
+    noun = "match" if len(pledges) == 1 else "matches"
+    return f"\n\n<details class='pb-more'><summary>The other {len(pledges)} {noun} (not quoted)</summary>\n\n{items}\n\n</details>"
+
+
 def turn_panel(turn: int, panel: str) -> str:
     """A sources panel tagged with the answer it belongs to, for the page's citation links."""
     return f"<div class='pb-turn' data-turn='{turn}'>{panel}</div>"
@@ -147,7 +160,7 @@ def answer_turn(
     numbers = {c.n for c in answer.citations}
     chat += [
         {"role": "user", "content": plain(text)},
-        {"role": "assistant", "content": linked(answer.text, turn, numbers)},
+        {"role": "assistant", "content": linked(answer.text, turn, numbers) + more_matches(answer.more, data.records)},
     ]
     panel, line = turn_panel(turn, sources_html(answer, data.records)), filters_line(answer, explicit)
     if kept is not None:
