@@ -311,6 +311,9 @@ def test_no_serious_accessibility_violation(browser: sync_api.Browser, app_url: 
     try:
         if tab == "Ask":
             s.ask(OFW)
+            # the progress overlay fades components while an answer is pending: measure after it has gone
+            s.page.wait_for_function("() => !document.querySelector('.pending, .generating')")
+            s.page.wait_for_timeout(600)
         else:
             s.tab(tab)
             s.page.wait_for_timeout(1500)  # the tab's first render

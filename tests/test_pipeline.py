@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pledgebot.answer import excerpt_is_verbatim
+from pledgebot.corpus.text import clean
 from pledgebot.errors import QuestionError
 from pledgebot.filters import normalise, regions_of
 from pledgebot.locate import REACH
@@ -22,7 +23,7 @@ def submitters(answer):
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return "".join(clean(text).split()).casefold()  # the report's words without its markup (links, emphasis)
 
 
 def verbatim(bot, answer) -> bool:
@@ -35,7 +36,7 @@ def verbatim(bot, answer) -> bool:
             return False
         if not rec.source.line_start <= c.source.line_start <= c.source.line_end <= rec.source.line_end + REACH:
             return False
-        held = _norm(" ".join(report[c.source.line_start - 1 : c.source.line_end]))
+        held = "".join(_norm(line) for line in report[c.source.line_start - 1 : c.source.line_end])
         if not all(_norm(piece) in held for piece in c.excerpt.split(" … ")):
             return False
     return True

@@ -128,7 +128,7 @@ def test_ask_shows_the_sources(client: Client) -> None:
     assert [m["role"] for m in chat] == ["user", "assistant"]
     assert "Laguna Province" in _last_text(chat)
     assert "Laguna Province" in sources and "Quezon City" in sources
-    assert "<mark>" in sources and "lines" in sources and "Copy quote" in sources
+    assert "<mark>" in sources and "line" in sources and "Copy quote" in sources
     assert line.startswith("**Filters your question implied:**")
 
 
@@ -299,6 +299,18 @@ def test_copy_button_carries_the_attributed_quote() -> None:
     m = re.search(r"data-quote='([^']*)'", citation_card(c, p))
     assert m, "the attribute value must not be cut short by a quote in the text"
     assert "&quot;hi&quot; &amp; &#x27;bye&#x27;" in m.group(1) and "lines 10–12" in m.group(1)
+
+
+def test_a_printed_quote_is_shown_and_copied_with_its_speaker() -> None:
+    p = dataclasses.replace(_hostile_pledge(), quotes=(Quote("Water is life. We act now.", "Ana Díaz", "Mayor of X"),))
+    c = Citation(1, p.id, "pledge", p.submitter, "X", 2023, p.title, "Water is life. … We act now.", Source("S", 14, 14))
+    card = citation_card(c, p)
+    copied = unescape(re.search(r"data-quote='([^']*)'", card).group(1))
+    assert "— Ana Díaz, Mayor of X (Localizing the Global Compacts, 2023; line 14)" in copied
+    assert "<mark>Water is life. … We act now.</mark>" in card and "Ana Díaz" in card
+    # a description's excerpt is still attributed to the pledge
+    plain = dataclasses.replace(c, excerpt="Second sentence & more.")
+    assert "Evil <b>City</b>, “" in unescape(re.search(r"data-quote='([^']*)'", citation_card(plain, p)).group(1))
 
 
 def test_highlight_marks_the_excerpt_inside_the_description(pledges: list[Pledge]) -> None:

@@ -25,6 +25,7 @@ from .embedding import Embedder, embedder_named, english_words, multilingual_emb
 from .errors import PledgeBotError
 from .filters import Filters
 from .glossary import load_glossary
+from .locate import ReportLines, located
 from .places import Gazetteer, default_gazetteer
 from .query import Intent, Query
 from .quotes import collect_quotes
@@ -52,8 +53,10 @@ class PledgeBot:
         llm_timeout: float = 30.0,
         use_understanding: bool = True,
         source_file: str = f"corpus/{REPORT_NAME}",
+        report: ReportLines | None = None,
     ) -> None:
         self.res = res
+        self.report = report  # the report's lines: citations cite the lines holding their excerpts
         self.source_file = source_file  # the text the citations' line numbers refer to
         self.understander = understander
         self.llm = llm
@@ -142,6 +145,7 @@ class PledgeBot:
                 options["llm"] = None
         options.setdefault("llm_timeout", settings.llm_timeout)
         options.setdefault("source_file", _relative(settings.report, settings.home))
+        options.setdefault("report", ReportLines.read(settings.report))
         return cls.from_parts(pledges, sections, store, **options)
 
     def variant(self, **options: Any) -> PledgeBot:
@@ -149,6 +153,7 @@ class PledgeBot:
         r = self.res
         keep = {k: options.pop(k) for k in ("use_understanding", "llm", "llm_timeout") if k in options}
         keep.setdefault("source_file", self.source_file)
+        keep.setdefault("report", self.report)
         bot = PledgeBot.from_parts(
             r.pledges, r.sections, r.store, r.gazetteer, None, self.understander.model, **options
         )
@@ -205,7 +210,7 @@ class PledgeBot:
         ctx = Ctx(self.res)
         query = self.understand(question, filters, history, ctx)
         t1 = time.perf_counter()
-        answer = answering.answer(query, ctx)
+        answer = located(answering.answer(query, ctx), self.report)
         t2 = time.perf_counter()
         if self.llm is not None and not answer.abstained:
             answer = llm_rewrite(answer, self.llm, self.llm_timeout)

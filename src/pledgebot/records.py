@@ -27,7 +27,13 @@ class Source:
     line_end: int
 
     def __str__(self) -> str:
-        return f"{self.section}, lines {self.line_start}–{self.line_end}"
+        return f"{self.section}, {self.lines()}"
+
+    def lines(self) -> str:
+        """"line 12" or "lines 12–15"."""
+        if self.line_start == self.line_end:
+            return f"line {self.line_start}"
+        return f"lines {self.line_start}–{self.line_end}"
 
 
 @dataclass(frozen=True)

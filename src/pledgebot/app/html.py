@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from ..records import Answer, Citation, Pledge, Section
+from ..records import Answer, Citation, Pledge, Quote, Section
 
 if TYPE_CHECKING:
     from ..pipeline import Similar
@@ -64,7 +64,7 @@ def _record_text(record: Pledge | Section | None) -> str:
 
 
 def _lines(source: Any) -> str:
-    return f"{source.section}, lines {source.line_start}–{source.line_end}"
+    return str(source)
 
 
 def _priority_text(numbers: Sequence[int], names: dict[int, str]) -> str:
@@ -74,11 +74,26 @@ def _priority_text(numbers: Sequence[int], names: dict[int, str]) -> str:
 # -- ask: the sources panel ---------------------------------------------------------------------------
 
 
-def quote_for_copy(c: Citation) -> str:
-    """The excerpt with its attribution, ready to paste into an article or a briefing."""
+def speaker_of(c: Citation, record: Pledge | Section | None) -> Quote | None:
+    """The person who said the excerpt, when it is one of the quotes printed with the pledge."""
+    if not isinstance(record, Pledge):
+        return None
+    pieces = [" ".join(p.split()) for p in c.excerpt.split(" … ") if p.strip()]
+    for q in record.quotes:
+        said = " ".join(q.text.split())
+        if pieces and all(p in said for p in pieces):
+            return q
+    return None
+
+
+def quote_for_copy(c: Citation, record: Pledge | Section | None = None) -> str:
+    """The excerpt with its attribution, ready to paste into an article or a briefing: a printed quote names
+    its speaker ("Issa Kasis, Mayor of Ramallah"), a pledge its submitter and title."""
     who = f"{c.submitter}, “{c.title}”" if c.submitter else f"“{c.title}”"
+    if q := speaker_of(c, record):
+        who = f"{q.speaker}, {q.role}" if q.role else q.speaker
     return (
-        f"“{c.excerpt}” — {who} (Localizing the Global Compacts, 2023; lines {c.source.line_start}–{c.source.line_end})"
+        f"“{c.excerpt}” — {who} (Localizing the Global Compacts, 2023; {c.source.lines()})"
     )
 
 
@@ -92,13 +107,16 @@ def citation_card(c: Citation, record: Pledge | Section | None) -> str:
         head = "<strong>From the report</strong><span class='pb-meta'>narrative section</span>"
     text = _record_text(record)
     body = highlight(text, c.excerpt) if text else f"<mark>{escape(c.excerpt)}</mark>"
+    if q := speaker_of(c, record):  # a printed quote stands apart from the description: shown with its speaker
+        role = f", {escape(q.role)}" if q.role else ""
+        body = f"<mark>{escape(c.excerpt)}</mark>\n<span class='pb-who'>— {escape(q.speaker)}{role}</span>"
     return (
         f"<div class='pb-card' id='pb-source-{c.n}'>"
         f"<div class='pb-head'><span class='pb-n'>{c.n}</span>{head}</div>"
         f"<div class='pb-title'>{escape(c.title)}</div>"
         f"<div class='pb-text' tabindex='0' aria-label='Text of source {c.n}'>{body}</div>"
         f"<div class='pb-foot'><span>{escape(_lines(c.source))}</span>"
-        f"<button type='button' class='pb-copy' data-quote='{escape(quote_for_copy(c), quote=True)}'>Copy quote</button>"
+        f"<button type='button' class='pb-copy' data-quote='{escape(quote_for_copy(c, record), quote=True)}'>Copy quote</button>"
         "</div></div>"
     )
 
