@@ -8,6 +8,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from ..charts import MapPoint, count_bar, world_map, year_bar
+from ..filters import regions_of
 from ..places import Gazetteer, default_gazetteer
 from ..records import PLEDGE_TYPES, REGIONS, Pledge
 
@@ -43,7 +44,8 @@ def overview_figures(
     pledges: Sequence[Pledge], names: dict[int, str], gazetteer: Gazetteer | None = None
 ) -> tuple[go.Figure, go.Figure, go.Figure, go.Figure, go.Figure]:
     """(world map, by region, by pledge type, by priority, by year) for the given pledges."""
-    regions = Counter(p.region for p in pledges)
+    # the counting rule the chat and Browse use: a pledge spanning two regions counts in each
+    regions = Counter(r for p in pledges for r in regions_of(p))
     types = Counter(p.pledge_type or NO_TYPE for p in pledges)
     labels = {n: _short(f"{n}. {name}", 42) for n, name in names.items()}
     priorities = Counter(labels.get(n, str(n)) for p in pledges for n in p.priorities)
@@ -68,4 +70,7 @@ def overview_note(pledges: Sequence[Pledge], total: int, gazetteer: Gazetteer | 
         parts.append(f"{submitters - mapped} submitters have no coordinates and are not on the map.")
     if inferred:
         parts.append(f"The priorities of {inferred} pledges are inferred from their text (the report lists none).")
+    if spanning := sum(len(regions_of(p)) > 1 for p in pledges):
+        spans = "pledge spans two regions and is" if spanning == 1 else "pledges span two regions and are"
+        parts.append(f"{spanning} joint {spans} counted in each.")
     return " ".join(parts)
