@@ -261,6 +261,24 @@ def test_browse_sorts_where_its_hint_says(session: Session) -> None:
     assert names[0] in page.locator("#pb-card").inner_text()
 
 
+def test_on_a_phone_the_sources_are_one_tap_away(browser: sync_api.Browser, app_url: str) -> None:
+    s = Session(browser, app_url, {"width": 390, "height": 844})
+    try:
+        s.ask(OFW)
+        page = s.page
+        assert page.locator("#pb-sources-title").bounding_box()["y"] > 844  # below the fold
+        page.locator("a.pb-jump").click()
+        page.wait_for_function("() => document.querySelector('#pb-sources-title').getBoundingClientRect().top < 844")
+        assert page.locator("#pb-sources .pb-card").first.is_visible()
+    finally:
+        s.context.close()
+    wide = Session(browser, app_url)
+    try:
+        assert not wide.page.locator("a.pb-jump").is_visible()
+    finally:
+        wide.context.close()
+
+
 def test_browse_filter_by_country_and_open_a_pledge(session: Session) -> None:
     page = session.page
     session.tab("Browse")

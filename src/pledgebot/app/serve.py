@@ -58,6 +58,9 @@ CSS = """
 .pb-pair .pb-who { display: block; font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 0.2em; }
 .pb-card.pb-open { outline: 3px solid var(--color-accent); outline-offset: 1px; }
 #pb-sources-title h2 { font-size: var(--text-lg); margin: 0.2em 0; }
+#pb-jump { display: none; flex-grow: 0 !important; }
+@media (max-width: 640px) { #pb-jump { display: block; } }
+.pb-jump { font-weight: 600; white-space: nowrap; color: var(--body-text-color) !important; text-decoration: underline; }
 #pb-implied p { font-size: 0.9em; color: var(--body-text-color-subdued); margin: 0; }
 """
 

@@ -232,6 +232,8 @@ def _ask_layout(data: AppData) -> AskParts:
             )
             with gr.Row(equal_height=True):
                 implied = gr.Markdown(elem_id="pb-implied")
+                # on a phone the sources sit below the conversation: one tap away (hidden on wider screens)
+                gr.HTML("<a class='pb-jump' href='#pb-sources-title'>Sources ↓</a>", elem_id="pb-jump", min_width=0)
                 new = gr.Button("New conversation", size="sm", scale=0, min_width=150)
             with gr.Row(equal_height=True):
                 question = gr.Textbox(
