@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: run test setup records index lint eval bench samples clean
+.PHONY: run test setup records index lint eval bench bench-load samples clean
 
 run: setup records index
 	$(PY) app.py
@@ -48,6 +48,10 @@ eval: index
 
 bench: index
 	$(PY) benchmarks/bench_ask.py
+
+# The served app at 20 and 50 concurrent users, and 20 browser tabs asking at once (needs chromium).
+bench-load: index
+	$(PY) benchmarks/bench_load.py
 
 # docs/samples.md: what the CLI prints for the README's sample questions
 samples: index
