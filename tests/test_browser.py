@@ -279,6 +279,15 @@ def test_on_a_phone_the_sources_are_one_tap_away(browser: sync_api.Browser, app_
         wide.context.close()
 
 
+def test_every_tab_stays_reachable_whichever_was_visited(session: Session) -> None:
+    page = session.page
+    names = "() => [...document.querySelectorAll('[role=tab]')].filter(t => t.offsetParent).map(t => t.innerText.trim())"
+    for tab in ("Browse", "Compare", "Overview", "Ask"):
+        session.tab(tab)
+        page.wait_for_timeout(300)
+        assert page.evaluate(names) == ["Ask", "Browse", "Compare", "Overview"], tab
+
+
 def test_browse_filter_by_country_and_open_a_pledge(session: Session) -> None:
     page = session.page
     session.tab("Browse")

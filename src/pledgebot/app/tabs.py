@@ -289,12 +289,14 @@ def ask_tab(data: AppData) -> "Callable[[gr.Blocks], None]":
         panel, line = kept.shown(max(kept.panels)) if kept.panels else (empty_html(EMPTY_SOURCES), "")
         return "", chat, panel, line, kept
 
+    # The states live inside the tab: a component placed directly in gr.Tabs becomes a tab button of its own
+    # (after visiting Browse, the Overview button read "Browse").
     with gr.Tab("Ask", id="ask"):
         parts = _ask_layout(data)
+        kept = gr.State(Kept())
+        # kept in the browser's localStorage, encrypted with a key of this server process: a reload keeps the chat
+        saved = gr.BrowserState(saved_conversation([], None), storage_key="pledgebot-conversation")
     p = parts
-    kept = gr.State(Kept())
-    # kept in the browser's localStorage, encrypted with a key of this server process: a reload keeps the chat
-    saved = gr.BrowserState(saved_conversation([], None), storage_key="pledgebot-conversation")
     ask_outputs = [p.question, p.chat, p.sources, p.implied, kept]
     answer = {"fn": ask, "inputs": [p.pending, p.chat, kept, *p.filters], "outputs": ask_outputs}
     # The question shows at once; then Gradio's progress overlay sits on the chat and sources while the
