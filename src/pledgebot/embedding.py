@@ -107,27 +107,32 @@ class MiniLMTorch:
 
         example = self._tokenizer(["an example", "a second, longer example"], padding=True, return_tensors="pt")
         names = ["input_ids", "attention_mask", "token_type_ids"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".onnx.tmp")
-        os.close(fd)
-        try:
-            # the exporter's tracer warnings are about code paths BERT does not take with an attention mask
-            with torch.no_grad(), warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                torch.onnx.export(
-                    Pooled(self._model),
-                    tuple(example[n] for n in names),
-                    tmp,
-                    input_names=names,
-                    output_names=["embedding"],
-                    dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names} | {"embedding": {0: "batch"}},
-                    opset_version=17,
-                    dynamo=False,
-                )
-            os.chmod(tmp, shared_mode())  # mkstemp's 0600 would follow the file into place
-            os.replace(tmp, target)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        write_onnx(torch, Pooled(self._model), example, names, target)
+
+
+def write_onnx(torch, module, example, names: list[str], target: Path) -> None:
+    """Export `module` (token tensors in, one pooled vector out) to `target` as ONNX, atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".onnx.tmp")
+    os.close(fd)
+    try:
+        # the exporter's tracer warnings are about code paths the models do not take with an attention mask
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                module,
+                tuple(example[n] for n in names),
+                tmp,
+                input_names=names,
+                output_names=["embedding"],
+                dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names} | {"embedding": {0: "batch"}},
+                opset_version=17,
+                dynamo=False,
+            )
+        os.chmod(tmp, shared_mode())  # mkstemp's 0600 would follow the file into place
+        os.replace(tmp, target)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 class MiniLM:

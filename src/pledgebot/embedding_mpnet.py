@@ -13,7 +13,6 @@ import hashlib
 import os
 import shutil
 import tempfile
-import warnings
 import zipfile
 from functools import lru_cache
 from importlib import metadata
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .fileio import shared_mode
+from .embedding import write_onnx
 
 if TYPE_CHECKING:
     import torch
@@ -143,26 +142,7 @@ class MPNetTorch(_Batched):
 
         example = self._tokenizer(["an example", "a second, longer example"], padding=True, return_tensors="pt")
         names = ["input_ids", "attention_mask"]  # MPNet takes no token_type_ids
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".onnx.tmp")
-        os.close(fd)
-        try:
-            with torch.no_grad(), warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # tracer warnings about paths MPNet does not take with a mask
-                torch.onnx.export(
-                    Pooled(),
-                    tuple(example[n] for n in names),
-                    tmp,
-                    input_names=names,
-                    output_names=["embedding"],
-                    dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names} | {"embedding": {0: "batch"}},
-                    opset_version=17,
-                    dynamo=False,
-                )
-            os.chmod(tmp, shared_mode())  # mkstemp's 0600 would follow the file into place
-            os.replace(tmp, target)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        write_onnx(torch, Pooled(), example, names, target)
 
 
 class MPNet(_Batched):
