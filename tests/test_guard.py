@@ -82,3 +82,31 @@ async def test_login_attempts_are_limited_per_client_and_window() -> None:
         assert (await c.get("/")).status_code == 200  # only logins are limited
         clock.now = 61.0
         assert (await c.post("/login/", data={"username": "a", "password": "b"})).status_code == 200
+
+
+def page(config: bytes):
+    """An ASGI app serving an HTML page the way Gradio does: its config and its API description inlined, in two parts."""
+
+    async def app(scope, receive, send) -> None:
+        head = b"<html><script>window.gradio_config = " + config + b";</script>"
+        tail = b'<script>window.gradio_api_info = {"named_endpoints": {"/ask_json": {}}};</script></html>'
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                                (b"content-length", str(len(head + tail)).encode())]})
+        await send({"type": "http.response.body", "body": head, "more_body": True})
+        await send({"type": "http.response.body", "body": tail})
+
+    return app
+
+
+@pytest.mark.parametrize(
+    ("config", "describes_api"),
+    [(b'{"auth_required":true,"components":[]}', False), (b'{"components":[{"id":1}]}', True)],
+)
+async def test_the_login_page_describes_no_api(config: bytes, describes_api: bool) -> None:
+    async with client(Guard(page(config))) as c:
+        r = await c.get("/")
+    assert r.status_code == 200 and r.text.endswith("</html>")
+    assert ("/ask_json" in r.text) is describes_api
+    assert int(r.headers["content-length"]) == len(r.content)
+    assert r.headers["x-frame-options"] == "DENY"

@@ -214,6 +214,8 @@ def _message(m: dict) -> str:
 def test_login_is_required_when_auth_is_set() -> None:
     with running_app(shared_bot(), auth=("reporter", "s3cret")) as url:
         assert httpx.get(f"{url}/config").status_code == 401
+        login_page = httpx.get(url).text
+        assert "sign in" in login_page and "ask_json" not in login_page and "Montevideo" not in login_page
         client = Client(url, auth=("reporter", "s3cret"), verbose=False)
         table, _, _, _ = client.predict("", ANY, ANY, "Argentina", ANY, ANY, api_name="/browse")
         assert table["data"]

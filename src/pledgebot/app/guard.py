@@ -7,11 +7,14 @@
 - Uploads get 403: the app has no upload control, so Gradio's upload route has nothing legitimate to receive.
 - Login attempts are limited per client address (429 after `login_attempts` in `login_window` seconds), so a
   password cannot be guessed at network speed.
+- Before login a page carries nothing but the login form: Gradio 6.31 embeds the API description (every
+  endpoint and its parameters) in the login page too, so it is cut out of any page that says auth is required.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -29,6 +32,8 @@ HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
 ]
+LOGIN_PAGE = b'"auth_required":true'
+API_INFO = re.compile(rb"<script>\s*window\.gradio_api_info\s*=.*?</script>", re.DOTALL)
 
 
 class Guard:
@@ -64,7 +69,8 @@ class Guard:
         if length is not None and length.isdigit() and int(length) > self.max_body:
             await _refuse(send, 413, f"the request is over {self.max_body:,} bytes")
             return
-        await self.app(scope, self._bounded(receive), _with_headers(send))
+        sending = _with_headers(send)
+        await self.app(scope, self._bounded(receive), _login_page_only(sending) if method == "GET" else sending)
 
     def _may_log_in(self, scope: Scope) -> bool:
         client = (scope.get("client") or ("?", 0))[0]
@@ -98,6 +104,35 @@ def _with_headers(send: Send) -> Send:
             present = {name.lower() for name, _ in message.get("headers", [])}
             message["headers"] = [*message.get("headers", []), *(h for h in HEADERS if h[0] not in present)]
         await send(message)
+
+    return sending
+
+
+def _login_page_only(send: Send) -> Send:
+    """`send` that holds back an HTML page and, when it is the login page, drops its API description."""
+    held: list[Message] = []
+    body = bytearray()
+
+    async def sending(message: Message) -> None:
+        if message.get("type") == "http.response.start" and not held:
+            headers = dict(message.get("headers", []))
+            if not headers.get(b"content-type", b"").startswith(b"text/html"):
+                await send(message)
+                return
+            held.append(message)
+            return
+        if not held or message.get("type") != "http.response.body":
+            await send(message)
+            return
+        body.extend(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        page = API_INFO.sub(b"", bytes(body)) if LOGIN_PAGE in body else bytes(body)
+        start = held[0]
+        start["headers"] = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        start["headers"].append((b"content-length", str(len(page)).encode()))
+        await send(start)
+        await send({"type": "http.response.body", "body": page})
 
     return sending
 
