@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
+import os
+import shutil
 import sys
 
 import pytest
+from disks import read_only_view
 
 from pledgebot.cli import main
+from pledgebot.errors import describe_os_error
 
 ASK_FIELDS = {"question", "answer", "abstained", "citations", "filters", "timings_ms"}
 CITATION_FIELDS = {"id", "submitter", "country", "year", "title", "excerpt", "source"}
@@ -92,3 +97,26 @@ def test_search_json(bot, capsys):
 def test_unknown_filter_value_is_a_clear_error(capsys):
     code, _, err = run(capsys, "ask", "--type", "sideways", "anything")
     assert code == 1 and "unknown pledge type 'sideways'" in err
+
+
+def test_a_read_only_corpus_folder_is_one_line_not_a_traceback(settings, tmp_path, capsys, monkeypatch):
+    """`corpus build` where nothing can be written: exit 1, what and where, and the records untouched."""
+    home = tmp_path / "home"
+    (home / "corpus").mkdir(parents=True)
+    shutil.copy(settings.report, home / "corpus" / settings.report.name)
+    with read_only_view(home / "corpus", tmp_path / "ro" / "corpus"):
+        monkeypatch.setenv("PLEDGEBOT_HOME", str(tmp_path / "ro"))
+        code, _, err = run(capsys, "corpus", "build")
+    assert code == 1 and err.count("\n") == 1
+    assert "read-only" in err and str(tmp_path / "ro" / "corpus") in err
+    assert sorted(p.name for p in (home / "corpus").iterdir()) == [settings.report.name]
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [(errno.EROFS, "read-only"), (errno.ENOSPC, "disk is full"), (errno.EACCES, "permission denied"),
+     (errno.EIO, "Input/output error")],
+)
+def test_file_errors_are_described_in_words(code, words):
+    message = describe_os_error(OSError(code, os.strerror(code), "/data/corpus/CURRENT"))
+    assert words in message and "/data/corpus/CURRENT" in message

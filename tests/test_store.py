@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from disks import fill, read_only_view, small_disk
 
 from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
 from pledgebot.embedding import HashingEmbedder
@@ -107,3 +108,28 @@ def test_sentences_are_stored_in_text_order(tmp_path, records):
     assert pledges[0].description.startswith(first[0])
     assert store.sentence_vectors.shape == (len(store.sentence_texts), HashingEmbedder().dim)
     assert np.allclose(np.linalg.norm(store.sentence_vectors[0]), 1.0, atol=1e-5)
+
+
+def test_an_intact_index_on_a_read_only_disk_serves(tmp_path, records):
+    pledges, sections, fp = records
+    built, _ = open_store(tmp_path / "index", pledges, sections, fp, HashingEmbedder())
+    before = sorted((f.relative_to(tmp_path), f.stat().st_mtime_ns) for f in (tmp_path / "index").rglob("*"))
+    with read_only_view(tmp_path / "index", tmp_path / "ro") as ro:
+        store, rebuilt = open_store(ro, pledges, sections, fp, HashingEmbedder())
+        assert not rebuilt and store.dense("one stop shop", k=2)
+        with pytest.raises(StoreError, match="read-only"):  # a build cannot happen there: said, not a traceback
+            open_store(ro, pledges[:3], sections, records_fingerprint(pledges[:3], sections), HashingEmbedder())
+    assert sorted((f.relative_to(tmp_path), f.stat().st_mtime_ns) for f in (tmp_path / "index").rglob("*")) == before
+
+
+def test_a_full_disk_fails_the_build_with_a_message_and_the_old_index_serves(tmp_path, records):
+    pledges, sections, fp = records
+    with small_disk(tmp_path / "disk", "8m") as disk:
+        good, _ = open_store(disk, pledges, sections, fp, HashingEmbedder())
+        fill(disk)
+        with pytest.raises(StoreError, match="disk is full"):
+            open_store(disk, pledges[:3], sections, records_fingerprint(pledges[:3], sections), HashingEmbedder())
+        (disk / "ballast").unlink()
+        assert not [p for p in disk.iterdir() if p.name.startswith(".build-")]
+        again, rebuilt = open_store(disk, pledges, sections, fp, HashingEmbedder())
+        assert not rebuilt and again.path == good.path

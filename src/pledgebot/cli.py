@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .config import Settings, entry_environment, entry_logging
-from .errors import PledgeBotError
+from .errors import PledgeBotError, describe_os_error
 from .records import Pledge
 
 
@@ -42,6 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `pledgebot pledges | head`: the reader left; nothing to report
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a read-only or full disk: what and where, not a traceback
+        print(f"pledgebot: error: {describe_os_error(exc)}", file=sys.stderr)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:

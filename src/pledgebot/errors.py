@@ -10,7 +10,16 @@ PledgeBotError            anything PledgeBot reports to a user as a message, not
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
+
+# The usual causes of a failed write, in words an operator acts on.
+DISK_CAUSES = {
+    errno.EROFS: "the file system is read-only",
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EACCES: "permission denied",
+}
 
 
 class PledgeBotError(Exception):
@@ -35,3 +44,9 @@ class StoreError(PledgeBotError):
 
 class QuestionError(PledgeBotError):
     """The question is not acceptable input."""
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for a failed file operation: the cause in words and the file it concerns, no traceback."""
+    why = DISK_CAUSES.get(exc.errno or 0) or exc.strerror or str(exc)
+    return f"{why} ({exc.filename})" if exc.filename else why

@@ -8,15 +8,20 @@ Layout under the index folder:
 
 A build happens in a fresh folder beside the live one and becomes live only once it is complete and
 verified; a stale, missing or corrupt index is rebuilt the same way, so a half-built index never serves.
+An intact index on a read-only disk still serves (from a private copy, see `_servable`); a build that
+cannot write (read-only or full disk) is a StoreError saying so, and the live index keeps serving.
 """
 
 from __future__ import annotations
 
+import atexit
+import errno
 import hashlib
 import json
 import logging
 import os
 import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -30,7 +35,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from filelock import FileLock
 
 from .embedding import Embedder
-from .errors import StoreError
+from .errors import DISK_CAUSES, StoreError, describe_os_error
 from .glossary import acronyms, spell_out
 from .passages import pledge_passages, section_passages, sentences
 from .records import Passage, Pledge, Section
@@ -203,9 +208,50 @@ def _client(path: Path):
 @contextmanager
 def _lock(index_dir: Path) -> Iterator[None]:
     """One build at a time across processes (filelock: portable, unlike fcntl)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with FileLock(index_dir / ".lock"):
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(index_dir / ".lock")
+        lock.acquire()
+    except OSError as exc:
+        raise StoreError(cannot_write(index_dir, exc)) from exc
+    try:
         yield
+    finally:
+        lock.release()
+
+
+def cannot_write(index_dir: Path, exc: BaseException) -> str:
+    """One line saying why the index could not be written, for a read-only or full disk above all."""
+    text = str(exc).lower()
+    if isinstance(exc, OSError):
+        why = describe_os_error(exc)
+    elif "readonly" in text or "read-only" in text:  # SQLite's words, through Chroma
+        why = DISK_CAUSES[errno.EROFS]
+    elif "disk is full" in text or "no space" in text:
+        why = DISK_CAUSES[errno.ENOSPC]
+    else:
+        why = str(exc)
+    return f"cannot build the index in {index_dir}: {why}; the index already there (if any) is unchanged"
+
+
+def _servable(path: Path) -> Path:
+    """The build folder, or a private copy of it when it cannot be written.
+
+    Chroma opens its SQLite file read-write and refuses a read-only one ("attempt to write a readonly
+    database"), yet an intact index on a read-only disk (a container image, a shared mount) must serve.
+    A build is a few MB at the report's size, so a copy in the temp folder costs well under a second.
+    """
+    if os.access(path, os.W_OK) and all(os.access(f, os.W_OK) for f in path.glob("*.sqlite3")):
+        return path
+    copy = Path(tempfile.mkdtemp(prefix="pledgebot-index-"))
+    atexit.register(shutil.rmtree, copy, ignore_errors=True)
+    shutil.copytree(path, copy, dirs_exist_ok=True)
+    for folder, _, files in os.walk(copy):  # a read-only source gives read-only copies; Chroma must write
+        os.chmod(folder, 0o700)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o600)
+    log.info("the index at %s is read-only; serving a private copy", path)
+    return copy
 
 
 def _read_manifest(path: Path) -> Manifest | None:
@@ -237,6 +283,23 @@ def build(
     stride: int = 2,
 ) -> Path:
     """Build a new index beside the live one, verify it, then make it live. Returns its folder."""
+    with _lock(index_dir):
+        return _build(index_dir, pledges, sections, records_fp, embedder, ml_embedder, size, stride)
+
+
+def _build(
+    index_dir: Path,
+    pledges: list[Pledge],
+    sections: list[Section],
+    records_fp: str,
+    embedder: Embedder,
+    ml_embedder: Embedder | None,
+    size: int,
+    stride: int,
+) -> Path:
+    """`build`, with the lock held: any `.build-*` folder here is a dead run's (killed), so it goes first."""
+    for dead in index_dir.glob(".build-*"):
+        shutil.rmtree(dead, ignore_errors=True)
     fp = fingerprint(records_fp, embedder.name, ml_embedder.name if ml_embedder else None, size, stride)
     started = time.perf_counter()
     # Unique names: Chroma caches clients by path within a process, so a path is never reused.
@@ -246,39 +309,7 @@ def build(
     passages = all_passages(pledges, sections, size, stride)
     try:
         client = _client(tmp)
-        col = client.create_collection(
-            PASSAGES, embedding_function=_ChromaEmbedding(embedder), metadata={"hnsw:space": "cosine"}
-        )
-        vectors = embedder.embed_documents([p.text for p in passages])
-        col.add(
-            ids=[p.id for p in passages],
-            embeddings=list(vectors),
-            documents=[p.text for p in passages],
-            metadatas=[{"doc_id": p.doc_id, "kind": p.kind, "position": p.position} for p in passages],
-        )
-        sents = all_sentences(pledges, sections)
-        # Sentences answer report questions one fact at a time, often in the report's acronyms.
-        meanings = acronyms()
-        scol = client.create_collection(
-            SENTENCES, embedding_function=_ChromaEmbedding(embedder), metadata={"hnsw:space": "cosine"}
-        )
-        scol.add(
-            ids=[s[0] for s in sents],
-            embeddings=list(embedder.embed_documents([spell_out(s[2], meanings) for s in sents])),
-            documents=[s[2] for s in sents],
-            metadatas=[{"doc_id": s[1]} for s in sents],
-        )
-        if ml_embedder is not None:
-            ml = client.create_collection(
-                PLEDGES_ML,
-                embedding_function=_ChromaEmbedding(ml_embedder),
-                metadata={"hnsw:space": "cosine"},
-            )
-            ml.add(
-                ids=[p.id for p in pledges],
-                embeddings=list(ml_embedder.embed_documents([multilingual_text(p) for p in pledges])),
-                documents=[multilingual_text(p) for p in pledges],
-            )
+        _fill(client, passages, pledges, sections, embedder, ml_embedder)
         manifest = Manifest(
             fingerprint=fp,
             records=records_fp,
@@ -297,14 +328,64 @@ def build(
         final = index_dir / unique
         os.replace(tmp, final)
         _set_current(index_dir, unique)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if _is_disk_error(exc):
+            raise StoreError(cannot_write(index_dir, exc)) from exc
         raise
     for old in index_dir.iterdir():
-        # dot-folders are not builds: ".build-*" may be another process's, ".models" holds the ONNX copy
+        # dot-folders are not builds: ".models" holds the ONNX copy
         if old.is_dir() and old.name != unique and not old.name.startswith("."):
             shutil.rmtree(old, ignore_errors=True)
     return final
+
+
+def _fill(
+    client, passages: list[Passage], pledges: list[Pledge], sections: list[Section], embedder: Embedder,
+    ml_embedder: Embedder | None,
+) -> None:
+    """Embed and add the three collections of a new build: passages, sentences, multilingual pledges."""
+    col = client.create_collection(
+        PASSAGES, embedding_function=_ChromaEmbedding(embedder), metadata={"hnsw:space": "cosine"}
+    )
+    vectors = embedder.embed_documents([p.text for p in passages])
+    col.add(
+        ids=[p.id for p in passages],
+        embeddings=list(vectors),
+        documents=[p.text for p in passages],
+        metadatas=[{"doc_id": p.doc_id, "kind": p.kind, "position": p.position} for p in passages],
+    )
+    sents = all_sentences(pledges, sections)
+    # Sentences answer report questions one fact at a time, often in the report's acronyms.
+    meanings = acronyms()
+    scol = client.create_collection(
+        SENTENCES, embedding_function=_ChromaEmbedding(embedder), metadata={"hnsw:space": "cosine"}
+    )
+    scol.add(
+        ids=[s[0] for s in sents],
+        embeddings=list(embedder.embed_documents([spell_out(s[2], meanings) for s in sents])),
+        documents=[s[2] for s in sents],
+        metadatas=[{"doc_id": s[1]} for s in sents],
+    )
+    if ml_embedder is not None:
+        ml = client.create_collection(
+            PLEDGES_ML,
+            embedding_function=_ChromaEmbedding(ml_embedder),
+            metadata={"hnsw:space": "cosine"},
+        )
+        ml.add(
+            ids=[p.id for p in pledges],
+            embeddings=list(ml_embedder.embed_documents([multilingual_text(p) for p in pledges])),
+            documents=[multilingual_text(p) for p in pledges],
+        )
+
+
+def _is_disk_error(exc: BaseException) -> bool:
+    """Whether a failed build could not write (Chroma reports SQLite's errors as its own types)."""
+    if isinstance(exc, OSError):
+        return True
+    text = str(exc).lower()
+    return any(w in text for w in ("readonly database", "disk is full", "no space left", "read-only file system"))
 
 
 def _set_current(index_dir: Path, name: str) -> None:
@@ -329,8 +410,8 @@ def open_store(
     live = current_build(index_dir)
     if live is not None and (manifest := _read_manifest(live)) and manifest.fingerprint == fp:
         try:
-            return Store(live, manifest, embedder, ml_embedder), False
-        except StoreError:
+            return Store(_servable(live), manifest, embedder, ml_embedder), False
+        except (StoreError, OSError):
             if not rebuild:
                 raise
     elif not rebuild:
@@ -344,7 +425,7 @@ def open_store(
             except StoreError:
                 pass
         log.info("building the index in %s (about 1–2 minutes, once)", index_dir)
-        path = build(index_dir, pledges, sections, records_fp, embedder, ml_embedder, size, stride)
+        path = _build(index_dir, pledges, sections, records_fp, embedder, ml_embedder, size, stride)
         log.info("index ready")
         manifest = _read_manifest(path)
         assert manifest is not None  # noqa: S101 - just written by build()

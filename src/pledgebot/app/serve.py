@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..config import Settings, entry_environment, entry_logging
-from ..errors import PledgeBotError
+from ..errors import PledgeBotError, describe_os_error
 from .tabs import build_app
 
 if TYPE_CHECKING:
@@ -149,5 +149,8 @@ def launch(argv: Sequence[str] | None = None) -> None:
         bot = PledgeBot.load(settings)
     except (PledgeBotError, ValueError) as exc:  # a bad setting or a missing corpus: a message, not a traceback
         print(f"pledgebot: error: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except OSError as exc:  # a disk that cannot be read or written: what and where
+        print(f"pledgebot: error: {describe_os_error(exc)}", file=sys.stderr)
         raise SystemExit(1) from None
     serve(build_app(bot, settings), settings)
