@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +16,7 @@ from disks import fill, read_only_view, small_disk
 from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
 from pledgebot.embedding import HashingEmbedder
 from pledgebot.errors import StoreError
-from pledgebot.store import current_build, open_store
+from pledgebot.store import Manifest, Store, current_build, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -133,3 +137,46 @@ def test_a_full_disk_fails_the_build_with_a_message_and_the_old_index_serves(tmp
         assert not [p for p in disk.iterdir() if p.name.startswith(".build-")]
         again, rebuilt = open_store(disk, pledges, sections, fp, HashingEmbedder())
         assert not rebuilt and again.path == good.path
+
+
+BUILD_ALL = """
+import sys
+from pathlib import Path
+from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
+from pledgebot.embedding import HashingEmbedder
+from pledgebot.store import build
+folder = records_dir(Path(sys.argv[2]))
+pledges, sections = read_pledges(folder / "pledges.jsonl"), read_sections(folder / "sections.jsonl")
+print("building", flush=True)
+build(Path(sys.argv[1]), pledges, sections, records_fingerprint(pledges, sections), HashingEmbedder())
+"""
+
+
+@pytest.mark.slow
+def test_killing_an_index_build_never_stops_the_index_serving(tmp_path, records):
+    """kill -9 at several moments of a real build (Chroma, files, pointer swap): a whole build always serves."""
+    pledges, sections, fp = records
+    index = tmp_path / "index"
+    open_store(index, pledges, sections, fp, HashingEmbedder())  # the live build the killed ones would replace
+    script = tmp_path / "build_all.py"
+    script.write_text(BUILD_ALL)
+    cmd = [sys.executable, str(script), str(index), str(ROOT / "corpus")]
+    everything = len(read_pledges(records_dir(ROOT / "corpus") / "pledges.jsonl"))
+    kinds, torn = set(), 0
+    for delay in (0.0, 0.15, 0.3, 0.45, 0.6, 0.8, 1.0, 1.3):  # after the imports; a build takes about 1.5 s
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert proc.stdout.readline().strip() == "building"
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        torn += any(p.name.startswith(".build-") for p in index.iterdir())
+        live = current_build(index)
+        manifest = json.loads((live / "manifest.json").read_text())
+        store = Store(live, Manifest(**manifest), HashingEmbedder(), None)  # opens whole, or raises
+        assert len(store.passages) == manifest["passages"] and store.dense("housing", k=1)
+        kinds.add(manifest["pledges"])
+    assert torn >= 4  # most kills landed mid-build, leaving a dead run's folder behind
+    assert kinds <= {len(pledges), everything}
+    assert subprocess.run(cmd, capture_output=True, timeout=120, check=False).returncode == 0
+    left = sorted(p.name for p in index.iterdir())
+    assert left[:2] == [".lock", "CURRENT"] and len(left) == 3  # dead runs' folders and the old build are gone
