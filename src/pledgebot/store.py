@@ -147,11 +147,13 @@ class Store:
         try:
             self._client = _client(path)
             self._passages = self._client.get_collection(PASSAGES, embedding_function=_ChromaEmbedding(embedder))
-            self._ml = (
+            ml = (
                 self._client.get_collection(PLEDGES_ML, embedding_function=_ChromaEmbedding(ml_embedder))
                 if ml_embedder is not None and manifest.multilingual_model
                 else None
             )
+            # one vector per pledge: exact search in numpy, like the passages, without a count per query
+            ml_got = ml.get(include=["embeddings"]) if ml is not None else None
             got = self._passages.get(include=["documents", "metadatas", "embeddings"])
         except Exception as exc:  # Chroma raises many types for a damaged folder
             msg = f"index at {path} is unreadable: {exc}"
@@ -165,9 +167,9 @@ class Store:
         ]
         self.by_id = {p.id: p for p in self.passages}
         # Exact search over a few hundred passages is faster than the approximate index and never varies.
-        vectors = np.asarray(got["embeddings"], dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True) if len(vectors) else np.ones((0, 1), dtype=np.float32)
-        self._passage_vectors = vectors / np.where(norms == 0, 1.0, norms)  # unit length once, not per query
+        self._passage_vectors = _unit(got["embeddings"])  # unit length once, not per query
+        self._ml_ids = list(ml_got["ids"]) if ml_got is not None else []
+        self._ml_vectors = _unit(ml_got["embeddings"]) if ml_got is not None else None
         try:
             sent = self._client.get_collection(SENTENCES, embedding_function=_ChromaEmbedding(embedder))
             got = sent.get(include=["documents", "metadatas", "embeddings"])
@@ -189,11 +191,21 @@ class Store:
 
     def dense_multilingual(self, query: str, k: int = 20) -> list[tuple[str, float]]:
         """(pledge id, similarity) from the multilingual collection; empty when it was not built."""
-        if self._ml is None or self.ml_embedder is None:
+        if self._ml_vectors is None or self.ml_embedder is None:
             return []
-        vec = self.ml_embedder.embed_query(query)
-        res = self._ml.query(query_embeddings=[vec], n_results=min(k, self._ml.count()), include=["distances"])
-        return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+        vec = np.asarray(self.ml_embedder.embed_query(query), dtype=np.float32)
+        sims = (self._ml_vectors @ vec) / (np.linalg.norm(vec) or 1.0)
+        top = np.argsort(-sims, kind="stable")[: min(k, len(self._ml_ids))]
+        return [(self._ml_ids[n], float(sims[n])) for n in top]
+
+
+def _unit(embeddings) -> np.ndarray:
+    """Rows scaled to unit length (a zero row stays zero), so a dot product is the cosine similarity."""
+    vectors = np.asarray(embeddings, dtype=np.float32)
+    if not len(vectors):
+        return np.zeros((0, 1), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
 
 
 def _sentence_key(sid: str) -> tuple[str, int]:
