@@ -19,6 +19,7 @@ from ..relevance import zscores
 from ..retrieval import DocScore
 from ..text import tokenize
 from . import policy
+from .phrases import say
 from .render import citation_for, reply
 from .resources import Ctx, Resources
 from .topical import TOPICAL_FEATURES, retrieve_features
@@ -174,15 +175,23 @@ def answer(q: Query, ctx: Ctx) -> Answer:
 
 def _render(q: Query, anchor: Pledge, shown: list[Similar], closest: bool, decisions: list[Decision]) -> Answer:
     citations = [citation_for(n, s.pledge, s.sentence) for n, s in enumerate(shown, 1)]
-    head = "The closest, though none is clearly comparable," if closest else "Pledges from other submitters comparable"
-    lines = [f"{head} to {anchor.submitter}'s *{anchor.title}*:", ""]
+    lang = q.language
+    head = say(
+        lang, "compare.lead_closest" if closest else "compare.lead", submitter=anchor.submitter, title=anchor.title
+    )
+    lines = [head, ""]
     for c, s in zip(citations, shown, strict=True):
-        shared = f"; shared priorities {', '.join(map(str, s.shared_priorities))}" if s.shared_priorities else ""
+        shared = (
+            say(lang, "compare.shared", priorities=", ".join(map(str, s.shared_priorities)))
+            if s.shared_priorities
+            else ""
+        )
+        similarity = say(lang, "compare.similarity", similarity=f"{s.similarity:.2f}")
         lines.append(
             f"{c.n}. **{c.submitter}** ({c.country}, {c.year}) — *{c.title}* "
-            f"(similarity {s.similarity:.2f}{shared}): “{c.excerpt}” [{c.n}]"
+            f"({similarity}{shared}): “{c.excerpt}” [{c.n}]"
         )
-    lines += ["", f"{len(shown)} comparable {'pledge' if len(shown) == 1 else 'pledges'} shown."]
+    lines += ["", say(lang, "compare.shown", len(shown), n=len(shown))]
     reason = f"compared with {anchor.submitter}'s pledge and the aspect asked about" + (
         " (closest only)" if closest else ""
     )

@@ -7,6 +7,7 @@ import re
 
 from ..query import Query
 from ..records import Answer
+from .phrases import say
 from .render import citation_for, render_pledges, render_sections, reply
 from .resources import Ctx
 
@@ -28,10 +29,11 @@ def answer(q: Query, ctx: Ctx) -> Answer | None:
     for rec in [*res.sections, *res.pledges]:
         if sentence := res.sentences.first_where(rec.id, spelled.search):
             citation = citation_for(1, rec, sentence)
-            lead = f"**{term.term}** stands for {term.means}. The report spells it out:"
-            text = (
-                render_sections(lead, [citation]) if citation.kind == "section" else render_pledges(lead, [citation], 1)
-            )
+            lead = say(q.language, "definition.lead", term=term.term, means=term.means)
+            if citation.kind == "section":
+                text = render_sections(lead, [citation])
+            else:
+                text = render_pledges(lead, [citation], 1, lang=q.language)
             return reply(
                 q, "definition", f"the glossary's {term.term} and where the report spells it out", text, [citation]
             )

@@ -175,7 +175,7 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
         q,
         "figures",
         f"the best sentence answers (p={p:.2f})" + (f"; the figure asked is {number}" if number is not None else ""),
-        render_mixed(citations),
+        render_mixed(citations, q.language),
         citations,
         total=pledges or None,
         number=number,

@@ -15,7 +15,8 @@ from ..filters import countries_of
 from ..places import fold
 from ..query import Intent, Query, Unit
 from ..records import Answer, Citation, Decision, Pledge
-from .render import MAX_LISTED, citation_for, describe, join_names, plural, render_pledges, reply
+from .phrases import say
+from .render import MAX_LISTED, citation_for, describe, join_names, render_pledges, reply
 from .resources import Ctx, Resources
 
 
@@ -42,20 +43,22 @@ def answer(
     shown = pledges[:MAX_LISTED]
     partners = [] if q.intent is Intent.COUNT else _partners(res, shown)
     citations = _cite(res, [*shown, *partners], excerpts)
-    what = describe(q.filters) if not q.topic else f"{describe(q.filters)} about {' '.join(q.topic)}"
-    what = _singular(what) if n == 1 else what
-    split = _year_split(pledges)
+    lang = q.language
+    what = describe(q.filters, lang=lang, count=n)
+    if q.topic:
+        what = say(lang, "desc.about", what=what, topic=" ".join(q.topic))
+    split = _year_split(pledges, lang)
     if q.intent is Intent.COUNT:
-        lead = f"**{n}** {what}{split}."
+        lead = say(lang, "list.count", n=n, what=what, split=split)
     else:
-        lead = f"{n} {what}{split}: {join_names([p.submitter for p in shown])}."
+        lead = say(lang, "list.lead", n=n, what=what, split=split, names=join_names([p.submitter for p in shown], lang))
     notes = _notes(q, res, pledges, partners)
-    footer = _footer(n, len(shown), partners)
+    footer = _footer(n, len(shown), partners, lang)
     return reply(
         q,
         handler,
         reason,
-        render_pledges(lead, citations, n, notes, footer),
+        render_pledges(lead, citations, n, notes, footer, lang),
         citations,
         total=n,
         number=n,
@@ -86,29 +89,23 @@ def _partners(res: Resources, shown: Sequence[Pledge]) -> list[Pledge]:
     return out
 
 
-def _footer(total: int, shown: int, partners: Sequence[Pledge]) -> str:
-    noun = plural(total, "pledge")
-    head = f"{total} {noun} {'matches' if total == 1 else 'match'}; " + (
-        f"all {total} shown." if shown >= total else f"the first {shown} are shown."
-    )
+def _footer(total: int, shown: int, partners: Sequence[Pledge], lang: str) -> str:
+    matches = say(lang, "count.matches", total, total=total)
     if total == 1 and not partners:
-        head = "1 pledge matches."
+        return say(lang, "count.alone", matches=matches)
+    rest = say(lang, "count.all_shown", total=total) if shown >= total else say(lang, "count.first_shown", shown=shown)
+    head = say(lang, "count.then", matches=matches, shown=rest)
     if partners:
-        who = join_names([p.submitter for p in partners])
-        head += f" Also cited: {who}'s record of the same joint {plural(len(partners), 'pledge')} (not counted)."
+        head += say(lang, "count.also_cited", len(partners), who=join_names([p.submitter for p in partners], lang))
     return head
 
 
-def _year_split(pledges: Sequence[Pledge]) -> str:
+def _year_split(pledges: Sequence[Pledge], lang: str) -> str:
     years = Counter(p.year for p in pledges)
     if len(years) < 2:
         return ""
     new, old = years.get(2023, 0), sum(v for y, v in years.items() if y != 2023)
-    return f" ({new} from the 2023 submissions, {old} highlighted 2022 {plural(old, 'action')})"
-
-
-def _singular(text: str) -> str:
-    return re.sub(r"\b(pledges|actions)\b", lambda m: m.group(1)[:-1], text, count=1)
+    return say(lang, "list.year_split", old, new=new, old=old)
 
 
 def _countries(res: Resources, pledges: Sequence[Pledge]) -> list[str]:
@@ -126,13 +123,16 @@ def _distinct(q: Query, res: Resources, pledges: Sequence[Pledge], reason: str, 
     citations += [
         citation_for(k, p, res.sentences.first(p.id)) for k, p in enumerate(pledges[:MAX_LISTED], 2 if cited else 1)
     ]
-    what = describe(q.filters)
-    lead = f"**{n}** {noun}: {join_names(values)} ({len(pledges)} {what})."
+    lang = q.language
+    # English printed the plural whatever the number; the other languages agree with it
+    what = describe(q.filters, lang=lang, count=None if lang == "en" else len(pledges))
+    unit = say(lang, f"unit.{noun}", n)
+    lead = say(lang, "list.distinct", n=n, unit=unit, values=join_names(values, lang), total=len(pledges), what=what)
     if noun == "countries":
-        lead += " Organizations that work globally or across a region are not counted as a country."
-    text = render_pledges(lead, [c for c in citations if c.kind == "pledge"], len(pledges))
+        lead += say(lang, "list.not_a_country")
+    text = render_pledges(lead, [c for c in citations if c.kind == "pledge"], len(pledges), lang=lang)
     if cited:
-        text += f"\n\nThe report says so too: “{cited[0][1]}” [1]"
+        text += "\n\n" + say(lang, "list.report_says_too", sentence=cited[0][1])
     return reply(
         q,
         "listing",
@@ -151,19 +151,20 @@ def _per_submitter(q: Query, res: Resources, pledges: Sequence[Pledge], reason: 
     names = [s for s, k in sorted(per.items(), key=lambda kv: (-kv[1], fold(kv[0]))) if k >= q.min_per_submitter]
     counted = [p for p in pledges if p.submitter in names]
     citations = _cite(res, counted[:MAX_LISTED], None)
-    n = len(names)
-    who = join_names([f"{s} ({per[s]})" for s in names])
-    lead = f"**{n}** {plural(n, 'submitter')} made {q.min_per_submitter} or more {describe(q.filters)}: {who}."
+    n, lang, least = len(names), q.language, q.min_per_submitter
+    who = join_names([f"{s} ({per[s]})" for s in names], lang)
+    what = describe(q.filters, lang=lang)
+    lead = say(lang, "list.repeat", n, n=n, min=least, what=what, who=who)
     if q.unit is Unit.PLEDGES:  # "how many pledges came from repeat submitters": the pledges are counted
         n = len(counted)
-        lead = f"**{n}** {describe(q.filters)} came from submitters with {q.min_per_submitter} or more: {who}."
+        lead = say(lang, "list.repeat_pledges", n=n, what=what, min=least, who=who)
     if not names:
-        lead = f"No submitter made {q.min_per_submitter} or more {describe(q.filters)}."
+        lead = say(lang, "list.repeat_none", min=least, what=what)
     return reply(
         q,
         "listing",
         f"{reason}; grouped by submitter",
-        render_pledges(lead, citations, len(counted)),
+        render_pledges(lead, citations, len(counted), lang=lang),
         citations,
         abstained=not names,
         total=len(counted),
@@ -173,23 +174,17 @@ def _per_submitter(q: Query, res: Resources, pledges: Sequence[Pledge], reason: 
 
 
 def _notes(q: Query, res: Resources, pledges: Sequence[Pledge], partners: Sequence[Pledge]) -> list[str]:
-    notes = []
+    notes, lang = [], q.language
     if q.filters.pledge_types:
         types = Counter(p.pledge_type for p in res.pledges if p.pledge_type)
         for t in q.filters.pledge_types:
             said = _report_says(res, t)
             if said is not None and said != types[t]:
-                notes.append(
-                    f"Counted from each pledge's TYPE OF PLEDGE line: the submissions the report prints have {types[t]} "
-                    f"{t} pledges; the report's own summary says {said}."
-                )
+                notes.append(say(lang, "note.type_count", printed=types[t], type=t, said=said))
         if any(p.year != 2023 for p in res.pledges) and q.filters.year is None:
-            notes.append("Pledge types are given for the 2023 submissions only.")
+            notes.append(say(lang, "note.types_2023"))
     if q.filters.joint and (pairs := sum(bool(p.joint_with) for p in pledges)):
-        notes.append(
-            f"A joint 2023 pledge is printed once per partner, so {pairs} of these records are "
-            f"{pairs // 2} {plural(pairs // 2, 'partnership')}."
-        )
+        notes.append(say(lang, "note.joint_pairs", pairs // 2, pairs=pairs, partnerships=pairs // 2))
     return notes
 
 

@@ -9,7 +9,8 @@ from ..places import fold
 from ..query import Intent, Query
 from ..records import Answer, Pledge
 from . import policy
-from .render import MAX_LISTED, citation_for, join_names, plural, render_pledges, reply
+from .phrases import say
+from .render import MAX_LISTED, citation_for, join_names, render_pledges, reply
 from .resources import Ctx
 
 
@@ -29,9 +30,12 @@ def answer(q: Query, ctx: Ctx) -> Answer:
             hit = res.sentences.first(p.id)
         if hit is not None:
             found.append((p, hit))
-    where = f" from {q.filters.place_name()}" if q.filters.has_place() else ""
+    lang, place = q.language, q.filters.place_name() if q.filters.has_place() else None
     if not found:
-        text = f"No pledge{where} in {policy.REPORT} mentions “{phrase}”."
+        if place:
+            text = say(lang, "mentions.none_from", place=place, phrase=phrase)
+        else:
+            text = say(lang, "mentions.none", phrase=phrase)
         return reply(q, "mentions", f"no record uses “{phrase}”", text, abstained=True)
     found.sort(key=lambda x: (-x[0].year, fold(x[0].submitter)))
     shown = found[:MAX_LISTED]
@@ -39,13 +43,14 @@ def answer(q: Query, ctx: Ctx) -> Answer:
     n = len(found)
     counting = q.intent is Intent.COUNT or q.wants_number
     count = f"**{n}**" if counting else str(n)
-    verb = "mentions" if n == 1 else "mention"
-    lead = f"{count} {plural(n, 'pledge')}{where} {verb} “{phrase}”: {join_names([p.submitter for p, _ in shown])}."
+    where = say(lang, "mentions.from", place=place) if place else ""
+    names = join_names([p.submitter for p, _ in shown], lang)
+    lead = say(lang, "mentions.lead", n, number=count, where=where, phrase=phrase, names=names)
     return reply(
         q,
         "mentions",
         f"an exact search for “{phrase}”",
-        render_pledges(lead, citations, n),
+        render_pledges(lead, citations, n, lang=lang),
         citations,
         total=n,
         number=n if counting else None,

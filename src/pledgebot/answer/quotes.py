@@ -10,6 +10,7 @@ from ..quotes import SpokenQuote
 from ..records import Answer
 from ..text import tokenize
 from . import policy
+from .phrases import say
 from .render import citation_for, context, join_names, render_pledges, reply
 from .resources import Ctx, Resources
 
@@ -33,16 +34,16 @@ def listed(q: Query, ctx: Ctx) -> Answer:
     if not quotes:
         return policy.nothing_for(q, "no pledge passing the filters is printed with such a quote")
     citations = [citation_for(n, res.records[x.doc_id], x.text) for n, x in enumerate(quotes, 1)]
-    n = len(quotes)
-    who = f"a {role}'s quote" if role else "a quote"
+    n, lang = len(quotes), q.language
+    who = say(lang, "quotes.role_quote", role=_role(lang, role)) if role else say(lang, "quotes.a_quote")
     count = f"**{n}**" if q.intent is Intent.COUNT else str(n)
-    names = join_names([f"{x.attribution} ({res.records[x.doc_id].submitter})" for x in quotes])
-    lead = f"{count} pledges are printed with {who}: {names}."
+    names = join_names([f"{x.attribution} ({res.records[x.doc_id].submitter})" for x in quotes], lang)
+    lead = say(lang, "quotes.listed", n, number=count, who=who, names=names)
     return reply(
         q,
         "quotes",
         "pledges printed with a quote",
-        render_pledges(lead, citations, n),
+        render_pledges(lead, citations, n, lang=lang),
         citations,
         total=n,
         number=n if q.intent is Intent.COUNT else None,
@@ -59,8 +60,17 @@ def _of_places(q: Query, ctx: Ctx, places: list[str]) -> Answer:
     if quotes:
         return _render(q, res, quotes, f"the quotes printed for {join_names(places)}")
     pledges = [p for p in res.pledges if p.submitter in places]
-    text = f"The report prints no quote from {join_names(places)}. Its pledges, for context:\n\n{context(pledges)}"
+    lead = say(q.language, "quotes.none_from", names=join_names(places, q.language))
+    text = f"{lead}\n\n{context(pledges, lang=q.language)}"
     return reply(q, "quotes", f"{join_names(places)} has no printed quote", text, abstained=True)
+
+
+def _role(lang: str, role: str) -> str:
+    """Whose quotes, in the answer's language (a role the catalogue lacks is printed as read)."""
+    try:
+        return say(lang, f"role.{role}")
+    except KeyError:
+        return role
 
 
 def _speakers(q: Query, res: Resources) -> list[SpokenQuote]:
@@ -97,6 +107,6 @@ def _render(q: Query, res: Resources, quotes: list[SpokenQuote], reason: str) ->
     citations = [citation_for(n, res.records[x.doc_id], x.text) for n, x in enumerate(quotes, 1)]
     lines = []
     for c, x in zip(citations, quotes, strict=True):
-        where = f"beside *{c.title}*" if c.kind == "pledge" else f"in *{c.title}*"
+        where = say(q.language, "quotes.beside" if c.kind == "pledge" else "quotes.in_section", title=c.title)
         lines.append(f"> “{c.excerpt}” [{c.n}]\n>\n> — {x.attribution}, {where}")
     return reply(q, "quotes", reason, "\n\n".join(lines), citations, total=len(citations), intent="quote")

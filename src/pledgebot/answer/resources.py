@@ -16,6 +16,7 @@ from ..relevance import Calibration
 from ..retrieval import DocScore, HybridSearcher
 from ..store import Store
 from ..text import tokenize
+from .phrases import catalogue
 from .sentences import SentenceIndex, SentenceWeights
 
 
@@ -40,6 +41,7 @@ class Resources:
     _headings: dict[str, np.ndarray] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        catalogue()  # the answers' phrases, read once at load: a broken catalogue fails here, not mid-answer
         self.records = {p.id: p for p in self.pledges} | {s.id: s for s in self.sections}
         self.pledge_row = {p.id: n for n, p in enumerate(self.pledges)}
         # each pledge's words and two-word phrases, computed once: topical answers compare them with every question

@@ -22,6 +22,7 @@ from ..places import fold
 from ..query import Intent, Query
 from ..records import Answer
 from . import compare, definition, figures, listing, mentions, policy, quotes, topical
+from .phrases import say
 from .render import MAX_LISTED, citation_for, context, join_names, render_pledges, reply
 from .resources import Ctx
 
@@ -95,9 +96,10 @@ def _unknown_place(q: Query, ctx: Ctx) -> Answer:
     if not q.implied.has_place():
         return policy.unknown_place(q, q.unknown_places)
     around = ctx.res.matching(q.implied)
-    text = f"No pledge from {names} is in {policy.REPORT}."
+    text = say(q.language, "policy.no_place", place=names)
     if around:
-        text += f" For context, the pledges from {q.implied.place_name()}:\n\n{context(around)}"
+        lead = say(q.language, "router.for_context", place=q.implied.place_name())
+        text += f"{lead}\n\n{context(around, lang=q.language)}"
     reason = f"no record is from {names}; the pledges of {q.implied.place_name()} named as context"
     return reply(q, "policy", reason, text, abstained=True)
 
@@ -131,10 +133,10 @@ def _work_in_country(q: Query, ctx: Ctx) -> Answer | None:
         return None
     citations = [citation_for(n, p, hit) for n, (p, hit) in enumerate(found[:MAX_LISTED], 1)]
     who = list(dict.fromkeys(p.submitter for p, _ in found))
-    lead = (
-        f"No pledge from {country} is in {policy.REPORT}; {join_names(who)} work{'s' if len(who) == 1 else ''} there:"
-    )
+    lang = q.language
+    place, names = join_names(list(f.countries), lang), join_names(who, lang)
+    lead = say(lang, "router.work_there", len(who), place=place, who=names)
     return reply(
-        q, "listing", f"no pledge from {country}; pledges that work there", render_pledges(lead, citations, len(found)),
-        citations, total=len(found),
+        q, "listing", f"no pledge from {country}; pledges that work there",
+        render_pledges(lead, citations, len(found), lang=lang), citations, total=len(found),
     )  # fmt: skip

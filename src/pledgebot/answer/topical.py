@@ -21,6 +21,7 @@ from ..relevance import log_scope, zscores
 from ..retrieval import DocScore
 from ..text import fold, tokenize
 from . import listing, policy
+from .phrases import say
 from .render import citation_for, join_names, render_pledges, reply
 from .resources import Ctx, Resources
 
@@ -187,12 +188,13 @@ def _answered(q: Query, ctx: Ctx, s: Scored, chosen: list[int], decisions: list[
     cited = _pair_partners(shown, partners)
     excerpts = _excerpts(q, ctx, cited)
     citations = [citation_for(n, p, excerpts[p.id]) for n, p in enumerate(cited, 1)]
-    names = join_names([p.submitter for p in cited])
-    where = f" (filtered to {q.filters.place_name()})" if q.filters.has_place() else ""
-    verb = "has a pledge that answers" if len({p.submitter for p in cited}) == 1 else "have pledges that answer"
+    lang = q.language
+    names = join_names([p.submitter for p in cited], lang)
+    where = say(lang, "topical.filtered", place=q.filters.place_name()) if q.filters.has_place() else ""
+    lead = say(lang, "topical.lead", len({p.submitter for p in cited}), names=names, where=where)
     total = len(pledges) + len(partners)
     return reply(
-        q, "topical", reason, render_pledges(f"{names} {verb} this{where}:", citations, total), citations,
+        q, "topical", reason, render_pledges(lead, citations, total, lang=lang), citations,
         total=total, decisions=decisions, intent="search", more=[p.id for p in pledges[max_cited:]],
     )  # fmt: skip
 
@@ -211,7 +213,7 @@ def _pair_partners(shown: Sequence[Pledge], partners: Sequence[Pledge]) -> list[
 def _facet_only(q: Query, ctx: Ctx, candidates: Sequence[Pledge]) -> Answer:
     """A certain facet and words no record uses: the facet's pledges, saying which words could not be placed."""
     words = ", ".join(f"“{w}”" for w in q.unplaced)
-    note = f"No pledge uses {words}; these are all the pledges matching the rest of the question."
+    note = say(q.language, "topical.unused_words", words=words)
     a = listing.answer(replace(q, topic=()), ctx, candidates, "the topic's words are used by no record")
     return reply(
         q, "listing", f"answered the facets; no record uses {words}", f"{a.text}\n\n*{note}*", a.citations,
@@ -225,10 +227,11 @@ def _closest(q: Query, ctx: Ctx, s: Scored, picked: list[int], decisions: list[D
     pledges = [res.records[s.hits[i].doc_id] for i in picked]
     excerpts = _excerpts(q, ctx, pledges)
     citations = [citation_for(n, p, excerpts[p.id]) for n, p in enumerate(pledges, 1)]
-    lead = "No pledge clearly answers this. The closest matches, which may not be what you are looking for:"
-    footer = f"{len(citations)} closest {'match' if len(citations) == 1 else 'matches'} shown."
+    lead = say(q.language, "topical.closest")
+    footer = say(q.language, "topical.closest_shown", len(citations), n=len(citations))
+    text = render_pledges(lead, citations, len(citations), (), footer, q.language)
     return reply(
-        q, "topical", "closest matches: no candidate above the bar", render_pledges(lead, citations, len(citations), (), footer),
+        q, "topical", "closest matches: no candidate above the bar", text,
         citations, total=len(citations), decisions=decisions, intent="search",
     )  # fmt: skip
 
