@@ -154,7 +154,8 @@ def _fuse_extra(
     bonus = {d: 1.0 / (rrf_k + r + 1) for r, d in enumerate(ranked)}
     by_id = {d.doc_id: d for d in scored}
     out = []
-    for doc_id in set(by_id) | set(bonus):
+    # a fixed order (not a set's, which follows the process's hash seed): ties keep the same rank every run
+    for doc_id in [*by_id, *(d for d in bonus if d not in by_id)]:
         base = by_id.get(doc_id)
         if base is None:
             base = DocScore(doc_id, "pledge", 0.0, extra[doc_id], 0.0, ())

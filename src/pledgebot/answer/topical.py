@@ -10,6 +10,7 @@ the answer says the report has nothing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -90,7 +91,8 @@ def features(q: Query, ctx: Ctx, hits: list[DocScore], n_candidates: int, e5_tex
     topic = set(tokenize(" ".join(q.topic)))
     weight = {w: res.idf(w) for w in topic}
     # the topic's most telling word that some pledge uses ("OFWs" in "one-stop shops for OFWs")
-    used = [w for w in topic if res.used(w)]
+    # sorted: of two equally rare words the same one wins in every process, whatever the hash seed
+    used = sorted(w for w in topic if res.used(w))
     rarest = max(used, key=lambda w: weight[w]) if used else None
     unused = sum(not res.used(w) for w in topic) / len(topic) if topic else 0.0
     expansions = {t for term in res.glossary if term.term in q.terms for t in tokenize(term.expand)}
@@ -121,7 +123,7 @@ def features(q: Query, ctx: Ctx, hits: list[DocScore], n_candidates: int, e5_tex
                 fused[i] / (fused.max() or 1.0),
                 1.0 / (1 + i),
                 len(topic & words) / len(topic) if topic else 0.0,
-                sum(weight[w] for w in topic & words) / sum(weight.values()) if topic else 0.0,
+                math.fsum(weight[w] for w in topic & words) / math.fsum(weight.values()) if topic else 0.0,
                 float(rarest is not None and rarest in words),
                 unused,
                 len(topic & title) / len(topic) if topic else 0.0,
