@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: run test setup records index lint eval bench bench-load samples clean
+.PHONY: run test setup records index lint eval bench bench-load bench-memory samples clean
 
 run: setup records index
 	$(PY) app.py
@@ -52,6 +52,10 @@ bench: index
 # The served app at 20 and 50 concurrent users, and 20 browser tabs asking at once (needs chromium).
 bench-load: index
 	$(PY) benchmarks/bench_load.py
+
+# The server's RSS over 5,000 chat questions, each a new session, after warm-up: flat when sessions are bounded.
+bench-memory: index
+	$(PY) benchmarks/bench_memory.py
 
 # docs/samples.md: what the CLI prints for the README's sample questions
 samples: index

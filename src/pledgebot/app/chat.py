@@ -20,6 +20,7 @@ from ..records import Pledge
 from ..understand import MAX_CHARS
 from .controls import filters_from_controls, filters_line
 from .html import EMPTY_SOURCES, empty_html, sources_html
+from .sessions import KEPT_ANSWERS
 
 if TYPE_CHECKING:
     from .tabs import AppData
@@ -29,7 +30,6 @@ log = logging.getLogger(__name__)
 # Characters markdown gives a meaning to; each is shown literally when backslash-escaped.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")  # ">" is left to html.escape
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~])")
-KEPT_ANSWERS = 20  # sources kept per conversation: bounded, so a long session does not grow without end
 SUGGESTION = "Pledges from Argentina, please"  # offered after a question that cannot be read
 NO_SOURCES = "This message has no sources."
 FORGOTTEN = "The sources of this earlier answer are no longer kept; ask the question again to see them."
@@ -94,6 +94,12 @@ class Kept:
         if self.panels and turn < min(self.panels):
             return empty_html(FORGOTTEN), ""
         return empty_html(NO_SOURCES), ""
+
+
+def sources_shown(kept: Kept | None, turn: int) -> tuple[str, str]:
+    """`Kept.shown`, for a session whose sources may have been dropped (`None`: its state expired or the session
+    made way for newer ones, see sessions.py): a message clicked there can only be an earlier answer's."""
+    return kept.shown(turn) if isinstance(kept, Kept) else (empty_html(FORGOTTEN), "")
 
 
 def saved_conversation(chat: list[dict[str, Any]] | None, kept: Kept | None) -> dict[str, Any]:

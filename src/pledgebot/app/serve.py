@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Settings, entry_environment, entry_logging
 from ..errors import PledgeBotError, describe_os_error
+from .sessions import SESSION_CAPACITY
 from .tabs import build_app
 
 if TYPE_CHECKING:
@@ -123,6 +124,7 @@ def serve(app: gr.Blocks, settings: Settings, *, prevent_thread_lock: bool = Fal
         theme=theme(),
         footer_links=["api", "settings"],
         js=PAGE_JS,
+        state_session_capacity=SESSION_CAPACITY,  # Gradio's 10,000 sessions is ~2 GB here: sessions.py
     )
     return url
 

@@ -33,10 +33,11 @@ from .browse import (
     row_key,
     search_pledges,
 )
-from .chat import SUGGESTION, Kept, answer_turn, echo, restored_conversation, saved_conversation
+from .chat import SUGGESTION, Kept, answer_turn, echo, restored_conversation, saved_conversation, sources_shown
 from .controls import ANY, Choices, chosen, filter_choices, filters_from_controls, priority_names
 from .html import EMPTY_CARD, EMPTY_SOURCES, empty_html, pledge_card, similar_html
 from .overview import overview_figures, overview_note
+from .sessions import KEPT_TTL
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -272,7 +273,7 @@ def ask_tab(data: AppData) -> "Callable[[gr.Blocks], None]":
     def show_sources(kept: Kept | None, evt: gr.SelectData) -> tuple[str, str]:
         """The sources and filter line of the answer clicked (or of the answer to the question clicked)."""
         index = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
-        return (kept if isinstance(kept, Kept) else Kept()).shown(int(index or 0))
+        return sources_shown(kept, int(index or 0))
 
     def clear() -> tuple[Any, ...]:
         """A new conversation: no messages, sources, filter line or filters."""
@@ -293,7 +294,9 @@ def ask_tab(data: AppData) -> "Callable[[gr.Blocks], None]":
     # (after visiting Browse, the Overview button read "Browse").
     with gr.Tab("Ask", id="ask"):
         parts = _ask_layout(data)
-        kept = gr.State(Kept())
+        # None until the first answer, and again once Gradio drops the value (KEPT_TTL) or the session (serve's
+        # session capacity): either way an earlier answer clicked then says its sources are no longer kept
+        kept = gr.State(None, time_to_live=KEPT_TTL)
         # kept in the browser's localStorage, encrypted with a key of this server process: a reload keeps the chat
         saved = gr.BrowserState(saved_conversation([], None), storage_key="pledgebot-conversation")
     p = parts
