@@ -40,7 +40,9 @@ def find_line(lines: list[str], pattern: str, path: Path, start: int = 0) -> int
     for i in range(start, len(lines)):
         if rx.search(lines[i].strip()):
             return i
-    raise CorpusError(f"expected a heading matching {pattern!r} after line {start + 1}", path=path, line=start + 1)
+    # the search may start past the last line (the file ends at a heading): name the last line then
+    line = min(start + 1, len(lines))
+    raise CorpusError(f"expected a heading matching {pattern!r} from line {start + 1} on", path=path, line=line)
 
 
 def participants(lines: list[str], start: int, end: int) -> list[Listed]:

@@ -114,13 +114,20 @@ class _SubmissionReader:
             if not self.pending:
                 raise CorpusError("PROJECT DESCRIPTION without a TITLE", path=self.path, line=p.start)
             self.current = self.pending.pop(0)
-            self.current.body = [Para(value, p.start, p.end)] if value else []
+            # lines wrapped under the label belong to the description too
+            text = "\n".join([value, *p.text.split("\n")[1:]]).strip()
+            self.current.body = [Para(text, p.start, p.end)] if text else []
             self.stopped = False
 
     def _detail(self, p: Para, name: str, value: str) -> None:
         """DURATION or TYPE OF PLEDGE: they belong to the latest title."""
         if not self.pending:
             raise CorpusError(f"{name} without a TITLE", path=self.path, line=p.start)
+        if "\n" in p.text:
+            # a one-line field with more lines glued to it (a lost blank line): what follows, perhaps the next
+            # submitter's heading, would otherwise vanish and its pledges fall under this submitter
+            extra = p.text.split("\n")[1]
+            raise CorpusError(f"unexpected text after {name}: {extra[:60]!r}", path=self.path, line=p.start + 1)
         target = self.pending[-1]
         if name == "DURATION":
             target.duration = clean(value)

@@ -133,7 +133,11 @@ def read_report(path: Path) -> list[str]:
         raise CorpusError("report text is not valid UTF-8", path=path, line=line) from None
     if not text.strip():
         raise CorpusError("report text is empty", path=path, line=1)
-    return text.splitlines()
+    # Lines end at "\n" only (a CRLF's "\r" dropped), as grep -n, sed and editors count them and as the
+    # UTF-8 error above does: str.splitlines() also breaks at form feeds, U+2028 and other separators a PDF
+    # extraction leaves inside a line, and every line number after one would point at the wrong line.
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    return lines[:-1] if text.endswith("\n") else lines
 
 
 def paragraphs(lines: list[str], start: int = 0, end: int | None = None) -> list[Para]:
