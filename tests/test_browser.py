@@ -211,6 +211,21 @@ def test_clearing_the_chat_clears_sources_filter_line_and_filters(session: Sessi
     assert page.locator("#pb-ask-country input").input_value() == "Any"
 
 
+def test_filters_in_force_show_as_chips_that_remove_them(session: Session) -> None:
+    page = session.page
+    page.get_by_text("Filters for the answer (optional)").click()
+    session.pick("pb-ask-country", "Greece")
+    session.pick("pb-ask-type", "Mirror")
+    chip = page.locator(".pb-chip", has_text="Country: Greece")
+    chip.wait_for(state="visible")
+    page.locator(".pb-chip", has_text="Pledge type: Mirror").wait_for(state="visible")
+    page.get_by_text("Filters for the answer: 2 set").first.wait_for(state="visible")
+    chip.click()
+    page.wait_for_function("() => document.querySelector('#pb-ask-country input').value === 'Any'")
+    chip.wait_for(state="hidden")
+    page.get_by_text("Filters for the answer: 1 set").first.wait_for(state="visible")
+
+
 def test_a_link_with_a_question_opens_it_answered(session: Session, app_url: str) -> None:
     page = session.page
     page.goto(f"{app_url}/?q={quote(OFW)}")

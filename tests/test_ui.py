@@ -22,6 +22,7 @@ import httpx
 import pytest
 from gradio_client import Client
 
+from pledgebot.app.controls import filter_chips
 from pledgebot.config import Settings
 from pledgebot.corpus import read_pledges
 from pledgebot.errors import QuestionError
@@ -446,3 +447,17 @@ def test_launch_reports_bad_settings_without_a_traceback(
         ui.launch([])
     assert exit_info.value.code == 1
     assert "PLEDGEBOT_PORT must be a whole number" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("values", "label", "chips"),
+    [
+        ((ANY,) * 5, "Filters for the answer (optional)", [None] * 5),
+        ((ANY, ANY, "Greece", ANY, ANY), "Filters for the answer: 1 set", [None, None, "✕ Country: Greece", None, None]),
+        (("2023", ANY, ANY, "Mirror", ANY), "Filters for the answer: 2 set",
+         ["✕ Year: 2023", None, None, "✕ Pledge type: Mirror", None]),
+        ((None, "", ANY, ANY, ANY), "Filters for the answer (optional)", [None] * 5),  # cleared dropdowns
+    ],
+)
+def test_filters_in_force_become_chips(values, label, chips) -> None:
+    assert filter_chips(values) == (label, chips)

@@ -77,6 +77,19 @@ def filter_choices(pledges: Sequence[Pledge], names: dict[int, str]) -> Choices:
     )
 
 
+CONTROL_LABELS = ("Year", "Region", "Country", "Pledge type", "Priority")  # the dropdowns, in their order
+
+
+def filter_chips(values: Sequence[Any]) -> tuple[str, list[str | None]]:
+    """What the Ask tab shows of the filters in force: its accordion's label, and each dropdown's chip text
+    ("✕ Country: Greece", a click removes it), None for one left at Any."""
+    texts = [
+        f"✕ {label}: {value}" if chosen(value) else None for label, value in zip(CONTROL_LABELS, values, strict=False)
+    ]
+    n = sum(t is not None for t in texts)
+    return (f"Filters for the answer: {n} set" if n else "Filters for the answer (optional)"), texts
+
+
 def chosen(value: Any) -> str | None:
     """A dropdown value, or None for "Any" / nothing."""
     if value is None:

@@ -63,6 +63,9 @@ CSS = """
 @media (max-width: 640px) { #pb-jump { display: block; } }
 .pb-jump { font-weight: 600; white-space: nowrap; color: var(--body-text-color) !important; text-decoration: underline; }
 #pb-implied p { font-size: 0.9em; color: var(--body-text-color-subdued); margin: 0; }
+.pb-chips { gap: 6px !important; flex-wrap: wrap !important; }
+.pb-chip { flex: 0 0 auto !important; width: auto !important; white-space: nowrap; border-radius: 999px !important;
+  font-weight: normal !important; }
 """
 
 

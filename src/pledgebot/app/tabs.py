@@ -34,7 +34,7 @@ from .browse import (
     search_pledges,
 )
 from .chat import SUGGESTION, Kept, answer_turn, echo, restored_conversation, saved_conversation, sources_shown
-from .controls import ANY, Choices, chosen, filter_choices, filters_from_controls, priority_names
+from .controls import ANY, Choices, chosen, filter_chips, filter_choices, filters_from_controls, priority_names
 from .html import EMPTY_CARD, EMPTY_SOURCES, empty_html, pledge_card, similar_html
 from .overview import overview_figures, overview_note
 from .sessions import KEPT_TTL
@@ -208,13 +208,15 @@ class AskParts:
     sources: Any
     filters: list[Any]
     examples: list[Any]
+    accordion: Any
+    chips: list[Any]  # one per filter: shows the value in force, a click sets it back to Any
 
 
 def _ask_layout(data: AppData) -> AskParts:
     """The conversation, its filter line and input, example questions, and the sources panel beside them."""
     import gradio as gr
 
-    with gr.Accordion("Filters for the answer (optional)", open=False):
+    with gr.Accordion(filter_chips([])[0], open=False) as accordion, gr.Row():  # side by side, wrapping on a phone
         filters = filter_dropdowns(data.choices, "ask")
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=340):
@@ -236,6 +238,12 @@ def _ask_layout(data: AppData) -> AskParts:
                 # on a phone the sources sit below the conversation: one tap away (hidden on wider screens)
                 gr.HTML("<a class='pb-jump' href='#pb-sources-title'>Sources ↓</a>", elem_id="pb-jump", min_width=0)
                 new = gr.Button("New conversation", size="sm", scale=0, min_width=150)
+            # the filters in force, compact, above the input; the dropdowns stay folded away in the accordion
+            with gr.Row(elem_classes="pb-chips"):
+                chips = [
+                    gr.Button("", visible=False, size="sm", scale=0, min_width=0, elem_classes="pb-chip")
+                    for _ in filters
+                ]
             with gr.Row(equal_height=True):
                 question = gr.Textbox(
                     placeholder="Ask about the pledges and press Enter",
@@ -258,7 +266,7 @@ def _ask_layout(data: AppData) -> AskParts:
         with gr.Column(scale=2, min_width=320):
             gr.Markdown("## Sources", elem_id="pb-sources-title")  # h2 under the page's h1: no skipped level
             sources = gr.HTML(empty_html(EMPTY_SOURCES), js_on_load=SOURCES_JS, max_height=640, elem_id="pb-sources")
-    return AskParts(question, send, pending, chat, implied, new, sources, filters, examples)
+    return AskParts(question, send, pending, chat, implied, new, sources, filters, examples, accordion, chips)
 
 
 def ask_tab(data: AppData) -> "Callable[[gr.Blocks], None]":
@@ -329,7 +337,25 @@ def ask_tab(data: AppData) -> "Callable[[gr.Blocks], None]":
         queue=False,
     )
     p.chat.change(saved_conversation, [p.chat, kept], [saved], api_visibility="private", queue=False)
+    _chip_events(p)
     return lambda app: app.load(on_load, [saved], ask_outputs, api_visibility="private", concurrency_id="pipeline")
+
+
+def _chip_events(p: AskParts) -> None:
+    """Any filter change redraws the chips and the accordion's label; a chip's click sets its filter to Any."""
+    import gradio as gr
+
+    def redraw(*values: str) -> tuple[Any, ...]:
+        label, texts = filter_chips(values)
+        chips = [gr.Button(value=t or "", visible=t is not None) for t in texts]
+        return (gr.Accordion(label=label), *chips)
+
+    gr.on(
+        [d.change for d in p.filters], redraw, p.filters, [p.accordion, *p.chips],
+        api_visibility="private", queue=False,
+    )
+    for chip, dropdown in zip(p.chips, p.filters, strict=True):
+        chip.click(lambda: ANY, None, dropdown, api_visibility="private", queue=False)
 
 
 # -- browse -------------------------------------------------------------------------------------------------
