@@ -163,7 +163,7 @@ def test_each_answer_keeps_its_sources_and_its_citations_open_them(session: Sess
     assert page.locator("#pb-sources .pb-turn").get_attribute("data-turn") == "3"
     # the second marker of the first answer opens the first answer's second card, outlined, in view
     page.locator("#pb-chat a[href='#pb-src-1-2']").click()
-    page.wait_for_selector("#pb-sources .pb-turn[data-turn='1'] #pb-source-2.pb-open", timeout=10_000)
+    page.wait_for_selector("#pb-sources .pb-turn[data-turn='1'] #pb-source-2.pb-open", timeout=30_000)
     assert page.locator("#pb-sources").inner_text() == first
     assert page.locator("#pb-source-2").is_visible()
     assert "Kenya" not in page.locator("#pb-implied").inner_text()  # the filter line is that answer's too
@@ -292,6 +292,26 @@ def test_on_a_phone_the_sources_are_one_tap_away(browser: sync_api.Browser, app_
         assert not wide.page.locator("a.pb-jump").is_visible()
     finally:
         wide.context.close()
+
+
+def test_on_a_phone_the_browse_table_keeps_words_whole(browser: sync_api.Browser, app_url: str) -> None:
+    s = Session(browser, app_url, viewport={"width": 390, "height": 844})
+    try:
+        s.tab("Browse")
+        s.page.wait_for_selector("#pb-table .virtual-row .body-cell")
+        # lines each of the first row's short cells takes: a year or a country on one line, not one per letter
+        lines = s.page.evaluate(
+            """() => [...document.querySelector('#pb-table .virtual-row').querySelectorAll('.body-cell span')]
+                .slice(0, 5).map(span => span.getClientRects().length)"""
+        )
+        assert lines and max(lines) == 1, lines
+        scrolls = s.page.evaluate(
+            "() => { const v = document.querySelector('#pb-table .virtual-table-viewport'); "
+            "return v.scrollWidth > v.clientWidth; }"
+        )
+        assert scrolls  # the rest of the table is a sideways scroll away
+    finally:
+        s.context.close()
 
 
 def test_every_tab_stays_reachable_whichever_was_visited(session: Session) -> None:

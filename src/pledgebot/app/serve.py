@@ -54,6 +54,24 @@ CSS = """
 .pb-pair { display: grid; grid-template-columns: 1fr 1fr; gap: 0.6em; margin-top: 0.5em; }
 @media (max-width: 640px) { .pb-pair { grid-template-columns: 1fr; } }
 #pb-table { --font-mono: var(--font); }  /* the table reads as text, not code */
+/* On a phone the six columns would get ~50 px each and break words letter by letter: they keep readable
+   widths and the table scrolls sideways instead (Gradio sizes the virtual rows' cells inline). */
+@media (max-width: 640px) {
+  #pb-table .virtual-table-viewport > .header-table, #pb-table .virtual-table-viewport > .virtual-body,
+  #pb-table .virtual-row { min-width: 760px; }
+  #pb-table .virtual-row > .body-cell:nth-child(1), #pb-table .header-table th:nth-child(1) {
+    width: 60px !important; min-width: 60px !important; max-width: 60px !important; }
+  #pb-table .virtual-row > .body-cell:nth-child(2), #pb-table .header-table th:nth-child(2) {
+    width: 140px !important; min-width: 140px !important; max-width: 140px !important; }
+  #pb-table .virtual-row > .body-cell:nth-child(3), #pb-table .header-table th:nth-child(3) {
+    width: 120px !important; min-width: 120px !important; max-width: 120px !important; }
+  #pb-table .virtual-row > .body-cell:nth-child(4), #pb-table .header-table th:nth-child(4) {
+    width: 100px !important; min-width: 100px !important; max-width: 100px !important; }
+  #pb-table .virtual-row > .body-cell:nth-child(5), #pb-table .header-table th:nth-child(5) {
+    width: 80px !important; min-width: 80px !important; max-width: 80px !important; }
+  #pb-table .virtual-row > .body-cell:nth-child(6), #pb-table .header-table th:nth-child(6) {
+    width: 260px !important; min-width: 260px !important; max-width: 260px !important; }
+}
 .pb-pair blockquote { margin: 0 !important; padding: 0.4em 0.6em; border-radius: 6px; font-size: 0.92em;
   background: var(--background-fill-secondary); }
 .pb-pair .pb-who { display: block; font-size: 0.85em; color: var(--body-text-color-subdued); margin-bottom: 0.2em; }
