@@ -314,6 +314,24 @@ def test_on_a_phone_the_browse_table_keeps_words_whole(browser: sync_api.Browser
         s.context.close()
 
 
+def test_on_a_phone_chart_toolbars_leave_titles_readable(browser: sync_api.Browser, app_url: str) -> None:
+    s = Session(browser, app_url, viewport={"width": 390, "height": 844})
+    try:
+        s.tab("Overview")
+        s.page.wait_for_selector("#pb-map .modebar", state="attached")
+        overlaps = s.page.evaluate(
+            """() => [...document.querySelectorAll('.js-plotly-plot')].map((plot) => {
+                const title = plot.querySelector('.gtitle'), bar = plot.querySelector('.modebar');
+                if (!title || !bar) return null;
+                const a = title.getBoundingClientRect(), b = bar.getBoundingClientRect();
+                return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            })"""
+        )
+        assert overlaps and None not in overlaps and not any(overlaps), overlaps
+    finally:
+        s.context.close()
+
+
 def test_every_tab_stays_reachable_whichever_was_visited(session: Session) -> None:
     page = session.page
     names = "() => [...document.querySelectorAll('[role=tab]')].filter(t => t.offsetParent).map(t => t.innerText.trim())"

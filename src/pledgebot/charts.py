@@ -101,6 +101,8 @@ def _new_figure(title: str, height: int) -> go.Figure:
         height=height,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         showlegend=False,
+        # upright at the right edge: lying along the top it covered the title on a phone-width chart
+        modebar={"orientation": "v"},
     )
     return fig
 
