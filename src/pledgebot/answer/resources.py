@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,7 +132,18 @@ class Ctx:
         `exhaustive` scores every passage by meaning, not only the nearest."""
         extra = None
         if e5_text is not None and "pledge" in kinds:
-            extra = {d: s for d, s in self.e5(e5_text).items() if allowed is None or d in allowed} or None
+            scores = self._e5_beside(e5_text, text)
+            extra = {d: s for d, s in scores.items() if allowed is None or d in allowed} or None
         return self.res.searcher.search(
             text, k=k, allowed=allowed, kinds=kinds, extra=extra, vector=self.vec(text), exhaustive=exhaustive
         )
+
+    def _e5_beside(self, e5_text: str, text: str) -> dict[str, float]:
+        """`e5(e5_text)`, computed on a second thread while the English model embeds `text`: ONNX Runtime
+        releases the GIL, so a non-English question's two models run on both cores instead of one after the other."""
+        if e5_text in self.e5_scores or text in self.vectors:
+            return self.e5(e5_text)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(self.e5, e5_text)
+            self.vec(text)
+            return pending.result()
