@@ -53,6 +53,22 @@ def test_plural_forms_agree_with_the_number(lang, n, expected):
 
 
 @pytest.mark.parametrize(
+    ("key", "n", "values", "expected"),
+    [
+        ("unit.countries", 1, {}, "country"),
+        ("unit.countries", 3, {}, "countries"),
+        ("unit.submitters", 1, {}, "submitter"),
+        ("quotes.listed", 1, {"number": 1, "who": "a quote", "names": "Accra"}, "1 pledge is printed with a quote: Accra."),
+        ("quotes.listed", 2, {"number": 2, "who": "a quote", "names": "Accra and Lima"},
+         "2 pledges are printed with a quote: Accra and Lima."),
+        ("count.none", None, {}, "No pledge matches."),
+    ],
+)
+def test_english_agrees_with_its_numbers_too(key, n, values, expected):
+    assert say("en", key, n, **values) == expected
+
+
+@pytest.mark.parametrize(
     ("lang", "n", "form"),
     [("en", 0, "other"), ("en", 1, "one"), ("fr", 0, "one"), ("pt", 0, "other"), ("es", 5, "other")],
 )

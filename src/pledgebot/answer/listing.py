@@ -124,8 +124,7 @@ def _distinct(q: Query, res: Resources, pledges: Sequence[Pledge], reason: str, 
         citation_for(k, p, res.sentences.first(p.id)) for k, p in enumerate(pledges[:MAX_LISTED], 2 if cited else 1)
     ]
     lang = q.language
-    # English printed the plural whatever the number; the other languages agree with it
-    what = describe(q.filters, lang=lang, count=None if lang == "en" else len(pledges))
+    what = describe(q.filters, lang=lang, count=len(pledges))  # "(1 pledge)", not "(1 pledges)"
     unit = say(lang, f"unit.{noun}", n)
     lead = say(lang, "list.distinct", n=n, unit=unit, values=join_names(values, lang), total=len(pledges), what=what)
     if noun == "countries":
