@@ -42,6 +42,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 ROWS_JS = """() => [...document.querySelectorAll('#pb-table div.virtual-row[role=row]')]
     .map(row => [...row.querySelectorAll('[role=gridcell]')].map(cell => cell.innerText.trim()))"""
 
@@ -110,6 +111,14 @@ class Session:
 @pytest.fixture
 def session(browser: sync_api.Browser, app_url: str) -> Iterator[Session]:
     s = Session(browser, app_url)
+    yield s
+    s.context.close()
+
+
+@pytest.fixture
+def phone(browser: sync_api.Browser, app_url: str) -> Iterator[Session]:
+    """A fresh page on a phone-sized screen."""
+    s = Session(browser, app_url, PHONE)
     yield s
     s.context.close()
 
@@ -276,17 +285,13 @@ def test_browse_sorts_where_its_hint_says(session: Session) -> None:
     assert names[0] in page.locator("#pb-card").inner_text()
 
 
-def test_on_a_phone_the_sources_are_one_tap_away(browser: sync_api.Browser, app_url: str) -> None:
-    s = Session(browser, app_url, {"width": 390, "height": 844})
-    try:
-        s.ask(OFW)
-        page = s.page
-        assert page.locator("#pb-sources-title").bounding_box()["y"] > 844  # below the fold
-        page.locator("a.pb-jump").click()
-        page.wait_for_function("() => document.querySelector('#pb-sources-title').getBoundingClientRect().top < 844")
-        assert page.locator("#pb-sources .pb-card").first.is_visible()
-    finally:
-        s.context.close()
+def test_on_a_phone_the_sources_are_one_tap_away(phone: Session, browser: sync_api.Browser, app_url: str) -> None:
+    phone.ask(OFW)
+    page = phone.page
+    assert page.locator("#pb-sources-title").bounding_box()["y"] > 844  # below the fold
+    page.locator("a.pb-jump").click()
+    page.wait_for_function("() => document.querySelector('#pb-sources-title').getBoundingClientRect().top < 844")
+    assert page.locator("#pb-sources .pb-card").first.is_visible()
     wide = Session(browser, app_url)
     try:
         assert not wide.page.locator("a.pb-jump").is_visible()
@@ -294,42 +299,34 @@ def test_on_a_phone_the_sources_are_one_tap_away(browser: sync_api.Browser, app_
         wide.context.close()
 
 
-def test_on_a_phone_the_browse_table_keeps_words_whole(browser: sync_api.Browser, app_url: str) -> None:
-    s = Session(browser, app_url, viewport={"width": 390, "height": 844})
-    try:
-        s.tab("Browse")
-        s.page.wait_for_selector("#pb-table .virtual-row .body-cell")
-        # lines each of the first row's short cells takes: a year or a country on one line, not one per letter
-        lines = s.page.evaluate(
-            """() => [...document.querySelector('#pb-table .virtual-row').querySelectorAll('.body-cell span')]
-                .slice(0, 5).map(span => span.getClientRects().length)"""
-        )
-        assert lines and max(lines) == 1, lines
-        scrolls = s.page.evaluate(
-            "() => { const v = document.querySelector('#pb-table .virtual-table-viewport'); "
-            "return v.scrollWidth > v.clientWidth; }"
-        )
-        assert scrolls  # the rest of the table is a sideways scroll away
-    finally:
-        s.context.close()
+def test_on_a_phone_the_browse_table_keeps_words_whole(phone: Session) -> None:
+    phone.tab("Browse")
+    phone.page.wait_for_selector("#pb-table .virtual-row .body-cell")
+    # lines each of the first row's short cells takes: a year or a country on one line, not one per letter
+    lines = phone.page.evaluate(
+        """() => [...document.querySelector('#pb-table .virtual-row').querySelectorAll('.body-cell span')]
+            .slice(0, 5).map(span => span.getClientRects().length)"""
+    )
+    assert lines and max(lines) == 1, lines
+    scrolls = phone.page.evaluate(
+        "() => { const v = document.querySelector('#pb-table .virtual-table-viewport'); "
+        "return v.scrollWidth > v.clientWidth; }"
+    )
+    assert scrolls  # the rest of the table is a sideways scroll away
 
 
-def test_on_a_phone_chart_toolbars_leave_titles_readable(browser: sync_api.Browser, app_url: str) -> None:
-    s = Session(browser, app_url, viewport={"width": 390, "height": 844})
-    try:
-        s.tab("Overview")
-        s.page.wait_for_selector("#pb-map .modebar", state="attached")
-        overlaps = s.page.evaluate(
-            """() => [...document.querySelectorAll('.js-plotly-plot')].map((plot) => {
-                const title = plot.querySelector('.gtitle'), bar = plot.querySelector('.modebar');
-                if (!title || !bar) return null;
-                const a = title.getBoundingClientRect(), b = bar.getBoundingClientRect();
-                return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-            })"""
-        )
-        assert overlaps and None not in overlaps and not any(overlaps), overlaps
-    finally:
-        s.context.close()
+def test_on_a_phone_chart_toolbars_leave_titles_readable(phone: Session) -> None:
+    phone.tab("Overview")
+    phone.page.wait_for_selector("#pb-map .modebar", state="attached")
+    overlaps = phone.page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].map((plot) => {
+            const title = plot.querySelector('.gtitle'), bar = plot.querySelector('.modebar');
+            if (!title || !bar) return null;
+            const a = title.getBoundingClientRect(), b = bar.getBoundingClientRect();
+            return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        })"""
+    )
+    assert overlaps and None not in overlaps and not any(overlaps), overlaps
 
 
 def test_every_tab_stays_reachable_whichever_was_visited(session: Session) -> None:
