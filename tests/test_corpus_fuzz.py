@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from pledgebot.corpus import parse_report
@@ -373,10 +373,12 @@ def report_path(tmp_path_factory) -> Path:
 
 
 def _run(name: str, examples: int, path: Path) -> None:
+    # A fixed seed, not derandomize: hypothesis derives a derandomized seed from where the test file is, so a
+    # fresh clone elsewhere drew other reports than the run here did. The same seed draws the same reports.
+    @seed(sum(map(ord, name)) * examples)
     @settings(
         max_examples=examples,
         deadline=None,
-        derandomize=True,  # the same reports on every run, so CI is reproducible
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
@@ -411,3 +413,18 @@ def test_unreadable_or_empty_reports_say_what_is_wrong(data, why, report_path):
 
 def test_the_real_report_passes_its_own_property(report_path):
     assert check(report_path, render(real_doc()), real_doc()) == "parsed"
+
+
+# Reports a fuzz run broke the parser with once, kept so they are checked on every run whatever hypothesis draws:
+# (1-based line, text put at its start)
+FOUND = [
+    (1636, "Mayor"),  # a bare "Mayor" glued under a country line: it was read as "Mayor: <name>" (IndexError)
+]
+
+
+@pytest.mark.parametrize(("line", "text"), FOUND)
+def test_reports_that_once_broke_the_parser(line, text, report_path):
+    doc = real_doc()
+    origin, old = doc[line - 1]
+    doc[line - 1] = (origin, text + old)
+    assert check(report_path, render(doc), doc) in ("error", "parsed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import CorpusError
@@ -85,8 +86,9 @@ class _SubmissionReader:
         self.mayor, self.current, self.stopped = None, None, False
         self._check_no_pending()
         rest = self.paras[i + 1].text.split("\n")[1:]
-        if rest and rest[0].startswith("Mayor"):
-            self.mayor = clean(rest[0].split(":", 1)[1])
+        # "Mayor: <name>"; a line that merely starts with the word (no colon) names no one
+        if rest and (m := re.match(r"Mayor\s*:(.*)", rest[0])):
+            self.mayor = clean(m.group(1)) or None
         return i + 2
 
     def _check_no_pending(self) -> None:
