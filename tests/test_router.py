@@ -116,6 +116,7 @@ def test_unknown_places_abstain_and_context_is_not_cited(bot):
 def test_a_filter_that_excludes_the_named_place_is_a_conflict(bot):
     a = ask(bot, "What is Athens doing?", Intent.FIND, explicit=Filters(countries=("Kenya",)))
     assert a.abstained and "leaves out Athens" in a.text and "No pledge from" not in a.text
+    assert "Athens" not in a.text.split("leaves out")[0]  # the filter named is the one set, not the question's place
 
 
 def test_work_done_in_a_country_without_pledges(bot):

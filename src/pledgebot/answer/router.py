@@ -79,7 +79,10 @@ def _nothing_passes(q: Query, ctx: Ctx) -> Answer:
     explicit_place = q.implied.has_place() and _place(q.filters) != _place(q.implied)
     if explicit_place and res.matching(q.implied):
         named = [*q.implied.submitters, *q.implied.countries, *q.implied.regions]
-        return policy.conflict(q, named, _place(q.filters).place_name() or "")
+        # the filter as the user set it: the merged filters also hold the place the question named
+        place = _place(q.filters)
+        chosen = [n for n in (*place.submitters, *place.countries, *place.regions) if n not in named]
+        return policy.conflict(q, named, ", ".join(chosen) or place.place_name() or "")
     if (worked := _work_in_country(q, ctx)) is not None:
         return worked
     return policy.nothing_for(q)
