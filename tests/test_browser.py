@@ -260,9 +260,12 @@ def test_typing_in_a_filter_searches_its_list(session: Session) -> None:
     field = page.locator("#pb-browse-country input")
     field.click()
     page.keyboard.type("Arg")  # typed over "Any", not after it
-    options = page.locator("#pb-browse-country").get_by_role("option")
-    options.first.wait_for()
-    assert options.all_inner_texts() == ["Argentina"]
+    # the list re-renders as it filters: wait until it shows the one match (a single read could catch it empty)
+    page.wait_for_function(
+        """() => { const o = [...document.querySelectorAll('#pb-browse-country [role=option]')];
+                   return o.length === 1 && o[0].innerText.trim() === 'Argentina'; }""",
+        timeout=10_000,
+    )
     page.keyboard.press("Enter")
     page.wait_for_function("() => / of 77 pledges/.test(document.querySelector('#pb-count').innerText)")
 
