@@ -72,6 +72,8 @@ class Session:
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.goto(url)
         self.page.wait_for_selector("#pb-question input, #pb-question textarea")
+        # the page's own script (select-on-focus in the filters) runs after the first render
+        self.page.wait_for_selector("body[data-pb-ready]", state="attached")
 
     def tab(self, name: str) -> None:
         self.page.get_by_role("tab", name=name).click()
@@ -259,6 +261,12 @@ def test_typing_in_a_filter_searches_its_list(session: Session) -> None:
     session.tab("Browse")
     field = page.locator("#pb-browse-country input")
     field.click()
+    # focusing selects "Any" a moment later; typing before that would still append to it
+    page.wait_for_function(
+        "(el) => el === document.activeElement && el.selectionStart === 0 && el.selectionEnd === el.value.length",
+        arg=field.element_handle(),
+        timeout=10_000,
+    )
     page.keyboard.type("Arg")  # typed over "Any", not after it
     # the list re-renders as it filters: wait until it shows the one match (a single read could catch it empty)
     page.wait_for_function(

@@ -95,6 +95,7 @@ PAGE_JS = """
     const input = event.target;
     if (input instanceof HTMLInputElement && input.closest('.pb-filter')) setTimeout(() => input.select(), 0);
   });
+  document.body.dataset.pbReady = 'yes';  // the browser tests wait for this before they type
 }
 """
 
