@@ -51,6 +51,26 @@ def test_without_the_report_citations_keep_their_records_lines(tmp_path):
     assert located(answer, LINES).citations[0].source == Source("Water", 4, 4)
 
 
+@pytest.mark.parametrize(
+    ("record_report", "source", "narrowed"),
+    [
+        ("lgc", RECORD, True),  # a record of the edition this text is
+        ("", RECORD, True),  # records that name no edition are the report's
+        ("other", RECORD, False),  # another edition's lines are in another text
+        ("lgc", Source("", 4, 4, file="new.csv"), False),  # a table row cites its own line
+    ],
+)
+def test_only_the_reports_own_records_are_narrowed_in_its_text(record_report, source, narrowed):
+    from pledgebot.records import Pledge
+
+    c = Citation(1, "p", "pledge", "X", "Y", 2023, "T", "It will build wells.", source)
+    record = Pledge("p", 2023, "X", "city", "Y", "Europe", "T", "D", source, report=record_report)
+    lines = ReportLines(LINES.lines, report="lgc")
+    got = located(Answer(question="q", text="t", citations=(c,)), lines, {"p": record}).citations[0].source
+    assert (got == Source("Water", 4, 4)) is narrowed and (got == source) is not narrowed
+    assert str(Source("", 4, 4, file="new.csv")) == "new.csv, line 4"
+
+
 def test_lines_read_as_a_reader_would_quote_them():
     assert str(Source("Foreword", 4, 4)) == "Foreword, line 4" and Source("F", 4, 6).lines() == "lines 4–6"
 

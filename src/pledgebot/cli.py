@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from collections.abc import Sequence
 
 from .config import Settings, entry_environment, entry_logging
@@ -57,15 +56,14 @@ def _parser() -> argparse.ArgumentParser:
 
     corpus = sub.add_parser("corpus", help="parse the report into records")
     corpus_sub = corpus.add_subparsers(title="corpus commands")
-    build = corpus_sub.add_parser("build", help="parse the report and publish its records (corpus/CURRENT)")
-    build.set_defaults(func=cmd_corpus_build)
+    from . import cli_corpus, cli_search  # the other commands live beside, to keep this file small
+
+    cli_corpus.add_commands(sub, corpus_sub)
 
     pledges = sub.add_parser("pledges", help="list pledge records")
     _filter_flags(pledges)
     pledges.add_argument("--json", action="store_true", help="JSON Lines, one record per line")
     pledges.set_defaults(func=cmd_pledges)
-
-    from . import cli_search  # the retrieval commands live beside, to keep this file small
 
     cli_search.add_commands(sub, _filter_flags)
     return parser
@@ -87,28 +85,6 @@ def _filter_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--type", dest="pledge_type", help="pledge type: Mirror, GCM only, GCR only, IDP")
     p.add_argument("--kind", help="submitter kind: city, region, organization, national government")
     p.add_argument("--priority", type=int, choices=range(1, 9), metavar="1-8", help="one of the eight priorities")
-
-
-def cmd_corpus_build(args: argparse.Namespace, settings: Settings) -> int:
-    from .corpus import parse_report, write_records
-
-    corpus = parse_report(settings.report)
-    folder = write_records(corpus, settings.corpus_dir)
-    by_year = Counter(p.year for p in corpus.pledges)
-    by_type = Counter(p.pledge_type or "— (2022 action)" for p in corpus.pledges)
-    by_region = Counter(p.region for p in corpus.pledges)
-    print(f"wrote {len(corpus.pledges)} pledges to {folder / 'pledges.jsonl'}")
-    print(f"wrote {len(corpus.sections)} sections to {folder / 'sections.jsonl'}")
-    _counts("by year", by_year)
-    _counts("by type", by_type)
-    _counts("by region", by_region)
-    return 0
-
-
-def _counts(title: str, counts: Counter) -> None:
-    print(f"{title}:")
-    for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))):
-        print(f"  {n:>3}  {key}")
 
 
 def cmd_pledges(args: argparse.Namespace, settings: Settings) -> int:

@@ -55,6 +55,12 @@ def _load(settings: Settings, **kwargs):
 
 
 def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
+    update_index(settings, force=args.force)
+    return 0
+
+
+def update_index(settings: Settings, force: bool) -> None:
+    """Build the index for the published records when it is stale or missing (always with `force`)."""
     from .corpus import read_pledges, read_sections, records_fingerprint
     from .embedding import embedder_named, multilingual_embedder
     from .store import build, open_store
@@ -65,34 +71,15 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
     fp = records_fingerprint(pledges, sections)
     embedder = embedder_named(settings.embedder, settings.index_dir / ".models")
     ml = multilingual_embedder() if settings.multilingual else None
+    options = (settings.passage_sentences, settings.passage_stride)
     started = time.perf_counter()
-    if args.force:
-        path = build(
-            settings.index_dir,
-            pledges,
-            sections,
-            fp,
-            embedder,
-            ml,
-            settings.passage_sentences,
-            settings.passage_stride,
-        )
-        rebuilt = True
+    if force:
+        path, rebuilt = build(settings.index_dir, pledges, sections, fp, embedder, ml, *options), True
     else:
-        store, rebuilt = open_store(
-            settings.index_dir,
-            pledges,
-            sections,
-            fp,
-            embedder,
-            ml,
-            settings.passage_sentences,
-            settings.passage_stride,
-        )
+        store, rebuilt = open_store(settings.index_dir, pledges, sections, fp, embedder, ml, *options)
         path = store.path
     verb = "built" if rebuilt else "up to date:"
     print(f"index {verb} {path} ({time.perf_counter() - started:.1f} s)")
-    return 0
 
 
 def _filters(args: argparse.Namespace) -> Filters:

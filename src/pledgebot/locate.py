@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .corpus.text import clean
-from .records import Answer, Citation, Source
+from .records import Answer, Citation, Pledge, Section, Source
+from .reports import profile_for_file
 
 EDGE = 40  # characters (without spaces) that find where a passage interrupted by other lines starts and ends
 REACH = 30  # lines past a record's end still searched: a pledge's quote and its speaker follow its text
@@ -31,6 +33,7 @@ class ReportLines:
     """The report text, line by line (line n is `lines[n - 1]`), without markup or whitespace, for search."""
 
     lines: tuple[str, ...]
+    report: str = ""  # the edition this text is: only its records' lines count in it
 
     @classmethod
     def read(cls, path: Path) -> ReportLines | None:
@@ -40,7 +43,8 @@ class ReportLines:
         except (OSError, UnicodeDecodeError):
             return None
         # the records' text is the report's without its markup (links, emphasis): so is what is searched
-        return cls(tuple(_norm(clean(line)) for line in text.splitlines()))
+        lines = tuple(_norm(clean(line)) for line in text.splitlines())
+        return cls(lines, profile_for_file(Path(path)).id)
 
     def _span(self, piece: str, first: int, last: int) -> tuple[int, int] | None:
         """The first and last line numbers, in [first, last], of the first place `piece` is printed; a piece may
@@ -82,13 +86,21 @@ class ReportLines:
         return (spans[0][0], max(end for _, end in spans)) if spans else None
 
 
-def located(answer: Answer, report: ReportLines | None) -> Answer:
-    """The answer with each citation's lines narrowed to its excerpt (unchanged without the report)."""
+def located(
+    answer: Answer, report: ReportLines | None, records: Mapping[str, Pledge | Section] | None = None
+) -> Answer:
+    """The answer with each citation's lines narrowed to its excerpt (unchanged without the report).
+
+    A citation of a record from another edition (its report per `records`), or from a table row, has its
+    lines in another file and keeps them."""
     if report is None or not answer.citations:
         return answer
-    return replace(answer, citations=tuple(_located(c, report) for c in answer.citations))
+    return replace(answer, citations=tuple(_located(c, report, records or {}) for c in answer.citations))
 
 
-def _located(c: Citation, report: ReportLines) -> Citation:
+def _located(c: Citation, report: ReportLines, records: Mapping[str, Pledge | Section]) -> Citation:
+    rec = records.get(c.id)
+    if c.source.file or (rec is not None and rec.report and rec.report != report.report):  # '': no edition named
+        return c
     return replace(c, source=report.narrow(c.source, c.excerpt))
 

@@ -210,7 +210,7 @@ class PledgeBot:
         ctx = Ctx(self.res)
         query = self.understand(question, filters, history, ctx)
         t1 = time.perf_counter()
-        answer = located(answering.answer(query, ctx), self.report)
+        answer = located(answering.answer(query, ctx), self.report, self.res.records)
         t2 = time.perf_counter()
         if self.llm is not None and not answer.abstained:
             answer = llm_rewrite(answer, self.llm, self.llm_timeout)
@@ -259,3 +259,4 @@ def _plain_query(text: str, filters: Filters | None, understander: Understander)
     words = re.findall(r"[^\W_]+", text.lower())
     topic = tuple(w for w in words if w not in understander.lex.chatter)
     return Query(text, Intent.FIND, filters or Filters(), topic=topic, search_text=text, full_text=text)
+

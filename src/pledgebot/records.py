@@ -20,14 +20,16 @@ REGIONS = (
 
 @dataclass(frozen=True)
 class Source:
-    """Where a record sits in the report text: its section heading and 1-based inclusive line range."""
+    """Where a record sits: its section heading and 1-based inclusive line range in its report's text, or,
+    for a pledge ingested from a table (`file` set), the lines of that file that hold its row."""
 
     section: str
     line_start: int
     line_end: int
+    file: str = ""  # empty: the lines count in the text of the record's report
 
     def __str__(self) -> str:
-        return f"{self.section}, {self.lines()}"
+        return f"{self.file or self.section}, {self.lines()}"
 
     def lines(self) -> str:
         """"line 12" or "lines 12–15"."""
@@ -47,7 +49,7 @@ class Quote:
 
 @dataclass(frozen=True)
 class Pledge:
-    """One pledge (2023 submission) or highlighted 2022 action."""
+    """One pledge (a submission, or an action a report highlights), from the report (edition) `report`."""
 
     id: str
     year: int
@@ -74,6 +76,7 @@ class Pledge:
     joint_with: str | None = None
     gcf_supported: bool = False
     quotes: tuple[Quote, ...] = ()
+    report: str = ""  # the id of the edition it comes from (data/reports.yaml); ids are unique across editions
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -101,6 +104,7 @@ class Section:
     heading: tuple[str, ...]
     text: str
     source: Source
+    report: str = ""
 
     @property
     def title(self) -> str:
@@ -160,6 +164,8 @@ class Citation:
             "line_start": self.source.line_start,
             "line_end": self.source.line_end,
         }
+        if self.source.file:  # a pledge ingested from a table: the lines are that file's
+            data["source"]["file"] = self.source.file
         return data
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import CorpusError
 from ..places import Gazetteer, default_gazetteer
 from ..records import Pledge, Section
+from ..reports import profile_for_file
 from .parts import PRIORITIES_PART, PRIORITY_HEADING, SUBMISSIONS_PART, find_line, part_span, read_layout
 from .pledges import build_pledges
 from .priorities import Priority, parse_priorities
@@ -62,4 +63,9 @@ def parse_report(path: Path, gazetteer: Gazetteer | None = None) -> Corpus:
     sections[insert_at:insert_at] = priority_sections
 
     pledges = build_pledges(drafts, actions, quotes, priorities, list2022, list2023, gaz, path)
-    return Corpus(tuple(pledges), tuple(sections), tuple(priorities))
+    edition = profile_for_file(path).id  # every record knows its edition: a corpus holds several
+    return Corpus(
+        tuple(replace(p, report=edition) for p in pledges),
+        tuple(replace(s, report=edition) for s in sections),
+        tuple(priorities),
+    )

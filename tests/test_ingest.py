@@ -1,0 +1,153 @@
+"""Ingest: rows of a CSV/JSONL file checked, merged by id, and published without touching other sources."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from pledgebot.corpus.ingest import merge, read_table, replace_report
+from pledgebot.errors import CorpusError
+from pledgebot.records import Pledge, Source
+
+MADE_UP = Path(__file__).parent / "data" / "made-up-pledges.csv"
+HEADER = "id,report,year,submitter,submitter_kind,country,region,title,description"
+ROW = "x-1,r,2026,Town,city,Chile,Latin America and the Caribbean,A title,A description."
+
+
+def pledge(pid: str, report: str = "r", title: str = "T") -> Pledge:
+    return Pledge(pid, 2026, "Town", "city", "Chile", "Europe", title, "D.", Source("", 1, 1), report=report)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_made_up_corpus_reads_with_its_own_lines_as_sources():
+    pledges = read_table(MADE_UP)
+    assert len(pledges) == 6 and len({p.id for p in pledges}) == 6
+    assert {p.report for p in pledges} == {"made-up-2026"}
+    first = pledges[0]
+    assert first.source == Source("", 2, 2, file="made-up-pledges.csv")
+    assert str(first.source) == "made-up-pledges.csv, line 2"
+    assert first.priorities == (3, 5) and first.end_year == 2028 and first.gcf_supported is False
+    assert pledges[1].end_year is None  # an empty optional cell is no value, not ""
+
+
+def test_a_quoted_cell_over_two_lines_cites_both(tmp_path):
+    path = write(tmp_path, "two.csv", f'{HEADER}\nx-1,r,2026,Town,city,Chile,Europe,T,"first line\nsecond line"\n')
+    assert read_table(path)[0].source == Source("", 2, 3, file="two.csv")
+
+
+def test_jsonl_rows_round_trip_a_real_record(tmp_path, settings):
+    from pledgebot.corpus import read_pledges
+
+    real = read_pledges(settings.pledges_path)[:3]
+    path = write(tmp_path, "some.jsonl", "".join(json.dumps(p.to_dict()) + "\n" for p in real))
+    assert read_table(path) == real  # a record carried over keeps its report lines
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "where", "words"),
+    [
+        ("a.csv", "id,report,year\nx,r,2026\n", "a.csv:1:", "lacks the column(s) submitter"),
+        ("a.csv", f"{HEADER},colour\n{ROW},red\n", "a.csv:1:", "unknown column(s) colour"),
+        ("a.csv", f"{HEADER}\n{ROW},extra\n", "a.csv:2:", "more cells than the header"),
+        ("a.csv", f"{HEADER}\n{ROW.replace('Latin America and the Caribbean', 'Europa')}\n", "a.csv:2:", "region 'Europa'"),
+        ("a.csv", f"{HEADER}\n{ROW.replace('2026', 'soon')}\n", "a.csv:2:", "'soon' is not a whole number"),
+        ("a.csv", f"{HEADER}\n{ROW.replace('Town', '')}\n", "a.csv:2:", "missing field(s) submitter"),
+        ("a.csv", f"{HEADER}\n{ROW}\n\n{ROW}\n", "a.csv:4:", "'x-1' is used again (first on line 2)"),
+        ("a.csv", f"{HEADER},ongoing\n{ROW},maybe\n", "a.csv:2:", "'maybe' is not true or false"),
+        ("a.csv", f"{HEADER},priorities\n{ROW},3;9\n", "a.csv:2:", "priorities [3, 9]"),
+        ("a.csv", f"{HEADER},pledge_type\n{ROW},Partial\n", "a.csv:2:", "pledge_type 'Partial'"),
+        ("a.csv", f"{HEADER}\n", "a.csv:", "holds no pledges"),
+        ("a.jsonl", '{"id": "x"}\n', "a.jsonl:1:", "missing field(s) report"),
+        ("a.jsonl", '{"id": "x"}\n[1]\n', "a.jsonl:2:", "not a JSON object"),
+        ("a.jsonl", '{"id": "x",\n', "a.jsonl:1:", "not a JSON object"),
+        ("a.xlsx", "whatever", "a.xlsx:", "ingest reads .csv or .jsonl"),
+    ],
+)
+def test_a_bad_row_names_its_file_and_line(tmp_path, name, text, where, words):
+    with pytest.raises(CorpusError) as err:
+        read_table(write(tmp_path, name, text))
+    assert where in str(err.value) and words in str(err.value), str(err.value)
+
+
+def test_bytes_that_are_not_utf8_are_refused(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(f"{HEADER}\n{ROW.replace('Town', 'Bogotá')}\n".encode("latin-1"))
+    with pytest.raises(CorpusError, match="not valid UTF-8"):
+        read_table(path)
+
+
+def test_merge_adds_replaces_in_place_and_counts_the_unchanged():
+    old = [pledge("a"), pledge("b")]
+    result = merge(old, [pledge("b", title="new"), pledge("a"), pledge("c")])
+    assert (result.added, result.changed, result.unchanged) == (("c",), ("b",), ("a",))
+    assert [(p.id, p.title) for p in result.pledges] == [("a", "T"), ("b", "new"), ("c", "T")]
+    again = merge(list(result.pledges), [pledge("b", title="new"), pledge("a"), pledge("c")])
+    assert again.pledges == result.pledges and not again.added and not again.changed
+
+
+def test_an_id_cannot_move_to_another_report():
+    with pytest.raises(CorpusError, match="already belongs to report 'r'"):
+        merge([pledge("a")], [pledge("a", report="other")])
+
+
+def test_a_rebuilt_report_replaces_only_its_own_records():
+    old = [pledge("a", report="lgc"), pledge("legacy", report=""), pledge("mine", report="csv")]
+    parsed = [pledge("a", report="lgc", title="fixed"), pledge("legacy", report="lgc")]
+    assert replace_report(old, parsed) == [*parsed, pledge("mine", report="csv")]
+    assert replace_report(old, []) == [replace(old[0]), old[2]]
+
+
+@pytest.fixture
+def corpus_copy(tmp_path, settings, monkeypatch):
+    """A corpus folder holding the published records, for commands that write."""
+    import shutil
+
+    from pledgebot.corpus.jsonl import POINTER
+
+    folder = settings.records_dir()
+    shutil.copytree(folder, tmp_path / "corpus" / folder.name)
+    (tmp_path / "corpus" / POINTER).write_text(folder.name + "\n")
+    monkeypatch.setenv("PLEDGEBOT_CORPUS_DIR", str(tmp_path / "corpus"))
+    monkeypatch.setenv("PLEDGEBOT_REPORT", str(settings.report))
+    monkeypatch.setenv("PLEDGEBOT_INDEX_DIR", str(tmp_path / "index"))
+    return tmp_path / "corpus"
+
+
+def published(corpus: Path) -> tuple[str, list[Pledge]]:
+    from pledgebot.corpus import read_pledges, records_dir
+
+    return (corpus / "CURRENT").read_text(), read_pledges(records_dir(corpus) / "pledges.jsonl")
+
+
+def test_ingest_publishes_once_and_a_rebuilt_report_keeps_the_ingested(corpus_copy, capsys):
+    from pledgebot.cli import main
+
+    assert main(["ingest", "--no-index", str(MADE_UP)]) == 0
+    assert "6 added, 0 changed, 0 unchanged" in capsys.readouterr().out
+    pointer, pledges = published(corpus_copy)
+    assert len(pledges) == 77 + 6 and pledges[-1].source.file == "made-up-pledges.csv"
+
+    assert main(["ingest", "--no-index", str(MADE_UP)]) == 0  # again: nothing to do, nothing written
+    assert "nothing written" in capsys.readouterr().out
+    assert published(corpus_copy)[0] == pointer
+
+    assert main(["corpus", "build"]) == 0  # the report re-parsed: its records replaced, the others kept
+    assert published(corpus_copy)[1] == pledges
+
+
+def test_a_bad_file_writes_nothing(corpus_copy, tmp_path, capsys):
+    from pledgebot.cli import main
+
+    before = published(corpus_copy)
+    bad = write(tmp_path, "bad.csv", f"{HEADER}\n{ROW}\n{ROW.replace('x-1', 'x-2').replace('2026', '20x6')}\n")
+    assert main(["ingest", "--no-index", str(bad)]) == 1
+    assert "bad.csv:3: '20x6' is not a whole number" in capsys.readouterr().err
+    assert published(corpus_copy) == before
