@@ -26,7 +26,7 @@ from .errors import PledgeBotError
 from .filters import Filters
 from .glossary import load_glossary
 from .locate import ReportLines, located
-from .places import Gazetteer, default_gazetteer
+from .places import Gazetteer, default_gazetteer, with_records
 from .query import Intent, Query
 from .quotes import collect_quotes
 from .records import Answer, Pledge, Section
@@ -82,7 +82,7 @@ class PledgeBot:
 
         `english_e5` adds multilingual-e5 as a second dense signal for English questions and `stem` stems BM25's
         words; each changes the features relevance is fitted on, so each has its own calibration."""
-        gaz = gazetteer or default_gazetteer()
+        gaz = with_records(gazetteer or default_gazetteer(), pledges)
         glossary = load_glossary()
         sentences = SentenceIndex(store.sentence_docs, store.sentence_texts, store.sentence_vectors)
         quotes = collect_quotes(pledges, sections)

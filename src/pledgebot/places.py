@@ -7,10 +7,12 @@ other names people use. Matching folds case and accents and tolerates small typo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -18,7 +20,10 @@ from rapidfuzz import fuzz, process
 from .errors import CorpusError
 from .text import ascii_form, fold
 
-__all__ = ["Country", "Gazetteer", "Submitter", "ascii_form", "default_gazetteer", "fold", "load_gazetteer"]
+if TYPE_CHECKING:
+    from .records import Pledge
+
+__all__ = ["Country", "Gazetteer", "Submitter", "ascii_form", "default_gazetteer", "fold", "load_gazetteer", "with_records"]
 
 
 @dataclass(frozen=True)
@@ -185,6 +190,22 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
         if missing := [n for n in names if n not in submitters]:
             raise CorpusError(f"area {area!r} names unknown submitters: {missing}", path=str(source))
     return Gazetteer(regions, countries, submitters, subregions, region_aliases, areas, area_aliases)
+
+
+def with_records(gaz: Gazetteer, pledges: Iterable[Pledge]) -> Gazetteer:
+    """`gaz` plus the submitters and countries of records it does not list (pledges ingested from a new
+    source): the gazetteer enriches the records, it does not decide which exist. Returns `gaz` itself when
+    it lists them all."""
+    countries, submitters = dict(gaz.countries), dict(gaz.submitters)
+    for p in pledges:
+        if gaz.country(p.country) is None and p.country not in countries:
+            countries[p.country] = Country(p.country, p.region)
+        if gaz.submitter(p.submitter) is None and p.submitter not in submitters:
+            country = (gaz.country(p.country) or countries[p.country]).name
+            submitters[p.submitter] = Submitter(p.submitter, p.submitter_kind, country, countries=(country,))
+    if len(countries) == len(gaz.countries) and len(submitters) == len(gaz.submitters):
+        return gaz
+    return replace(gaz, countries=countries, submitters=submitters)
 
 
 @lru_cache(maxsize=1)

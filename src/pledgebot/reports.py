@@ -43,8 +43,10 @@ def profile_for_file(path: Path, profiles: tuple[ReportProfile, ...] | None = No
 
 
 def profile(report_id: str, profiles: tuple[ReportProfile, ...] | None = None) -> ReportProfile:
-    """The profile of `report_id`; an id without one is shown as itself."""
-    for p in profiles or load_profiles():
-        if p.id == report_id:
+    """The profile of `report_id`; an id without one is shown as itself. Records that name no edition ("")
+    were parsed before records knew their report: the first profile's, the report the corpus began with."""
+    listed = profiles or load_profiles()
+    for p in listed:
+        if p.id == report_id or (not report_id and p is listed[0]):
             return p
     return ReportProfile(report_id, report_id, report_id)

@@ -15,6 +15,7 @@ from ..filters import countries_of
 from ..places import fold
 from ..query import Intent, Query, Unit
 from ..records import Answer, Citation, Decision, Pledge
+from ..reports import profile
 from .phrases import say
 from .render import MAX_LISTED, citation_for, describe, join_names, render_pledges, reply
 from .resources import Ctx, Resources
@@ -101,10 +102,17 @@ def _footer(total: int, shown: int, partners: Sequence[Pledge], lang: str) -> st
 
 
 def _year_split(pledges: Sequence[Pledge], lang: str) -> str:
+    """How the matches divide: by edition when they come from several, else, within an edition that prints
+    submissions of one year beside highlighted actions of the year before, by year."""
+    editions = Counter(p.report for p in pledges)
+    if len(editions) > 1:
+        parts = [say(lang, "list.from_edition", n, n=n, source=profile(r).short) for r, n in editions.most_common()]
+        return " (" + ", ".join(parts) + ")"
     years = Counter(p.year for p in pledges)
-    if len(years) < 2:
+    kept = profile(next(iter(editions), "")).years if pledges else ()
+    if len(years) < 2 or len(kept) != 2 or not set(years) <= set(kept):
         return ""
-    new, old = years.get(2023, 0), sum(v for y, v in years.items() if y != 2023)
+    new, old = years.get(kept[1], 0), years.get(kept[0], 0)
     return say(lang, "list.year_split", old, new=new, old=old)
 
 

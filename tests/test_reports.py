@@ -1,0 +1,55 @@
+"""Editions: profiles as data, a gazetteer the records enrich, counts split by edition."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from pledgebot.answer.listing import _year_split
+from pledgebot.places import default_gazetteer, with_records
+from pledgebot.records import Pledge, Source
+from pledgebot.reports import ReportProfile, profile, profile_for_file
+
+LGC = "lgc-2023"
+
+
+def pledge(year: int = 2023, report: str = LGC, submitter: str = "Amman", country: str = "Jordan") -> Pledge:
+    return Pledge("p", year, submitter, "city", country, "Middle East and North Africa", "T", "D.", Source("", 1, 1), report=report)
+
+
+@pytest.mark.parametrize(
+    ("report_id", "short"),
+    [(LGC, "the 2023 report"), ("", "the 2023 report"), ("made-up-2026", "made-up-2026")],
+)
+def test_an_edition_is_named_by_its_profile_or_its_id(report_id, short):
+    assert profile(report_id).short == short
+
+
+def test_a_report_file_finds_its_profile_and_an_unknown_one_is_named_after_it():
+    assert profile_for_file(Path("/x/localizing-the-global-compacts-2023.txt")).id == LGC
+    assert profile_for_file(Path("/x/next-edition.txt")) == ReportProfile("next-edition", "next-edition", "next-edition")
+
+
+@pytest.mark.parametrize(
+    ("pledges", "split"),
+    [
+        ([pledge(2023), pledge(2023)], ""),
+        ([pledge(2023), pledge(2022), pledge(2022)], " (1 from the 2023 submissions, 2 highlighted 2022 actions)"),
+        ([pledge(2023), pledge(2026, "made-up-2026"), pledge(2026, "made-up-2026")], " (2 from made-up-2026, 1 from the 2023 report)"),
+        ([pledge(2025, "other"), pledge(2026, "other")], ""),  # an edition without the 2023 report's layout
+    ],
+)
+def test_counts_split_by_edition_then_by_the_editions_own_years(pledges, split):
+    assert _year_split(pledges, "en") == split
+
+
+def test_records_add_the_places_the_gazetteer_lacks():
+    gaz = default_gazetteer()
+    assert with_records(gaz, [pledge()]) is gaz  # nothing new: the same gazetteer
+    new = [pledge(submitter="Lumenport", country="Portugal"), replace(pledge(submitter="Qasr", country="Atlantis"), region="Africa")]
+    enriched = with_records(gaz, new)
+    assert enriched.submitter("Lumenport").country == "Portugal" and enriched.submitter("lumenport") is not None
+    assert enriched.country("Atlantis").region == "Africa" and enriched.submitter("Qasr").country == "Atlantis"
+    assert gaz.submitter("Lumenport") is None  # the shared one is untouched
