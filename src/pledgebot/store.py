@@ -44,6 +44,11 @@ PASSAGES = "passages"
 PLEDGES_ML = "pledges-multilingual"
 SENTENCES = "sentences"
 INDEX_VERSION = 3
+# Rows per Chroma call, both ways. Chroma refuses an `add` over its max batch size (5,461 with SQLite: one
+# collection passed it at about 940 pledges) and a whole-collection `get` binds more SQL variables than SQLite
+# allows (at about 5,900 pledges), so builds add and opens read in pages of at most this many (and never more
+# than the client's own limit). A module constant so tests can make it smaller than their corpus.
+PAGE = 5000
 
 log = logging.getLogger(__name__)
 
@@ -153,8 +158,8 @@ class Store:
                 else None
             )
             # one vector per pledge: exact search in numpy, like the passages, without a count per query
-            ml_got = ml.get(include=["embeddings"]) if ml is not None else None
-            got = self._passages.get(include=["documents", "metadatas", "embeddings"])
+            ml_got = _read_all(self._client, ml, ["embeddings"]) if ml is not None else None
+            got = _read_all(self._client, self._passages, ["documents", "metadatas", "embeddings"])
         except Exception as exc:  # Chroma raises many types for a damaged folder
             msg = f"index at {path} is unreadable: {exc}"
             raise StoreError(msg) from exc
@@ -172,7 +177,7 @@ class Store:
         self._ml_vectors = _unit(ml_got["embeddings"]) if ml_got is not None else None
         try:
             sent = self._client.get_collection(SENTENCES, embedding_function=_ChromaEmbedding(embedder))
-            got = sent.get(include=["documents", "metadatas", "embeddings"])
+            got = _read_all(self._client, sent, ["documents", "metadatas", "embeddings"])
         except Exception as exc:
             msg = f"index at {path} is unreadable: {exc}"
             raise StoreError(msg) from exc
@@ -197,6 +202,39 @@ class Store:
         sims = (self._ml_vectors @ vec) / (np.linalg.norm(vec) or 1.0)
         top = np.argsort(-sims, kind="stable")[: min(k, len(self._ml_ids))]
         return [(self._ml_ids[n], float(sims[n])) for n in top]
+
+
+def _page_size(client) -> int:
+    """Rows per Chroma call: PAGE, or less when the client allows less."""
+    return max(1, min(PAGE, client.get_max_batch_size()))
+
+
+def _read_all(client, collection, include: list[str]) -> dict[str, list]:
+    """A whole collection, read page by page, in the order one unpaged `get` returns (insertion order).
+
+    `offset` walks the order `get` itself uses, so the pages concatenate to the unpaged read: ids, fields
+    and embeddings alike (checked against the real index when paging came in). Embeddings come back as one
+    float32 matrix.
+    """
+    page = _page_size(client)
+    out: dict[str, list] = {"ids": [], **{field: [] for field in include}}
+    offset = 0
+    while True:
+        got = collection.get(include=include, limit=page, offset=offset)
+        out["ids"].extend(got["ids"])
+        for field in include:
+            rows = got[field] if got[field] is not None else []
+            if field == "embeddings":  # one array per page, stacked once at the end rather than row by row
+                out[field].append(np.asarray(rows, dtype=np.float32))
+            else:
+                out[field].extend(rows)
+        if len(got["ids"]) < page:
+            break
+        offset += page
+    if "embeddings" in include:
+        pages = [m for m in out["embeddings"] if len(m)]
+        out["embeddings"] = np.concatenate(pages) if pages else np.zeros((0, 1), dtype=np.float32)
+    return out
 
 
 def _unit(embeddings) -> np.ndarray:
@@ -361,7 +399,9 @@ def _fill(
         PASSAGES, embedding_function=_ChromaEmbedding(embedder), metadata={"hnsw:space": "cosine"}
     )
     vectors = embedder.embed_documents([p.text for p in passages])
-    col.add(
+    _add_all(
+        client,
+        col,
         ids=[p.id for p in passages],
         embeddings=list(vectors),
         documents=[p.text for p in passages],
@@ -373,7 +413,9 @@ def _fill(
     scol = client.create_collection(
         SENTENCES, embedding_function=_ChromaEmbedding(embedder), metadata={"hnsw:space": "cosine"}
     )
-    scol.add(
+    _add_all(
+        client,
+        scol,
         ids=[s[0] for s in sents],
         embeddings=list(embedder.embed_documents([spell_out(s[2], meanings) for s in sents])),
         documents=[s[2] for s in sents],
@@ -385,11 +427,21 @@ def _fill(
             embedding_function=_ChromaEmbedding(ml_embedder),
             metadata={"hnsw:space": "cosine"},
         )
-        ml.add(
+        _add_all(
+            client,
+            ml,
             ids=[p.id for p in pledges],
             embeddings=list(ml_embedder.embed_documents([multilingual_text(p) for p in pledges])),
             documents=[multilingual_text(p) for p in pledges],
         )
+
+
+def _add_all(client, collection, ids: list[str], **fields: list) -> None:
+    """`collection.add` in batches of at most `_page_size` rows, in order, so Chroma keeps the insertion order."""
+    page = _page_size(client)
+    for start in range(0, len(ids), page):
+        end = start + page
+        collection.add(ids=ids[start:end], **{name: values[start:end] for name, values in fields.items()})
 
 
 def _is_disk_error(exc: BaseException) -> bool:
