@@ -63,7 +63,7 @@ def update_index(settings: Settings, force: bool) -> None:
     """Build the index for the published records when it is stale or missing (always with `force`)."""
     from .corpus import read_pledges, read_sections, records_fingerprint
     from .embedding import embedder_named, multilingual_embedder
-    from .store import build, open_store
+    from .store import build, open_store, read_manifest
 
     folder = settings.records_dir()
     pledges = read_pledges(folder / "pledges.jsonl")
@@ -80,6 +80,9 @@ def update_index(settings: Settings, force: bool) -> None:
         path = store.path
     verb = "built" if rebuilt else "up to date:"
     print(f"index {verb} {path} ({time.perf_counter() - started:.1f} s)")
+    manifest = read_manifest(path)
+    if rebuilt and manifest is not None:
+        print(f"embedded {manifest.embedded} texts, reused {manifest.reused} vectors of the previous build")
 
 
 def _filters(args: argparse.Namespace) -> Filters:

@@ -110,11 +110,20 @@ class Manifest:
     pledges: int
     built_at: str
     build_seconds: float
+    embedding_key: str = ""  # builds with the same key embed a text alike: their vectors can be reused
+    embedded: int = 0  # texts this build embedded
+    reused: int = 0  # vectors it took from the build before (records unchanged since)
 
 
 def fingerprint(records: str, model: str, multilingual: str | None, size: int, stride: int) -> str:
     """Hash of everything an index depends on: records, models, passage settings, index format."""
     key = json.dumps([INDEX_VERSION, records, model, multilingual, size, stride, acronyms()])
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def embedding_key(model: str, multilingual: str | None) -> str:
+    """What decides the vector of a given text: the models, the index format and the acronyms spelled out."""
+    key = json.dumps([INDEX_VERSION, model, multilingual, acronyms()])
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -304,6 +313,11 @@ def _servable(path: Path) -> Path:
     return copy
 
 
+def read_manifest(path: Path) -> Manifest | None:
+    """The manifest of the build at `path`, or None when it has none that reads."""
+    return _read_manifest(path)
+
+
 def _read_manifest(path: Path) -> Manifest | None:
     try:
         return Manifest(**json.loads((path / "manifest.json").read_text()))
@@ -357,9 +371,12 @@ def _build(
     tmp = index_dir / f".build-{unique}"
     shutil.rmtree(tmp, ignore_errors=True)
     passages = all_passages(pledges, sections, size, stride)
+    key = embedding_key(embedder.name, ml_embedder.name if ml_embedder else None)
     try:
+        previous = _previous_vectors(index_dir, key)
         client = _client(tmp)
-        _fill(client, passages, pledges, sections, embedder, ml_embedder)
+        embedded, reused = _fill(client, passages, pledges, sections, embedder, ml_embedder, previous)
+        del previous
         manifest = Manifest(
             fingerprint=fp,
             records=records_fp,
@@ -371,6 +388,9 @@ def _build(
             pledges=len(pledges),
             built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             build_seconds=round(time.perf_counter() - started, 2),
+            embedding_key=key,
+            embedded=embedded,
+            reused=reused,
         )
         (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2))
         del client
@@ -392,48 +412,69 @@ def _build(
 
 def _fill(
     client, passages: list[Passage], pledges: list[Pledge], sections: list[Section], embedder: Embedder,
-    ml_embedder: Embedder | None,
-) -> None:
-    """Embed and add the three collections of a new build: passages, sentences, multilingual pledges."""
-    col = client.create_collection(
-        PASSAGES, embedding_function=_ChromaEmbedding(embedder), metadata={"hnsw:space": "cosine"}
-    )
-    vectors = embedder.embed_documents([p.text for p in passages])
-    _add_all(
-        client,
-        col,
-        ids=[p.id for p in passages],
-        embeddings=list(vectors),
-        documents=[p.text for p in passages],
-        metadatas=[{"doc_id": p.doc_id, "kind": p.kind, "position": p.position} for p in passages],
-    )
+    ml_embedder: Embedder | None, previous: dict[str, dict[str, np.ndarray]],
+) -> tuple[int, int]:
+    """Embed and add the three collections of a new build: passages, sentences, multilingual pledges.
+    A text whose vector the previous build holds (`previous`: collection -> document -> vector) is not
+    embedded again. Returns (texts embedded, vectors reused)."""
+    counts = [0, 0]
+
+    def add(name: str, model: Embedder, ids: list[str], docs: list[str], embed_texts: list[str], **extra) -> None:
+        col = client.create_collection(name, embedding_function=_ChromaEmbedding(model), metadata={"hnsw:space": "cosine"})
+        vectors, embedded = _embed_new(model, docs, embed_texts, previous.get(name, {}))
+        counts[0] += embedded
+        counts[1] += len(docs) - embedded
+        _add_all(client, col, ids=ids, embeddings=list(vectors), documents=docs, **extra)
+
+    meta = [{"doc_id": p.doc_id, "kind": p.kind, "position": p.position} for p in passages]
+    texts = [p.text for p in passages]
+    add(PASSAGES, embedder, [p.id for p in passages], texts, texts, metadatas=meta)
     sents = all_sentences(pledges, sections)
     # Sentences answer report questions one fact at a time, often in the report's acronyms.
     meanings = acronyms()
-    scol = client.create_collection(
-        SENTENCES, embedding_function=_ChromaEmbedding(embedder), metadata={"hnsw:space": "cosine"}
-    )
-    _add_all(
-        client,
-        scol,
-        ids=[s[0] for s in sents],
-        embeddings=list(embedder.embed_documents([spell_out(s[2], meanings) for s in sents])),
-        documents=[s[2] for s in sents],
-        metadatas=[{"doc_id": s[1]} for s in sents],
-    )
+    docs = [s[2] for s in sents]
+    spelled = [spell_out(d, meanings) for d in docs]
+    add(SENTENCES, embedder, [s[0] for s in sents], docs, spelled, metadatas=[{"doc_id": s[1]} for s in sents])
     if ml_embedder is not None:
-        ml = client.create_collection(
-            PLEDGES_ML,
-            embedding_function=_ChromaEmbedding(ml_embedder),
-            metadata={"hnsw:space": "cosine"},
-        )
-        _add_all(
-            client,
-            ml,
-            ids=[p.id for p in pledges],
-            embeddings=list(ml_embedder.embed_documents([multilingual_text(p) for p in pledges])),
-            documents=[multilingual_text(p) for p in pledges],
-        )
+        texts = [multilingual_text(p) for p in pledges]
+        add(PLEDGES_ML, ml_embedder, [p.id for p in pledges], texts, texts)
+    return counts[0], counts[1]
+
+
+def _embed_new(
+    model: Embedder, docs: list[str], texts: list[str], known: dict[str, np.ndarray]
+) -> tuple[np.ndarray, int]:
+    """Vectors for `texts` (stored as `docs`), taking those `known` has by document. -> (vectors, embedded)."""
+    missing = [n for n, d in enumerate(docs) if d not in known]
+    if len(missing) == len(docs):  # nothing to reuse: one call, exactly as a first build embeds
+        return np.asarray(model.embed_documents(texts), dtype=np.float32), len(docs)
+    fresh = np.asarray(model.embed_documents([texts[n] for n in missing]), dtype=np.float32) if missing else None
+    rows = [known[d] for d in docs if d in known]
+    dim = fresh.shape[1] if fresh is not None else len(rows[0])
+    out = np.zeros((len(docs), dim), dtype=np.float32)
+    if fresh is not None:
+        out[missing] = fresh
+    out[[n for n, d in enumerate(docs) if d in known]] = rows
+    return out, len(missing)
+
+
+def _previous_vectors(index_dir: Path, key: str) -> dict[str, dict[str, np.ndarray]]:
+    """The live build's vectors by collection and document, when it embedded texts as this build will
+    (same `embedding_key`); empty otherwise or when it cannot be read (everything is embedded then)."""
+    live = current_build(index_dir)
+    manifest = _read_manifest(live) if live is not None else None
+    if live is None or manifest is None or manifest.embedding_key != key:
+        return {}
+    try:
+        client = _client(live)
+        out = {}
+        for col in client.list_collections():
+            got = _read_all(client, client.get_collection(col.name), ["documents", "embeddings"])
+            out[col.name] = dict(zip(got["documents"], got["embeddings"], strict=True))
+        return out
+    except Exception as exc:  # noqa: BLE001 - any damage only costs the reuse
+        log.warning("the previous index cannot be reused (%s); embedding everything", exc)
+        return {}
 
 
 def _add_all(client, collection, ids: list[str], **fields: list) -> None:
