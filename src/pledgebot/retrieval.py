@@ -5,13 +5,20 @@ The LangChain wrapper is in `retriever.py` (importing LangChain costs start-up t
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
+import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import bm25s
 import numpy as np
 
 from .store import Store
-from .text import tokenize
+from .text import tokenize, tokenizer_signature
+
+log = logging.getLogger(__name__)
 
 FUSIONS = ("rrf", "weighted", "dense", "bm25")
 
@@ -48,8 +55,10 @@ class HybridSearcher:
         self.passages = store.passages
         # Snowball stems ("housing" and "houses" meet at "hous"); off by default, an evaluation configuration
         self._stemmer = _stemmer() if stem else None
-        self._bm25 = bm25s.BM25()
-        self._bm25.index([self.tokens(p.text) or ["_"] for p in self.passages], show_progress=False)
+        # the index build's folder keeps the BM25 index (built once, on first open): at 10,000 pledges
+        # re-tokenising every passage at each start took seconds
+        folder = getattr(store, "path", None) if not stem else None
+        self._bm25 = _lexical_index(folder, self.passages, self.tokens)
         self._index = {p.id: n for n, p in enumerate(self.passages)}
 
     def tokens(self, text: str) -> list[str]:
@@ -138,6 +147,29 @@ class HybridSearcher:
             ranks[order] = np.arange(len(order))
             fused += np.where(np.isfinite(masked), 1.0 / (self.rrf_k + ranks + 1), 0)
         return fused
+
+
+def _lexical_index(folder: Path | None, passages: list, tokens) -> bm25s.BM25:
+    """The BM25 index of `passages`: loaded from `folder` when saved there for this tokenizer, else built
+    and saved there (atomically; a read-only folder just means it is built again next time)."""
+    saved = folder / f"bm25-{tokenizer_signature()}" if folder is not None else None
+    if saved is not None and saved.is_dir():
+        try:
+            index = bm25s.BM25.load(saved, show_progress=False)
+            if int(index.scores["num_docs"]) == len(passages):
+                return index
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("the saved BM25 index in %s cannot be read (%s); building it", saved, exc)
+    index = bm25s.BM25()
+    index.index([tokens(p.text) or ["_"] for p in passages], show_progress=False)
+    if saved is not None:
+        tmp = saved.with_name(f".{saved.name}-{uuid.uuid4().hex[:8]}")
+        try:
+            index.save(tmp, show_progress=False)
+            os.replace(tmp, saved)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return index
 
 
 def _stemmer():

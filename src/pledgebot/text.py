@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -112,6 +114,14 @@ def tokenize(text: str) -> list[str]:
             w = w[:-1]
         out.append(w)
     return out
+
+
+def tokenizer_signature() -> str:
+    """A short hash of what `tokenize` does (its word lists, and its tokens for a probe covering its rules):
+    a saved BM25 index is valid only for the tokenizer that made it."""
+    probe = "The Centres' programmes: 2 houses, São Paulo's refugees; labour-market class & neighbours."
+    data = json.dumps([sorted(_STOPWORDS), sorted(_SPELLING.items()), tokenize(probe)])
+    return hashlib.sha256(data.encode()).hexdigest()[:12]
 
 
 def bigrams(text: str) -> set[tuple[str, str]]:

@@ -1,0 +1,53 @@
+"""The BM25 index is saved beside the vectors once and loaded after: same scores, no re-tokenising."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
+from pledgebot.embedding import HashingEmbedder
+from pledgebot.retrieval import HybridSearcher
+from pledgebot.store import open_store
+from pledgebot.text import tokenizer_signature
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTIONS = ("housing for refugees", "language classes for migrant children", "one-stop shop", "zzz")
+
+
+@pytest.fixture
+def store(tmp_path):
+    folder = records_dir(ROOT / "corpus")
+    pledges, sections = read_pledges(folder / "pledges.jsonl")[:15], read_sections(folder / "sections.jsonl")[:3]
+    opened, _ = open_store(tmp_path, pledges, sections, records_fingerprint(pledges, sections), HashingEmbedder())
+    return opened
+
+
+def scores(searcher: HybridSearcher) -> list[np.ndarray]:
+    return [searcher.passage_scores(q)[1] for q in QUESTIONS]
+
+
+def test_the_first_open_saves_bm25_and_the_next_loads_the_same_index(store, monkeypatch):
+    saved = store.path / f"bm25-{tokenizer_signature()}"
+    first = HybridSearcher(store)
+    assert saved.is_dir()
+    tokenised = []
+    monkeypatch.setattr(HybridSearcher, "tokens", lambda self, text: tokenised.append(text) or text.split())
+    second = HybridSearcher(store)
+    assert tokenised == []  # loaded: no passage tokenised again
+    monkeypatch.undo()
+    assert all(np.array_equal(a, b) for a, b in zip(scores(first), scores(second), strict=True))
+
+
+def test_a_saved_index_of_other_passages_is_rebuilt(store):
+    HybridSearcher(store)
+    store.passages = store.passages[:-3]  # as if the saved index belonged to other passages
+    assert HybridSearcher(store)._bm25.scores["num_docs"] == len(store.passages)
+
+
+def test_stemming_never_uses_the_saved_index(store):
+    HybridSearcher(store)
+    stemmed = HybridSearcher(store, stem=True)
+    assert stemmed.tokens("housing") != ["housing"] and scores(stemmed)[0].any()
