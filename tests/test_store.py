@@ -82,6 +82,8 @@ def test_a_bad_current_pointer_rebuilds(tmp_path, records, pointer):
 
 
 class _Failing(HashingEmbedder):
+    name = "hashing-test-failing"  # another model: nothing of the live build is reused, so it must embed
+
     def embed_documents(self, texts):
         if len(texts) > 1:
             raise RuntimeError("model crashed mid-build")

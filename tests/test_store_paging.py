@@ -15,7 +15,7 @@ import pytest
 from chromadb.api.client import Client
 from chromadb.api.models.Collection import Collection
 
-from pledgebot import store as store_module
+from pledgebot import chroma as store_module  # where the paging lives
 from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
 from pledgebot.embedding import HashingEmbedder
 from pledgebot.store import _sentence_key, all_passages, all_sentences, open_store
@@ -110,7 +110,7 @@ def test_paged_build_and_open_read_every_row_once_in_order(
     assert np.array_equal(store._ml_vectors, unpaged._ml_vectors)
     assert store.dense("housing for refugees", k=5) == unpaged.dense("housing for refugees", k=5)
 
-    page = store_module._page_size(store._client)  # PAGE, or Chroma's own limit when that is lower
+    page = store_module.page_size(store._space.client)  # PAGE, or Chroma's own limit when that is lower
     rows = {"passages": len(passages), "sentences": len(sents), "pledges-multilingual": len(pledges)}
     for name, n in rows.items():
         gets = [limit for kind, limit in calls[name] if kind == "get"]

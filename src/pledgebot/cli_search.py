@@ -72,11 +72,12 @@ def update_index(settings: Settings, force: bool) -> None:
     embedder = embedder_named(settings.embedder, settings.index_dir / ".models")
     ml = multilingual_embedder() if settings.multilingual else None
     options = (settings.passage_sentences, settings.passage_stride)
+    server = settings.chroma_url
     started = time.perf_counter()
     if force:
-        path, rebuilt = build(settings.index_dir, pledges, sections, fp, embedder, ml, *options), True
+        path, rebuilt = build(settings.index_dir, pledges, sections, fp, embedder, ml, *options, server=server), True
     else:
-        store, rebuilt = open_store(settings.index_dir, pledges, sections, fp, embedder, ml, *options)
+        store, rebuilt = open_store(settings.index_dir, pledges, sections, fp, embedder, ml, *options, server=server)
         path = store.path
     verb = "built" if rebuilt else "up to date:"
     print(f"index {verb} {path} ({time.perf_counter() - started:.1f} s)")

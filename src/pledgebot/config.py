@@ -18,6 +18,8 @@ PLEDGEBOT_LLM_TIMEOUT   seconds before an LLM answer falls back to the extractiv
 PLEDGEBOT_HOST / PLEDGEBOT_PORT  where the app listens (default: 127.0.0.1 / 7860)
 PLEDGEBOT_AUTH          "user:password" to require a login in the app (default: none)
 PLEDGEBOT_CONCURRENCY   answers computed at once by the app (default: 4)
+PLEDGEBOT_CHROMA_URL    a Chroma server (`chroma run`, e.g. http://127.0.0.1:8000) to hold the index's collections;
+                        the index folder keeps the manifests and CURRENT (default: empty, Chroma embedded)
 PLEDGEBOT_MCP           "1" to also serve the JSON endpoints as MCP tools at /gradio_api/mcp/ (needs the mcp extra) (default: 0)
 """
 
@@ -80,6 +82,7 @@ class Settings:
     auth: tuple[str, str] | None = None
     concurrency: int = 4
     mcp: bool = False
+    chroma_url: str = ""  # a Chroma server (`chroma run`) holding the index's collections; "" = embedded
 
     def records_dir(self) -> Path:
         """The live records folder (corpus/CURRENT names it); resolve once, then read both files from it."""
@@ -130,6 +133,7 @@ class Settings:
             auth=auth,
             concurrency=_int(env, "PLEDGEBOT_CONCURRENCY", 4),
             mcp=env.get("PLEDGEBOT_MCP", "0").strip() in {"1", "true", "yes"},
+            chroma_url=env.get("PLEDGEBOT_CHROMA_URL", "").strip(),
         )
 
 

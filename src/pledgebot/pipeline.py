@@ -136,6 +136,7 @@ class PledgeBot:
             settings.passage_sentences,
             settings.passage_stride,
             rebuild=rebuild,
+            server=settings.chroma_url,
         )
         if "llm" not in options:
             try:

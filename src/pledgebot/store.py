@@ -1,4 +1,4 @@
-"""The vector index: the only module that imports chromadb.
+"""The vector index: its builds, their lifecycle and search (Chroma access itself is in chroma.py).
 
 Layout under the index folder:
 
@@ -29,11 +29,10 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import chromadb
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from filelock import FileLock
 
+from .chroma import Space, add_all, open_space, read_all
 from .embedding import Embedder
 from .errors import DISK_CAUSES, StoreError, describe_os_error
 from .glossary import acronyms, spell_out
@@ -44,56 +43,7 @@ PASSAGES = "passages"
 PLEDGES_ML = "pledges-multilingual"
 SENTENCES = "sentences"
 INDEX_VERSION = 3
-# Rows per Chroma call, both ways. Chroma refuses an `add` over its max batch size (5,461 with SQLite: one
-# collection passed it at about 940 pledges) and a whole-collection `get` binds more SQL variables than SQLite
-# allows (at about 5,900 pledges), so builds add and opens read in pages of at most this many (and never more
-# than the client's own limit). A module constant so tests can make it smaller than their corpus.
-PAGE = 5000
-
 log = logging.getLogger(__name__)
-
-
-class _NoEmbedder:
-    """Stands in for an embedder Chroma rebuilt from its config; embedding with it is a usage error."""
-
-    dim = 0
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def embed_documents(self, texts: list[str]) -> np.ndarray:
-        msg = f"open the PledgeBot index through pledgebot.store, which passes the {self.name} embedder"
-        raise StoreError(msg)
-
-    embed_query = embed_documents
-
-
-class _ChromaEmbedding(EmbeddingFunction[Documents]):
-    """Adapts an Embedder to Chroma, so Chroma never falls back to its downloading default."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self._embedder = embedder
-
-    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - Chroma's parameter name
-        return list(self._embedder.embed_documents(list(input)))
-
-    @staticmethod
-    def name() -> str:
-        return "pledgebot"
-
-    def get_config(self) -> dict:
-        return {"model": self._embedder.name}
-
-    @staticmethod
-    def build_from_config(config: dict) -> _ChromaEmbedding:
-        # Chroma round-trips the config when it creates a collection; the real embedder is always passed in.
-        return _ChromaEmbedding(_NoEmbedder(config.get("model", "unknown")))
-
-    def default_space(self) -> str:
-        return "cosine"
-
-    def supported_spaces(self) -> list[str]:
-        return ["cosine"]
 
 
 @dataclass(frozen=True)
@@ -153,22 +103,22 @@ def multilingual_text(p: Pledge) -> str:
 class Store:
     """An opened index: passages, their Chroma collection, and the optional multilingual collection."""
 
-    def __init__(self, path: Path, manifest: Manifest, embedder: Embedder, ml_embedder: Embedder | None) -> None:
+    def __init__(
+        self, path: Path, manifest: Manifest, embedder: Embedder, ml_embedder: Embedder | None, server: str = ""
+    ) -> None:
         self.path = path
         self.manifest = manifest
         self.embedder = embedder
         self.ml_embedder = ml_embedder
         try:
-            self._client = _client(path)
-            self._passages = self._client.get_collection(PASSAGES, embedding_function=_ChromaEmbedding(embedder))
-            ml = (
-                self._client.get_collection(PLEDGES_ML, embedding_function=_ChromaEmbedding(ml_embedder))
-                if ml_embedder is not None and manifest.multilingual_model
-                else None
-            )
+            self._space = space = open_space(path, server)
+            self._passages = space.get(PASSAGES, embedder)
+            ml = space.get(PLEDGES_ML, ml_embedder) if ml_embedder is not None and manifest.multilingual_model else None
             # one vector per pledge: exact search in numpy, like the passages, without a count per query
-            ml_got = _read_all(self._client, ml, ["embeddings"]) if ml is not None else None
-            got = _read_all(self._client, self._passages, ["documents", "metadatas", "embeddings"])
+            ml_got = read_all(space.client, ml, ["embeddings"]) if ml is not None else None
+            got = read_all(space.client, self._passages, ["documents", "metadatas", "embeddings"])
+        except StoreError:
+            raise
         except Exception as exc:  # Chroma raises many types for a damaged folder
             msg = f"index at {path} is unreadable: {exc}"
             raise StoreError(msg) from exc
@@ -185,8 +135,7 @@ class Store:
         self._ml_ids = list(ml_got["ids"]) if ml_got is not None else []
         self._ml_vectors = _unit(ml_got["embeddings"]) if ml_got is not None else None
         try:
-            sent = self._client.get_collection(SENTENCES, embedding_function=_ChromaEmbedding(embedder))
-            got = _read_all(self._client, sent, ["documents", "metadatas", "embeddings"])
+            got = read_all(space.client, space.get(SENTENCES, embedder), ["documents", "metadatas", "embeddings"])
         except Exception as exc:
             msg = f"index at {path} is unreadable: {exc}"
             raise StoreError(msg) from exc
@@ -213,39 +162,6 @@ class Store:
         return [(self._ml_ids[n], float(sims[n])) for n in top]
 
 
-def _page_size(client) -> int:
-    """Rows per Chroma call: PAGE, or less when the client allows less."""
-    return max(1, min(PAGE, client.get_max_batch_size()))
-
-
-def _read_all(client, collection, include: list[str]) -> dict[str, list]:
-    """A whole collection, read page by page, in the order one unpaged `get` returns (insertion order).
-
-    `offset` walks the order `get` itself uses, so the pages concatenate to the unpaged read: ids, fields
-    and embeddings alike (checked against the real index when paging came in). Embeddings come back as one
-    float32 matrix.
-    """
-    page = _page_size(client)
-    out: dict[str, list] = {"ids": [], **{field: [] for field in include}}
-    offset = 0
-    while True:
-        got = collection.get(include=include, limit=page, offset=offset)
-        out["ids"].extend(got["ids"])
-        for field in include:
-            rows = got[field] if got[field] is not None else []
-            if field == "embeddings":  # one array per page, stacked once at the end rather than row by row
-                out[field].append(np.asarray(rows, dtype=np.float32))
-            else:
-                out[field].extend(rows)
-        if len(got["ids"]) < page:
-            break
-        offset += page
-    if "embeddings" in include:
-        pages = [m for m in out["embeddings"] if len(m)]
-        out["embeddings"] = np.concatenate(pages) if pages else np.zeros((0, 1), dtype=np.float32)
-    return out
-
-
 def _unit(embeddings) -> np.ndarray:
     """Rows scaled to unit length (a zero row stays zero), so a dot product is the cosine similarity."""
     vectors = np.asarray(embeddings, dtype=np.float32)
@@ -258,10 +174,6 @@ def _unit(embeddings) -> np.ndarray:
 def _sentence_key(sid: str) -> tuple[str, int]:
     doc, _, n = sid.rpartition("@")
     return doc, int(n)
-
-
-def _client(path: Path):
-    return chromadb.PersistentClient(path=str(path), settings=chromadb.Settings(anonymized_telemetry=False))
 
 
 @contextmanager
@@ -345,10 +257,12 @@ def build(
     ml_embedder: Embedder | None = None,
     size: int = 3,
     stride: int = 2,
+    server: str = "",
 ) -> Path:
-    """Build a new index beside the live one, verify it, then make it live. Returns its folder."""
+    """Build a new index beside the live one, verify it, then make it live. Returns its folder.
+    With `server` (a Chroma server's URL) the collections go there; the folder keeps the manifest."""
     with _lock(index_dir):
-        return _build(index_dir, pledges, sections, records_fp, embedder, ml_embedder, size, stride)
+        return _build(index_dir, pledges, sections, records_fp, embedder, ml_embedder, size, stride, server)
 
 
 def _build(
@@ -360,22 +274,23 @@ def _build(
     ml_embedder: Embedder | None,
     size: int,
     stride: int,
+    server: str = "",
 ) -> Path:
     """`build`, with the lock held: any `.build-*` folder here is a dead run's (killed), so it goes first."""
     for dead in index_dir.glob(".build-*"):
-        shutil.rmtree(dead, ignore_errors=True)
+        _remove(dead, server)
     fp = fingerprint(records_fp, embedder.name, ml_embedder.name if ml_embedder else None, size, stride)
     started = time.perf_counter()
     # Unique names: Chroma caches clients by path within a process, so a path is never reused.
     unique = f"{fp}-{uuid.uuid4().hex[:8]}"
     tmp = index_dir / f".build-{unique}"
-    shutil.rmtree(tmp, ignore_errors=True)
     passages = all_passages(pledges, sections, size, stride)
     key = embedding_key(embedder.name, ml_embedder.name if ml_embedder else None)
     try:
-        previous = _previous_vectors(index_dir, key)
-        client = _client(tmp)
-        embedded, reused = _fill(client, passages, pledges, sections, embedder, ml_embedder, previous)
+        previous = _previous_vectors(index_dir, key, server)
+        tmp.mkdir(parents=True)  # first: a killed run leaves it behind, which is how its collections are found
+        space = open_space(tmp, server)
+        embedded, reused = _fill(space, passages, pledges, sections, embedder, ml_embedder, previous)
         del previous
         manifest = Manifest(
             fingerprint=fp,
@@ -393,25 +308,35 @@ def _build(
             reused=reused,
         )
         (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2))
-        del client
-        Store(tmp, manifest, embedder, ml_embedder)  # verify it opens and is complete before it serves
+        del space
+        Store(tmp, manifest, embedder, ml_embedder, server)  # verify it opens and is complete before it serves
         final = index_dir / unique
         os.replace(tmp, final)
         _set_current(index_dir, unique)
     except BaseException as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(tmp, server)
         if _is_disk_error(exc):
             raise StoreError(cannot_write(index_dir, exc)) from exc
         raise
     for old in index_dir.iterdir():
         # dot-folders are not builds: ".models" holds the ONNX copy
         if old.is_dir() and old.name != unique and not old.name.startswith("."):
-            shutil.rmtree(old, ignore_errors=True)
+            _remove(old, server)
     return final
 
 
+def _remove(folder: Path, server: str) -> None:
+    """Delete a build: its folder, and its collections on the server when there is one."""
+    if server:
+        try:
+            open_space(folder, server).drop()
+        except Exception as exc:  # noqa: BLE001 - a server that fails now leaves collections, not a broken index
+            log.warning("could not delete the collections of %s from %s: %s", folder.name, server, exc)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def _fill(
-    client, passages: list[Passage], pledges: list[Pledge], sections: list[Section], embedder: Embedder,
+    space: Space, passages: list[Passage], pledges: list[Pledge], sections: list[Section], embedder: Embedder,
     ml_embedder: Embedder | None, previous: dict[str, dict[str, np.ndarray]],
 ) -> tuple[int, int]:
     """Embed and add the three collections of a new build: passages, sentences, multilingual pledges.
@@ -420,11 +345,11 @@ def _fill(
     counts = [0, 0]
 
     def add(name: str, model: Embedder, ids: list[str], docs: list[str], embed_texts: list[str], **extra) -> None:
-        col = client.create_collection(name, embedding_function=_ChromaEmbedding(model), metadata={"hnsw:space": "cosine"})
+        col = space.create(name, model)
         vectors, embedded = _embed_new(model, docs, embed_texts, previous.get(name, {}))
         counts[0] += embedded
         counts[1] += len(docs) - embedded
-        _add_all(client, col, ids=ids, embeddings=list(vectors), documents=docs, **extra)
+        add_all(space.client, col, ids=ids, embeddings=list(vectors), documents=docs, **extra)
 
     meta = [{"doc_id": p.doc_id, "kind": p.kind, "position": p.position} for p in passages]
     texts = [p.text for p in passages]
@@ -458,7 +383,7 @@ def _embed_new(
     return out, len(missing)
 
 
-def _previous_vectors(index_dir: Path, key: str) -> dict[str, dict[str, np.ndarray]]:
+def _previous_vectors(index_dir: Path, key: str, server: str) -> dict[str, dict[str, np.ndarray]]:
     """The live build's vectors by collection and document, when it embedded texts as this build will
     (same `embedding_key`); empty otherwise or when it cannot be read (everything is embedded then)."""
     live = current_build(index_dir)
@@ -466,23 +391,15 @@ def _previous_vectors(index_dir: Path, key: str) -> dict[str, dict[str, np.ndarr
     if live is None or manifest is None or manifest.embedding_key != key:
         return {}
     try:
-        client = _client(live)
+        space = open_space(live, server)
         out = {}
-        for col in client.list_collections():
-            got = _read_all(client, client.get_collection(col.name), ["documents", "embeddings"])
-            out[col.name] = dict(zip(got["documents"], got["embeddings"], strict=True))
+        for name in space.names():
+            got = read_all(space.client, space.get(name), ["documents", "embeddings"])
+            out[name] = dict(zip(got["documents"], got["embeddings"], strict=True))
         return out
     except Exception as exc:  # noqa: BLE001 - any damage only costs the reuse
         log.warning("the previous index cannot be reused (%s); embedding everything", exc)
         return {}
-
-
-def _add_all(client, collection, ids: list[str], **fields: list) -> None:
-    """`collection.add` in batches of at most `_page_size` rows, in order, so Chroma keeps the insertion order."""
-    page = _page_size(client)
-    for start in range(0, len(ids), page):
-        end = start + page
-        collection.add(ids=ids[start:end], **{name: values[start:end] for name, values in fields.items()})
 
 
 def _is_disk_error(exc: BaseException) -> bool:
@@ -509,13 +426,16 @@ def open_store(
     size: int = 3,
     stride: int = 2,
     rebuild: bool = True,
+    server: str = "",
 ) -> tuple[Store, bool]:
-    """Open the live index if it matches the records and settings; else (re)build it. -> (store, rebuilt)."""
+    """Open the live index if it matches the records and settings; else (re)build it. -> (store, rebuilt).
+    With `server`, the collections are on that Chroma server (see `build`)."""
     fp = fingerprint(records_fp, embedder.name, ml_embedder.name if ml_embedder else None, size, stride)
     live = current_build(index_dir)
     if live is not None and (manifest := _read_manifest(live)) and manifest.fingerprint == fp:
         try:
-            return Store(_servable(live), manifest, embedder, ml_embedder), False
+            # on a server only the manifest is read here: no private copy is needed on a read-only disk
+            return Store(live if server else _servable(live), manifest, embedder, ml_embedder, server), False
         except (StoreError, OSError):
             if not rebuild:
                 raise
@@ -526,12 +446,12 @@ def open_store(
         live = current_build(index_dir)  # another process may have built it while we waited
         if live is not None and (manifest := _read_manifest(live)) and manifest.fingerprint == fp:
             try:
-                return Store(live, manifest, embedder, ml_embedder), False
+                return Store(live, manifest, embedder, ml_embedder, server), False
             except StoreError:
                 pass
         log.info("building the index in %s (about 1–2 minutes, once)", index_dir)
-        path = _build(index_dir, pledges, sections, records_fp, embedder, ml_embedder, size, stride)
+        path = _build(index_dir, pledges, sections, records_fp, embedder, ml_embedder, size, stride, server)
         log.info("index ready")
         manifest = _read_manifest(path)
         assert manifest is not None  # noqa: S101 - just written by build()
-        return Store(path, manifest, embedder, ml_embedder), True
+        return Store(path, manifest, embedder, ml_embedder, server), True
