@@ -51,3 +51,15 @@ def test_stemming_never_uses_the_saved_index(store):
     HybridSearcher(store)
     stemmed = HybridSearcher(store, stem=True)
     assert stemmed.tokens("housing") != ["housing"] and scores(stemmed)[0].any()
+
+
+def test_a_search_filtered_to_a_few_documents_asks_chroma_for_theirs_alone(tmp_path, monkeypatch):
+    from pledgebot import store as store_mod
+
+    monkeypatch.setattr(store_mod, "EXACT_PASSAGES", 10)
+    folder = records_dir(ROOT / "corpus")
+    pledges, sections = read_pledges(folder / "pledges.jsonl")[:15], read_sections(folder / "sections.jsonl")[:3]
+    big, _ = open_store(tmp_path, pledges, sections, records_fingerprint(pledges, sections), HashingEmbedder())
+    allowed = {pledges[2].id, pledges[9].id}
+    found = HybridSearcher(big).search("refugees and migrants in the city", allowed=allowed)
+    assert {d.doc_id for d in found} == allowed and all(d.dense > 0 for d in found)

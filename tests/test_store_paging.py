@@ -140,3 +140,21 @@ def test_chromas_own_limit_caps_the_page(tmp_path, monkeypatch, records, calls):
     assert len(store.passages) > 9 and store.manifest.passages == len(store.passages)
     sizes = [size for made in calls.values() for _, size in made]
     assert sizes and max(sizes) == 9
+
+
+def test_a_large_index_is_searched_by_chroma_and_ranks_as_the_exact_search(tmp_path, monkeypatch, records, unpaged):
+    """Past EXACT_PASSAGES the vectors stay in Chroma and its HNSW answers; here it is lowered below the corpus."""
+    from pledgebot import store as store_mod
+
+    pledges, sections, fp = records
+    monkeypatch.setattr(store_mod, "EXACT_PASSAGES", 10)
+    big, _ = open_store(tmp_path, pledges, sections, fp, HashingEmbedder(), _Multilingual())
+    assert big._passage_vectors is None and unpaged._passage_vectors is not None
+    for question in ("housing for refugees", "language classes", "jobs and training for migrants"):
+        exact, hnsw = unpaged.dense(question, k=8), big.dense(question, k=8)
+        assert [p for p, _ in hnsw] == [p for p, _ in exact]  # a small HNSW graph finds the exact neighbours
+        assert np.allclose([s for _, s in hnsw], [s for _, s in exact], atol=1e-5)
+    one = pledges[3].id
+    only = big.dense("housing for refugees", k=50, docs={one})
+    assert only and {big.by_id[p].doc_id for p, _ in only} == {one}  # a where clause, not a scan
+    assert big.dense("housing", k=5, docs=set()) == []

@@ -67,12 +67,12 @@ class HybridSearcher:
         return self._stemmer.stemWords(words) if self._stemmer is not None else words
 
     def passage_scores(
-        self, text: str, vector: np.ndarray | None = None, dense_k: int = 80
+        self, text: str, vector: np.ndarray | None = None, dense_k: int = 80, docs: set[str] | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(dense cosine, BM25) for every passage; dense is 0 outside the k nearest."""
+        """(dense cosine, BM25) for every passage; dense is 0 outside the k nearest (of `docs`' passages)."""
         dense = np.zeros(len(self.passages), dtype=np.float32)
         if self.fusion != "bm25":
-            for pid, sim in self.store.dense(text if vector is None else vector, k=dense_k):
+            for pid, sim in self.store.dense(text if vector is None else vector, k=dense_k, docs=docs):
                 dense[self._index[pid]] = sim
         lexical = np.zeros(len(self.passages), dtype=np.float32)
         if self.fusion != "dense":
@@ -98,7 +98,8 @@ class HybridSearcher:
         # Filtered to a few documents ("cities in Texas"), their passages may all lie outside the nearest 80:
         # score every passage then, or a place's only pledges would have no similarity at all.
         few = exhaustive or (allowed is not None and len(allowed) <= FEW_DOCS)
-        dense, lexical = self.passage_scores(text, vector, dense_k=len(self.passages) if few else 80)
+        docs = allowed if few and not exhaustive else None
+        dense, lexical = self.passage_scores(text, vector, dense_k=len(self.passages) if few else 80, docs=docs)
         keep = np.array(
             [p.kind in kinds and (allowed is None or p.doc_id in allowed) for p in self.passages], dtype=bool
         )

@@ -39,6 +39,10 @@ from .glossary import acronyms, spell_out
 from .passages import pledge_passages, section_passages, sentences
 from .records import Passage, Pledge, Section
 
+# Up to this many passages, search is exact cosine in numpy over vectors read at start (never varies; the
+# 77-pledge corpus has 421); beyond, Chroma's HNSW searches them and their vectors stay out of memory (at
+# 100,000 pledges exact search needs every vector in RAM; Chroma's top-80 took 3.2 ms embedded).
+EXACT_PASSAGES = 20_000
 PASSAGES = "passages"
 PLEDGES_ML = "pledges-multilingual"
 SENTENCES = "sentences"
@@ -116,7 +120,10 @@ class Store:
             ml = space.get(PLEDGES_ML, ml_embedder) if ml_embedder is not None and manifest.multilingual_model else None
             # one vector per pledge: exact search in numpy, like the passages, without a count per query
             ml_got = read_all(space.client, ml, ["embeddings"]) if ml is not None else None
-            got = read_all(space.client, self._passages, ["documents", "metadatas", "embeddings"])
+            # a large index is searched by Chroma itself: its passage vectors stay there, not in this process
+            self.exact = manifest.passages <= EXACT_PASSAGES
+            fields = ["documents", "metadatas", "embeddings"] if self.exact else ["documents", "metadatas"]
+            got = read_all(space.client, self._passages, fields)
         except StoreError:
             raise
         except Exception as exc:  # Chroma raises many types for a damaged folder
@@ -131,7 +138,7 @@ class Store:
         ]
         self.by_id = {p.id: p for p in self.passages}
         # Exact search over a few hundred passages is faster than the approximate index and never varies.
-        self._passage_vectors = _unit(got["embeddings"])  # unit length once, not per query
+        self._passage_vectors = _unit(got["embeddings"]) if self.exact else None  # unit length once, not per query
         self._ml_ids = list(ml_got["ids"]) if ml_got is not None else []
         self._ml_vectors = _unit(ml_got["embeddings"]) if ml_got is not None else None
         try:
@@ -145,12 +152,31 @@ class Store:
         self.sentence_texts = [got["documents"][n] for n in order]
         self.sentence_vectors = np.asarray(got["embeddings"], dtype=np.float32)[order] if order else np.zeros((0, 1))
 
-    def dense(self, query: str | np.ndarray, k: int = 50) -> list[tuple[str, float]]:
-        """(passage id, cosine similarity) of the k nearest passages."""
+    def dense(
+        self, query: str | np.ndarray, k: int = 50, docs: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity) of the k nearest passages (with `docs`: of those documents' only,
+        when Chroma searches; the exact search scores every passage and leaves filtering to the caller)."""
         vec = np.asarray(self.embedder.embed_query(query) if isinstance(query, str) else query, dtype=np.float32)
+        if self._passage_vectors is None:
+            return self._dense_chroma(vec, k, docs)
         sims = (self._passage_vectors @ vec) / (np.linalg.norm(vec) or 1.0)
         top = np.argsort(-sims, kind="stable")[: min(k, len(self.passages))]
         return [(self.passages[n].id, float(sims[n])) for n in top]
+
+    def _dense_chroma(self, vec: np.ndarray, k: int, docs: set[str] | None) -> list[tuple[str, float]]:
+        """Chroma's HNSW search, filtered by a `where` clause on the documents when given."""
+        if docs is not None and not docs:
+            return []
+        where = {"doc_id": {"$in": sorted(docs)}} if docs is not None else None
+        try:
+            got = self._passages.query(
+                query_embeddings=[vec.tolist()], n_results=max(1, min(k, len(self.passages))), where=where,
+                include=["distances"],
+            )
+        except Exception as exc:  # noqa: BLE001 - Chroma raises its own types; the caller gets one kind
+            raise StoreError(f"the index at {self.path} could not be searched: {exc}") from exc
+        return [(pid, 1.0 - float(d)) for pid, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
     def dense_multilingual(self, query: str, k: int = 20) -> list[tuple[str, float]]:
         """(pledge id, similarity) from the multilingual collection; empty when it was not built."""
