@@ -229,6 +229,21 @@ def test_follow_ups_both_ways():
     assert fresh.filters.countries == ("Kenya",) and not fresh.followup
 
 
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("Que municípios ajudam famílias refugiadas a encontrar casa?", "pt"),  # "que", "para": both; the rest not
+        ("O que Lisboa fez pelos imigrantes?", "pt"),
+        ("Que municipios ayudan a las familias refugiadas?", "es"),
+        ("Qué hizo Madrid por los refugiados?", "es"),
+        ("Mais quelles villes aident les migrants ?", "fr"),  # "mais" is French as well as Portuguese
+        ("Which cities help refugee families find a home?", "en"),
+    ],
+)
+def test_spanish_and_portuguese_are_told_apart_by_the_words_they_spell_differently(question, lang):
+    assert detect_language(question) == lang
+
+
 def test_validation_and_language():
     with pytest.raises(QuestionError, match="empty"):
         validate("  ")
