@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Self
 from ..charts import world_source
 from ..config import Settings
 from ..errors import QuestionError
-from ..places import Gazetteer, default_gazetteer, fold
+from ..places import Gazetteer, fold
 from ..records import Pledge, Section
 from ..understand import MAX_CHARS
 from .api import HTTP_NAMES, endpoints
@@ -158,7 +158,7 @@ class AppData:
             records=records,
             names=names,
             choices=filter_choices(pledges, names),
-            gazetteer=default_gazetteer(),
+            gazetteer=bot.gaz,  # the records enrich it: ingested places are known
             by_key={row_key(p.year, p.submitter, p.title): p for p in pledges},
             labels=pledge_labels(pledges),
             export_dir=export_dir,
