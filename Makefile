@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: run test setup records index lint eval bench bench-load bench-memory samples clean
+.PHONY: run test setup records index lint eval bench bench-load bench-memory bench-scale samples clean
 
 run: setup records index
 	$(PY) app.py
@@ -56,6 +56,10 @@ bench-load: index
 # The server's RSS over 5,000 chat questions, each a new session, after warm-up: flat when sessions are bounded.
 bench-memory: index
 	$(PY) benchmarks/bench_memory.py
+
+# Build, start-up, RSS and warm latency on synthetic corpora of 1,000 and 10,000 pledges, within 40 minutes.
+bench-scale: index
+	$(PY) benchmarks/bench_scale.py
 
 # docs/samples.md: what the CLI prints for the README's sample questions
 samples: index
