@@ -46,7 +46,6 @@ def profile(report_id: str, profiles: tuple[ReportProfile, ...] | None = None) -
     """The profile of `report_id`; an id without one is shown as itself. Records that name no edition ("")
     were parsed before records knew their report: the first profile's, the report the corpus began with."""
     listed = profiles or load_profiles()
-    for p in listed:
-        if p.id == report_id or (not report_id and p is listed[0]):
-            return p
-    return ReportProfile(report_id, report_id, report_id)
+    if not report_id:
+        return listed[0]
+    return next((p for p in listed if p.id == report_id), ReportProfile(report_id, report_id, report_id))

@@ -253,10 +253,6 @@ def _servable(path: Path) -> Path:
 
 def read_manifest(path: Path) -> Manifest | None:
     """The manifest of the build at `path`, or None when it has none that reads."""
-    return _read_manifest(path)
-
-
-def _read_manifest(path: Path) -> Manifest | None:
     try:
         return Manifest(**json.loads((path / "manifest.json").read_text()))
     except (OSError, ValueError, TypeError):
@@ -413,7 +409,7 @@ def _previous_vectors(index_dir: Path, key: str, server: str) -> dict[str, dict[
     """The live build's vectors by collection and document, when it embedded texts as this build will
     (same `embedding_key`); empty otherwise or when it cannot be read (everything is embedded then)."""
     live = current_build(index_dir)
-    manifest = _read_manifest(live) if live is not None else None
+    manifest = read_manifest(live) if live is not None else None
     if live is None or manifest is None or manifest.embedding_key != key:
         return {}
     try:
@@ -458,7 +454,7 @@ def open_store(
     With `server`, the collections are on that Chroma server (see `build`)."""
     fp = fingerprint(records_fp, embedder.name, ml_embedder.name if ml_embedder else None, size, stride)
     live = current_build(index_dir)
-    if live is not None and (manifest := _read_manifest(live)) and manifest.fingerprint == fp:
+    if live is not None and (manifest := read_manifest(live)) and manifest.fingerprint == fp:
         try:
             # on a server only the manifest is read here: no private copy is needed on a read-only disk
             return Store(live if server else _servable(live), manifest, embedder, ml_embedder, server), False
@@ -470,7 +466,7 @@ def open_store(
         raise StoreError(msg)
     with _lock(index_dir):
         live = current_build(index_dir)  # another process may have built it while we waited
-        if live is not None and (manifest := _read_manifest(live)) and manifest.fingerprint == fp:
+        if live is not None and (manifest := read_manifest(live)) and manifest.fingerprint == fp:
             try:
                 return Store(live, manifest, embedder, ml_embedder, server), False
             except StoreError:
@@ -478,6 +474,6 @@ def open_store(
         log.info("building the index in %s (about 1–2 minutes, once)", index_dir)
         path = _build(index_dir, pledges, sections, records_fp, embedder, ml_embedder, size, stride, server)
         log.info("index ready")
-        manifest = _read_manifest(path)
+        manifest = read_manifest(path)
         assert manifest is not None  # noqa: S101 - just written by build()
         return Store(path, manifest, embedder, ml_embedder, server), True
