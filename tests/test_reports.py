@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from pledgebot.answer.listing import _year_split
+from pledgebot.answer.render import describe
+from pledgebot.filters import Filters, normalise
 from pledgebot.places import default_gazetteer, with_records
 from pledgebot.records import Pledge, Source
-from pledgebot.reports import ReportProfile, profile, profile_for_file
+from pledgebot.reports import ReportProfile, editions, profile, profile_for_file
 
 LGC = "lgc-2023"
 
@@ -53,3 +55,32 @@ def test_records_add_the_places_the_gazetteer_lacks():
     assert enriched.submitter("Lumenport").country == "Portugal" and enriched.submitter("lumenport") is not None
     assert enriched.country("Atlantis").region == "Africa" and enriched.submitter("Qasr").country == "Atlantis"
     assert gaz.submitter("Lumenport") is None  # the shared one is untouched
+
+
+@pytest.mark.parametrize(
+    ("ids", "lang", "names"),
+    [
+        ([LGC, LGC], "es", ["el informe de 2023"]),
+        (["made-up-2026", LGC], "fr", ["le rapport de 2023", "made-up-2026"]),  # listed editions first
+        ([], "en", ["the 2023 report"]),  # no records: the corpus the bot begins with
+        (["", "b-ed", "a-ed"], "pt", ["o relatório de 2023", "a-ed", "b-ed"]),
+    ],
+)
+def test_the_editions_of_a_corpus_are_named_in_the_answers_language(ids, lang, names):
+    assert [e.name(lang) for e in editions(ids)] == names
+
+
+def test_a_records_year_is_explained_by_its_own_edition():
+    lgc = profile(LGC)
+    assert lgc.year_label(2022) == "highlighted 2022 action" and lgc.year_label(2026) == ""
+    assert profile("made-up-2026").year_label(2026) == "" and profile("made-up-2026").citation == "made-up-2026"
+    assert lgc.citation == "Localizing the Global Compacts, 2023"
+
+
+@pytest.mark.parametrize(
+    ("filters", "words"),
+    [(Filters(year=2022), "2022 actions"), (Filters(year=2026), "2026 pledges"), (Filters(year=2023), "2023 pledges")],
+)
+def test_any_editions_year_is_described(filters, words):
+    assert describe(filters) == words
+    assert normalise(year=2026).year == 2026  # a year of another edition is a valid filter

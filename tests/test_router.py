@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 
 import pytest
@@ -11,6 +12,7 @@ from pledgebot.answer import Ctx, answer, excerpt_is_verbatim
 from pledgebot.filters import Filters
 from pledgebot.query import Intent, Query
 from pledgebot.records import Pledge
+from pledgebot.reports import editions
 
 
 @pytest.fixture(scope="module")
@@ -162,3 +164,21 @@ def test_the_json_form_carries_the_route(bot):
 def test_a_plain_query_without_understanding(bot):
     q = Query("housing", Intent.FIND, topic=("housing",), search_text="housing", full_text="housing")
     assert answer(q, Ctx(bot.res)).route.handler == "topical"
+
+
+@pytest.mark.parametrize(
+    ("reports", "lang", "expected"),
+    [
+        (("lgc-2023",), "en", "No pledge from Oslo is in the 2023 report."),
+        (("lgc-2023",), "fr", "Le rapport de 2023 ne contient aucun engagement d’Oslo."),
+        (("lgc-2023", "made-up-2026"), "en", "No pledge from Oslo is in the corpus (the 2023 report and made-up-2026)."),
+        (("lgc-2023", "made-up-2026"), "pt", "O corpus (o relatório de 2023 e made-up-2026) não tem nenhum compromisso de Oslo."),
+        (("made-up-2026",), "es", "No hay ningún compromiso de Oslo en made-up-2026."),
+    ],
+)
+def test_an_abstention_names_the_editions_it_searched(bot, reports, lang, expected):
+    res = copy.copy(bot.res)
+    res.editions = editions(reports)
+    ctx = Ctx(res)
+    q = replace(bot.understand("What did Oslo pledge?", ctx=ctx), language=lang)
+    assert answer(q, ctx).text.split("\n")[0] == expected

@@ -461,3 +461,27 @@ def test_launch_reports_bad_settings_without_a_traceback(
 )
 def test_filters_in_force_become_chips(values, label, chips) -> None:
     assert filter_chips(values) == (label, chips)
+
+
+@pytest.mark.parametrize(
+    ("report", "year", "edition", "year_shown"),
+    [
+        ("lgc-2023", 2022, "Localizing the Global Compacts: First-hand", "2022 (highlighted 2022 action)"),
+        ("made-up-2026", 2026, "made-up-2026", "<dd>2026</dd>"),
+    ],
+)
+def test_a_card_and_a_copied_quote_name_the_records_own_edition(report, year, edition, year_shown) -> None:
+    p = dataclasses.replace(_hostile_pledge(), report=report, year=year)
+    card = pledge_card(p, {})
+    assert f"<dt>Edition</dt><dd>{edition}" in card and year_shown in card
+    c = Citation(1, p.id, "pledge", "City", "X", year, "T", "Second sentence & more.", p.source)
+    copied = unescape(re.search(r"data-quote='([^']*)'", citation_card(c, p)).group(1))
+    assert copied.endswith(f"({'Localizing the Global Compacts, 2023' if report == 'lgc-2023' else report}; lines 10–12)")
+
+
+def test_the_header_names_every_loaded_edition() -> None:
+    from pledgebot.app.tabs import tagline
+    from pledgebot.reports import editions
+
+    assert tagline(editions(["lgc-2023"])).startswith("Ask about the 2023 report (*Localizing the Global Compacts, 2023*):")
+    assert "and made-up-2026:" in tagline(editions(["lgc-2023", "made-up-2026"]))

@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="pledgebot", description="Cited answers about local pledges for migrants and refugees (2023 report)."
+        prog="pledgebot", description="Cited answers about local pledges for migrants and refugees (the Call to Local Action reports)."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(title="commands")
@@ -81,7 +81,7 @@ def _version() -> str:
 def _filter_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--country", help="country (any spelling: 'Türkiye', 'Turkey', 'US')")
     p.add_argument("--region", help="region: Africa, Asia-Pacific, Europe, Latin America and the Caribbean, ...")
-    p.add_argument("--year", type=int, choices=(2022, 2023), help="2023 submissions or 2022 actions")
+    p.add_argument("--year", type=int, help="only records of this year (in the 2023 report: 2023 submissions, 2022 actions)")
     p.add_argument("--type", dest="pledge_type", help="pledge type: Mirror, GCM only, GCR only, IDP")
     p.add_argument("--kind", help="submitter kind: city, region, organization, national government")
     p.add_argument("--priority", type=int, choices=range(1, 9), metavar="1-8", help="one of the eight priorities")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -14,22 +15,60 @@ import yaml
 class ReportProfile:
     id: str
     title: str
-    short: str
+    short: str  # how an English answer names it: "the 2023 report"
     file: str = ""
     years: tuple[int, ...] = ()
     priorities: int = 0
+    names: tuple[tuple[str, str], ...] = ()  # (language, name) for answers in other languages
+    year_labels: tuple[tuple[int, str], ...] = ()  # what a record's year means in this edition
+    cite: str = ""  # how a quote's attribution names it ("Localizing the Global Compacts, 2023")
+
+    @property
+    def citation(self) -> str:
+        return self.cite or self.title
+
+    def name(self, lang: str = "en") -> str:
+        """The edition as an answer in `lang` names it, with its article ("el informe de 2023"); English,
+        then the id, when the profile has no name in that language."""
+        return dict(self.names).get(lang, self.short)
+
+    def year_label(self, year: int) -> str:
+        """What `year` means for a record of this edition ("highlighted 2022 action"), or ""."""
+        return dict(self.year_labels).get(year, "")
+
+
+def _profile(r: dict) -> ReportProfile:
+    short = r["short"]
+    names = short if isinstance(short, dict) else {"en": short}
+    return ReportProfile(
+        r["id"],
+        r["title"],
+        names["en"],
+        r.get("file", ""),
+        tuple(r.get("years") or ()),
+        int(r.get("priorities", 0)),
+        tuple(sorted(names.items())),
+        tuple(sorted((int(y), str(label)) for y, label in (r.get("year_labels") or {}).items())),
+        r.get("cite", ""),
+    )
 
 
 @lru_cache(maxsize=1)
 def load_profiles() -> tuple[ReportProfile, ...]:
     """The shipped report profiles."""
     data = yaml.safe_load(files("pledgebot.data").joinpath("reports.yaml").read_text(encoding="utf-8"))
-    return tuple(
-        ReportProfile(
-            r["id"], r["title"], r["short"], r.get("file", ""), tuple(r.get("years") or ()), int(r.get("priorities", 0))
-        )
-        for r in data["reports"]
-    )
+    return tuple(_profile(r) for r in data["reports"])
+
+
+def editions(report_ids: Iterable[str], profiles: tuple[ReportProfile, ...] | None = None) -> tuple[ReportProfile, ...]:
+    """The profiles of the editions `report_ids` name, each once, in the profiles' order (listed editions
+    first, then unlisted ones by id); no records at all is the first profile's corpus."""
+    listed = profiles or load_profiles()
+    ids = {profile(i, listed).id for i in report_ids}
+    if not ids:
+        return listed[:1]
+    known = [p for p in listed if p.id in ids]
+    return (*known, *(profile(i, listed) for i in sorted(ids - {p.id for p in known})))
 
 
 def profile_for_file(path: Path, profiles: tuple[ReportProfile, ...] | None = None) -> ReportProfile:

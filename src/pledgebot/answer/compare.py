@@ -151,9 +151,9 @@ def answer(q: Query, ctx: Ctx) -> Answer:
     res = ctx.res
     c = score(q, ctx)
     if c is None:
-        return policy.unknown_place(q, q.anchors)
+        return policy.unknown_place(q, ctx, q.anchors)
     if not c.hits:
-        return policy.nothing_for(q, "no other submitter's pledge passes the filters")
+        return policy.nothing_for(q, ctx, "no other submitter's pledge passes the filters")
     params = res.calibration.section("compare")
     rank_by = c.x[:, COMPARE_FEATURES.index("anchor_sim")] if c.by_anchor else c.p
     order = [int(i) for i in np.argsort(-rank_by, kind="stable")]

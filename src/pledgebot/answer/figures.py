@@ -156,18 +156,18 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
         ranked = [r for r in ranked if r.kind == "section"][:1]
         ranked = [r for r in ranked if counted_match(r.sentence, text)]
     if not ranked:
-        return None if sections_only else policy.nothing_on(q, "figures", "no sentence of the report is about this")
+        return None if sections_only else policy.nothing_on(q, ctx, "figures", "no sentence of the report is about this")
     p = float(res.calibration.model("report").probabilities(features(q, ranked, own))[0])
     decision = Decision(ranked[0].doc_id, p, p >= res.calibration.param("report", "answer"))
     if not decision.kept:
         if sections_only:
             return None
-        return policy.nothing_on(q, "figures", f"the closest sentence is unlikely to answer (p={p:.2f})", [decision])
+        return policy.nothing_on(q, ctx, "figures", f"the closest sentence is unlikely to answer (p={p:.2f})", [decision])
     within = res.calibration.param("report", "second_within")
     keep = [r for r in ranked[:3] if r.score >= ranked[0].score - within][:2]
     number = number_in(keep[0].sentence, q.question, q.full_text) if q.wants_number else None
     if q.wants_number and number is None:
-        return None if sections_only else policy.no_figure(q, [decision])
+        return None if sections_only else policy.no_figure(q, ctx, [decision])
     keep.sort(key=lambda r: r.kind != "section")  # numbered in the order shown: the narrative first
     citations = [citation_for(n, res.records[r.doc_id], r.sentence) for n, r in enumerate(keep, 1)]
     pledges = sum(c.kind == "pledge" for c in citations)

@@ -188,7 +188,7 @@ def _notes(q: Query, res: Resources, pledges: Sequence[Pledge], partners: Sequen
             said = _report_says(res, t)
             if said is not None and said != types[t]:
                 notes.append(say(lang, "note.type_count", printed=types[t], type=t, said=said))
-        if any(p.year != 2023 for p in res.pledges) and q.filters.year is None:
+        if any(not p.pledge_type for p in res.pledges) and q.filters.year is None:  # the 2022 actions have none
             notes.append(say(lang, "note.types_2023"))
     if q.filters.joint and (pairs := sum(bool(p.joint_with) for p in pledges)):
         notes.append(say(lang, "note.joint_pairs", pairs // 2, pairs=pairs, partnerships=pairs // 2))

@@ -21,7 +21,7 @@ def answer(q: Query, ctx: Ctx) -> Answer:
     )
     words = [r"\W+".join(map(re.escape, fold(phrase).split()))] if phrase.strip() else []
     if not words:
-        return policy.nothing_on(q, "mentions", "no words to look for")
+        return policy.nothing_on(q, ctx, "mentions", "no words to look for")
     rx = re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?:e?s)?(?!\w)")
     found: list[tuple[Pledge, str]] = []
     for p in res.matching(q.filters):

@@ -32,7 +32,7 @@ def listed(q: Query, ctx: Ctx) -> Answer:
     role = q.quote_role
     quotes = [x for x in res.quotes if x.doc_id in ids and (not role or role in x.role.lower())]
     if not quotes:
-        return policy.nothing_for(q, "no pledge passing the filters is printed with such a quote")
+        return policy.nothing_for(q, ctx, "no pledge passing the filters is printed with such a quote")
     citations = [citation_for(n, res.records[x.doc_id], x.text) for n, x in enumerate(quotes, 1)]
     n, lang = len(quotes), q.language
     who = say(lang, "quotes.role_quote", role=_role(lang, role)) if role else say(lang, "quotes.a_quote")
@@ -83,7 +83,7 @@ def _closest(q: Query, ctx: Ctx) -> Answer:
     """ "Who said cities are at the helm?": the printed quotes closest to the words."""
     res = ctx.res
     if not res.quotes:
-        return policy.no_quote(q)
+        return policy.no_quote(q, ctx)
     sims = res.quote_vectors @ ctx.vec(q.search_text)
     qtokens = set(tokenize(" ".join(q.topic)))
     w = res.calibration.param("quotes", "word_weight")
@@ -97,7 +97,7 @@ def _closest(q: Query, ctx: Ctx) -> Answer:
     top = int(order[0])
     words_match = bool(qtokens) and qtokens <= set(tokenize(res.quotes[top].text))
     if float(sims[top]) < res.calibration.param("quotes", "min_similarity") and not words_match:
-        return policy.no_quote(q)
+        return policy.no_quote(q, ctx)
     within = res.calibration.param("quotes", "second_within")
     best = [res.quotes[int(n)] for n in order[:3] if scores[n] >= scores[top] - within]
     return _render(q, res, best, "the printed quotes closest to the question")

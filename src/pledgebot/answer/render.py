@@ -132,7 +132,10 @@ def _noun(f: Filters, noun: str, lang: str, n: int) -> str:
     """What is counted: a year's records ("2022 actions") or pledges; another noun is printed as given."""
     if noun != "pledges":
         return noun
-    return say(lang, {2022: "desc.noun_2022", 2023: "desc.noun_2023"}.get(f.year, "desc.noun"), n)
+    if f.year is None:
+        return say(lang, "desc.noun", n)
+    # the 2023 report calls its 2022 records "actions"; any other year's records are pledges
+    return say(lang, "desc.noun_2022", n) if f.year == 2022 else say(lang, "desc.noun_year", n, year=f.year)
 
 
 def _years(r: YearRange, lang: str) -> str:

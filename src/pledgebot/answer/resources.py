@@ -14,6 +14,7 @@ from ..places import Gazetteer
 from ..quotes import SpokenQuote
 from ..records import Pledge, Section
 from ..relevance import Calibration
+from ..reports import ReportProfile, editions
 from ..retrieval import DocScore, HybridSearcher
 from ..store import Store
 from ..text import tokenize
@@ -45,6 +46,8 @@ class Resources:
         catalogue()  # the answers' phrases, read once at load: a broken catalogue fails here, not mid-answer
         self.records = {p.id: p for p in self.pledges} | {s.id: s for s in self.sections}
         self.pledge_row = {p.id: n for n, p in enumerate(self.pledges)}
+        # the editions the records come from: answers name them ("the 2023 report"), never a fixed one
+        self.editions: tuple[ReportProfile, ...] = editions(p.report for p in self.pledges)
         # each pledge's words and two-word phrases, computed once: topical answers compare them with every question
         self._tokens = {p.id: tokenize(f"{p.title}. {p.description}") for p in self.pledges}
         self._title_tokens = {p.id: set(tokenize(p.title)) for p in self.pledges}

@@ -32,7 +32,7 @@ _PLACE_KINDS = ("submitter", "area", "country", "subregion", "region")
 def answer(q: Query, ctx: Ctx) -> Answer:
     """Route `q` to its handler and return the handler's answer."""
     if q.intent is Intent.ASSIST:
-        return policy.assist(q)
+        return policy.assist(q, ctx)
     if q.unknown_places:
         return _unknown_place(q, ctx)
     if q.intent is Intent.MENTION and q.mention:
@@ -56,7 +56,7 @@ def answer(q: Query, ctx: Ctx) -> Answer:
     if q.narrative_names and not q.implied.has_place():
         return _narrative_name(q, ctx)
     if q.unknown_topics and not set(q.topic) - {fold(w) for w in q.unknown_topics}:
-        return policy.unknown_topic(q, q.unknown_topics)
+        return policy.unknown_topic(q, ctx, q.unknown_topics)
     return _records(q, ctx)
 
 
@@ -85,7 +85,7 @@ def _nothing_passes(q: Query, ctx: Ctx) -> Answer:
         return policy.conflict(q, named, ", ".join(chosen) or place.place_name() or "")
     if (worked := _work_in_country(q, ctx)) is not None:
         return worked
-    return policy.nothing_for(q)
+    return policy.nothing_for(q, ctx)
 
 
 def _place(f: Filters) -> Filters:
@@ -97,9 +97,9 @@ def _unknown_place(q: Query, ctx: Ctx) -> Answer:
     context, named but not cited: the answer is still that the report has nothing from that place."""
     names = ", ".join(q.unknown_places)
     if not q.implied.has_place():
-        return policy.unknown_place(q, q.unknown_places)
+        return policy.unknown_place(q, ctx, q.unknown_places)
     around = ctx.res.matching(q.implied)
-    text = say(q.language, "policy.no_place", place=names)
+    text = policy.said(q, ctx, "policy.no_place", place=names)
     if around:
         lead = say(q.language, "router.for_context", place=q.implied.place_name())
         text += f"{lead}\n\n{context(around, lang=q.language)}"
@@ -114,7 +114,7 @@ def _narrative_name(q: Query, ctx: Ctx) -> Answer:
     if set(q.topic) - names:
         return figures.answer(q, ctx)
     where = [s.title for s in ctx.res.sections if any(n in fold(s.text) for n in names)]
-    return policy.narrative_only(q, q.narrative_names, where[:3])
+    return policy.narrative_only(q, ctx, q.narrative_names, where[:3])
 
 
 def _work_in_country(q: Query, ctx: Ctx) -> Answer | None:

@@ -169,7 +169,7 @@ def answer(q: Query, ctx: Ctx, candidates: Sequence[Pledge]) -> Answer:
     if near and s.p[near[0]] >= params["closest"]:
         return _closest(q, ctx, s, near[: int(params["closest_k"])], decisions)
     best = float(s.p[order[0]]) if len(order) else 0.0
-    return policy.nothing_on(q, "topical", f"no pledge is likely to answer (best p={best:.2f})", decisions)
+    return policy.nothing_on(q, ctx, "topical", f"no pledge is likely to answer (best p={best:.2f})", decisions)
 
 
 def _excerpts(q: Query, ctx: Ctx, pledges: Sequence[Pledge]) -> dict[str, str]:

@@ -110,7 +110,7 @@ def _ask_json(bot: PledgeBot):
             question: the question, in English, Spanish, French or Portuguese (up to 2,000 characters)
             country: only pledges from this country (any spelling: "Türkiye", "Turkey"); empty for any
             region: only pledges from this region (Africa, Asia-Pacific, Europe, Latin America and the Caribbean, Middle East and North Africa, North America); empty for any
-            year: 2023 for the 2023 submissions, 2022 for the 2022 actions; 0 for both
+            year: a record year (in the 2023 report: 2023 submissions, 2022 actions); 0 for all
             pledge_type: Mirror, GCM only, GCR only or IDP; empty for any
             kind: city, region, organization or national government; empty for any
             priority: one of the report's eight priorities (1-8); 0 for any
@@ -136,7 +136,7 @@ def _search(bot: PledgeBot):
             k: how many hits (1-50)
             country: only pledges from this country; empty for any
             region: only pledges from this region; empty for any
-            year: 2023 or 2022; 0 for both
+            year: a record year (2023, 2022, …); 0 for all
 
         Returns:
             {"query", "hits": [{"rank", "id", "score", "submitter", "country", "year", "pledge_type", "title"}]}
@@ -172,7 +172,7 @@ def _pledges(bot: PledgeBot):
         Args:
             country: only pledges from this country; empty for any
             region: only pledges from this region; empty for any
-            year: 2023 or 2022; 0 for both
+            year: a record year (2023, 2022, …); 0 for all
             pledge_type: Mirror, GCM only, GCR only or IDP; empty for any
             kind: city, region, organization or national government; empty for any
             priority: 1-8; 0 for any
@@ -226,14 +226,14 @@ def _similar(bot: PledgeBot):
 
 def _ask(http: dict[str, Any]):
     def ask(question: str, country: str = "", region: str = "", year: int = 0, limit: int = 8) -> str:
-        """Answer a question about local pledges for migrants and refugees (the 2023 Call to Local Action report)
+        """Answer a question about local pledges for migrants and refugees (the Call to Local Action reports)
         with cited, verbatim pledge excerpts; says so when the report has nothing.
 
         Args:
             question: the question, in English, Spanish, French or Portuguese
             country: only pledges from this country; empty for any
             region: only pledges from this region (Africa, Asia-Pacific, Europe, Latin America and the Caribbean, Middle East and North Africa, North America); empty for any
-            year: 2023 for the 2023 submissions, 2022 for the 2022 actions; 0 for both
+            year: a record year (in the 2023 report: 2023 submissions, 2022 actions); 0 for all
             limit: at most this many citations (1-20); `total_matches` says how many there are
 
         Returns:
@@ -256,7 +256,7 @@ def _search_text(http: dict[str, Any]):
             k: how many hits (1-50)
             country: only pledges from this country; empty for any
             region: only pledges from this region; empty for any
-            year: 2023 or 2022; 0 for both
+            year: a record year (2023, 2022, …); 0 for all
 
         Returns:
             JSON: {"query", "hits": [{"rank", "id", "score", "submitter", "country", "year", "pledge_type", "title"}]}
@@ -273,7 +273,7 @@ def _list_pledges(http: dict[str, Any]):
         Args:
             country: only pledges from this country; empty for any
             region: only pledges from this region; empty for any
-            year: 2023 or 2022; 0 for both
+            year: a record year (2023, 2022, …); 0 for all
             pledge_type: Mirror, GCM only, GCR only or IDP; empty for any
 
         Returns:

@@ -112,7 +112,7 @@ def filters_from_controls(
         try:
             year_value = int(year_text)
         except ValueError:
-            msg = f"year must be 2022 or 2023, got {year_text!r}"
+            msg = f"year must be a year such as 2023, got {year_text!r}"
             raise QuestionError(msg) from None
     priority_value = None
     if priority_text is not None:

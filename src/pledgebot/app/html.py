@@ -11,6 +11,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..records import Answer, Citation, Pledge, Quote, Section
+from ..reports import profile
 
 if TYPE_CHECKING:
     from ..pipeline import Similar
@@ -92,9 +93,8 @@ def quote_for_copy(c: Citation, record: Pledge | Section | None = None) -> str:
     who = f"{c.submitter}, “{c.title}”" if c.submitter else f"“{c.title}”"
     if q := speaker_of(c, record):
         who = f"{q.speaker}, {q.role}" if q.role else q.speaker
-    return (
-        f"“{c.excerpt}” — {who} (Localizing the Global Compacts, 2023; {c.source.lines()})"
-    )
+    edition = profile(record.report if record is not None else "")
+    return f"“{c.excerpt}” — {who} ({edition.citation}; {c.source.lines()})"
 
 
 def citation_card(c: Citation, record: Pledge | Section | None) -> str:
@@ -137,6 +137,7 @@ def sources_html(answer: Answer | None, records: dict[str, Pledge | Section]) ->
 def pledge_card(p: Pledge, names: dict[int, str]) -> str:
     """Every field of a pledge as HTML (all text escaped): facts, full description, quotes, source lines."""
     priorities = "; ".join(f"{n}. {names.get(n, '')}".strip() for n in p.priorities)
+    edition = profile(p.report)
     if priorities and p.priorities_inferred:
         priorities += " (inferred from the text; the report does not list them)"
     years = ""
@@ -146,7 +147,8 @@ def pledge_card(p: Pledge, names: dict[int, str]) -> str:
         ("Submitter", f"{p.submitter} ({p.submitter_kind})"),
         ("Country", join_values(p.countries or (p.country,))),
         ("Region", p.region),
-        ("Year", f"{p.year} ({'pledge submitted in 2023' if p.year == 2023 else 'highlighted 2022 action'})"),
+        ("Edition", edition.title),
+        ("Year", f"{p.year} ({label})" if (label := edition.year_label(p.year)) else str(p.year)),
         ("Pledge type", p.pledge_type or ""),
         ("Mayor", p.mayor or ""),
         ("Also known as", join_values(p.aliases)),

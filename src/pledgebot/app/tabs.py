@@ -10,7 +10,7 @@ import atexit
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -21,6 +21,7 @@ from ..config import Settings
 from ..errors import QuestionError
 from ..places import Gazetteer, fold
 from ..records import Pledge, Section
+from ..reports import ReportProfile
 from ..understand import MAX_CHARS
 from .api import HTTP_NAMES, endpoints
 from .browse import (
@@ -47,10 +48,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TITLE = "PledgeBot"
-TAGLINE = (
-    "Ask about the 2023 report *Localizing the Global Compacts*: what cities and regions pledged for migrants "
-    "and refugees. Every answer quotes the pledges word for word and says where in the report they stand."
-)
+
+
+def tagline(editions: Sequence[ReportProfile]) -> str:
+    """The header's one line: which editions the answers come from ("the 2023 report (*Localizing the
+    Global Compacts, 2023*)"), named from the loaded records, not a fixed report."""
+    named = [f"{e.short} (*{e.citation}*)" if e.citation != e.short else e.short for e in editions]
+    about = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return (
+        f"Ask about {about}: what cities and regions pledged for migrants and refugees. Every answer quotes "
+        "the pledges word for word and says where in the report they stand."
+    )
 EXAMPLES: dict[str, list[str]] = {
     "For mayors' staff": [
         "Who runs one-stop shops for OFWs?",
@@ -542,7 +550,7 @@ def build_app(bot: "PledgeBot", settings: Settings | None = None) -> "gr.Blocks"
     settings = settings or Settings.from_env()
     data = AppData.load(bot)
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 24 * 3600)) as app:
-        gr.Markdown(f"# {TITLE}\n{TAGLINE}", elem_id="pb-header")
+        gr.Markdown(f"# {TITLE}\n{tagline(bot.res.editions)}", elem_id="pb-header")
         with gr.Tabs():
             answer_link = ask_tab(data)
             browse_inputs, browse_changed = browse_tab(data)
