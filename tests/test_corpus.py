@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from pledgebot.cli import main
 from pledgebot.corpus import parse_report, read_pledges, read_sections, records_dir, write_records
 from pledgebot.errors import CorpusError
+from pledgebot.reports import profile
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "corpus" / "localizing-the-global-compacts-2023.txt"
@@ -329,3 +331,30 @@ def test_pledges_cli_filters(capsys):
     assert "14 of 77 pledges" in out
     assert main(["pledges", "--country", "Atlantis"]) == 1
     assert "unknown country 'Atlantis'" in capsys.readouterr().err
+
+
+def test_an_editions_layout_comes_from_its_profile(tmp_path):
+    """The part headings, the submissions' year and the priorities are the profile's, not the parser's: a
+    next edition with its own heading parses with a profile saying so, and fails, naming the line, without."""
+    text = REPORT.read_text(encoding="utf-8").replace(
+        "CALL TO LOCAL ACTION: 2023 SUBMISSIONS", "CALL TO LOCAL ACTION: 2024 SUBMISSIONS"
+    )
+    text = re.sub(r"(?m)^2023 Action", "2024 Action", text)  # the edition's own highlighted actions
+    report = tmp_path / "next-edition.txt"
+    report.write_text(text, encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"next-edition\.txt:\d+: expected a heading matching .*2023 SUBMISSIONS"):
+        parse_report(report)
+    lgc = profile("lgc-2023")
+    parts = tuple(
+        replace(p, heading=p.heading.replace("2023", "2024"), name=p.name.replace("2023", "2024"))
+        if p.role == "submissions"
+        else p
+        for p in lgc.layout.parts
+    )
+    edition = replace(lgc, id="next", years=(2022, 2024), layout=replace(lgc.layout, parts=parts))
+    corpus = parse_report(report, edition=edition)
+    submitted = [p for p in corpus.pledges if p.year == 2024]
+    assert len(submitted) == 54 and {p.report for p in corpus.pledges} == {"next"}
+    assert all(p.source.section.startswith("Call to Local Action: 2024 Submissions › ") for p in submitted)
+    with pytest.raises(CorpusError, match="expected the 9 priorities, found 8"):
+        parse_report(report, edition=replace(edition, priorities=9))

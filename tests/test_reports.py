@@ -12,7 +12,7 @@ from pledgebot.answer.render import describe
 from pledgebot.filters import Filters, normalise
 from pledgebot.places import default_gazetteer, with_records
 from pledgebot.records import Pledge, Source
-from pledgebot.reports import ReportProfile, editions, profile, profile_for_file
+from pledgebot.reports import editions, profile, profile_for_file
 
 LGC = "lgc-2023"
 
@@ -31,7 +31,9 @@ def test_an_edition_is_named_by_its_profile_or_its_id(report_id, short):
 
 def test_a_report_file_finds_its_profile_and_an_unknown_one_is_named_after_it():
     assert profile_for_file(Path("/x/localizing-the-global-compacts-2023.txt")).id == LGC
-    assert profile_for_file(Path("/x/next-edition.txt")) == ReportProfile("next-edition", "next-edition", "next-edition")
+    unlisted = profile_for_file(Path("/x/next-edition.txt"))
+    assert (unlisted.id, unlisted.short, unlisted.file) == ("next-edition", "next-edition", "next-edition.txt")
+    assert unlisted.layout == profile(LGC).layout and unlisted.years == (2022, 2023)  # read as the 2023 report is
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 import yaml
+
+
+@dataclass(frozen=True)
+class Part:
+    heading: str  # a regular expression for the line that opens the part
+    name: str  # the part as citations name it
+    role: str = ""  # "priorities" or "submissions": read as records; "" is narrative
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a report's parts are: what the parser needs to know about one edition's text."""
+
+    lists: tuple[str, ...]  # headings of the participants lists, one per year, then of what ends the last
+    parts: tuple[Part, ...]
+
+    def part(self, role: str) -> str:
+        """The name of the part with `role`."""
+        return next(p.name for p in self.parts if p.role == role)
 
 
 @dataclass(frozen=True)
@@ -22,6 +41,7 @@ class ReportProfile:
     names: tuple[tuple[str, str], ...] = ()  # (language, name) for answers in other languages
     year_labels: tuple[tuple[int, str], ...] = ()  # what a record's year means in this edition
     cite: str = ""  # how a quote's attribution names it ("Localizing the Global Compacts, 2023")
+    layout: Layout | None = None  # None: not a report text (a table of pledges), or the first profile's layout
 
     @property
     def citation(self) -> str:
@@ -50,7 +70,16 @@ def _profile(r: dict) -> ReportProfile:
         tuple(sorted(names.items())),
         tuple(sorted((int(y), str(label)) for y, label in (r.get("year_labels") or {}).items())),
         r.get("cite", ""),
+        _layout(r["layout"]) if r.get("layout") else None,
     )
+
+
+def _layout(data: dict) -> Layout:
+    if len(data["lists"]) != 3:  # the parser reads two participants lists and the heading after them
+        msg = f"reports.yaml: layout.lists needs 3 headings, got {len(data['lists'])}"
+        raise ValueError(msg)
+    parts = tuple(Part(p["heading"], p["name"], p.get("role", "")) for p in data["parts"])
+    return Layout(tuple(data["lists"]), parts)
 
 
 @lru_cache(maxsize=1)
@@ -73,12 +102,14 @@ def editions(report_ids: Iterable[str], profiles: tuple[ReportProfile, ...] | No
 
 def profile_for_file(path: Path, profiles: tuple[ReportProfile, ...] | None = None) -> ReportProfile:
     """The profile whose report text is `path` (by file name); an unlisted file gets a profile named after
-    it, so a new edition of the same layout parses before anyone writes its profile."""
-    for profile in profiles or load_profiles():
+    it with the first profile's layout, years and priorities, so a new edition of the same layout parses
+    before anyone writes its profile."""
+    listed = profiles or load_profiles()
+    for profile in listed:
         if profile.file == Path(path).name:
             return profile
     stem = Path(path).stem
-    return ReportProfile(stem, stem, stem)
+    return replace(listed[0], id=stem, title=stem, short=stem, names=(), cite="", file=Path(path).name, year_labels=())
 
 
 def profile(report_id: str, profiles: tuple[ReportProfile, ...] | None = None) -> ReportProfile:

@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 
 from ..records import Quote
-from .parts import SUBMISSIONS_PART
 from .text import Para, clean
 
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
@@ -66,7 +65,8 @@ def draft_fields(d: Draft) -> dict:
         "joint_with": None,
         "gcf_supported": gcf,
         "source": {
-            "section": d.section if d.year == 2022 else f"{SUBMISSIONS_PART} › {d.submitter_heading.title()}",
+            # a submission is cited under its submitter's heading; a highlighted action under its own section
+            "section": f"{d.section} › {d.submitter_heading.title()}" if d.submitter_heading else d.section,
             "line_start": d.title_line,
             "line_end": last,
         },

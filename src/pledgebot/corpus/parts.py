@@ -6,28 +6,13 @@ import re
 from pathlib import Path
 
 from ..errors import CorpusError
+from ..reports import Layout
 
-SUBMISSIONS_PART = "Call to Local Action: 2023 Submissions"
-PRIORITIES_PART = "Spotlight: Call to Local Action's 8 Priorities"
-
-# Narrative parts, in report order: (anchor heading regex, part name).
-PARTS = [
-    (r"^FOREWORD$", "Foreword"),
-    (r"^WHAT IS THE CALL TO LOCAL ACTION", "The Call to Local Action"),
-    (r"^IMPACT OF LOCAL LEADERSHIP ON GLOBAL GOALS", "Impact of Local Leadership on Global Goals Since 2022"),
-    (r"^SPOTLIGHT: CALL TO LOCAL ACTION'S 8 PRIORITIES$", PRIORITIES_PART),
-    (
-        r"^SPOTLIGHT: LOCAL-GLOBAL PARTNERSHIPS",
-        "Spotlight: Local-Global Partnerships for the Call to Local Action",
-    ),
-    (r"^CALL TO LOCAL ACTION: 2023 BY THE NUMBERS$", "Call to Local Action: 2023 By the Numbers"),
-    (r"^CALL TO LOCAL ACTION: 2023 SUBMISSIONS$", SUBMISSIONS_PART),
-    (r"^ABOUT$", "About"),
-]
+# The part headings are an edition's own: they come from its profile (data/reports.yaml, `layout`).
 
 # First lines that open a structured block; a quote or a description never runs into one.
 PRIORITY_HEADING = re.compile(r"^([1-8])\. ([A-Z][A-Z ,\-–&]+)$")
-ACTION_HEADING = re.compile(r"^(2022|2023) Action\s*[–—-]\s*(.+)$")
+ACTION_HEADING = re.compile(r"^(\d{4}) Action\s*[–—-]\s*(.+)$")  # any edition's year
 FIELD = re.compile(r"^(TITLE|DURATION|TYPE OF PLEDGE|PROJECT DESCRIPTION|Mayor)\s*:\s*(.*)$")
 
 Listed = tuple[str, str, int]  # (name, country, line) of a participants-list entry
@@ -57,16 +42,17 @@ def participants(lines: list[str], start: int, end: int) -> list[Listed]:
     return out
 
 
-def read_layout(lines: list[str], path: Path) -> tuple[list[Listed], list[Listed], list[Span]]:
-    """The 2022 and 2023 participants lists, and each narrative part's span of lines."""
-    i2022 = find_line(lines, r"^2022 ACTIONS$", path)
-    i2023 = find_line(lines, r"^2023 ACTIONS$", path, i2022)
-    icontent = find_line(lines, r"^CONTENT", path, i2023)
+def read_layout(lines: list[str], path: Path, layout: Layout) -> tuple[list[Listed], list[Listed], list[Span]]:
+    """The participants lists (2022 and 2023 in the 2023 report), and each part's span of lines."""
+    list_heading, next_heading, contents_heading = layout.lists
+    i2022 = find_line(lines, list_heading, path)
+    i2023 = find_line(lines, next_heading, path, i2022)
+    icontent = find_line(lines, contents_heading, path, i2023)
     anchors = []
     pos = icontent
-    for pattern, name in PARTS:
-        idx = find_line(lines, pattern, path, pos)
-        anchors.append((idx, name))
+    for part in layout.parts:
+        idx = find_line(lines, part.heading, path, pos)
+        anchors.append((idx, part.name))
         pos = idx + 1
     spans = [
         (a, (anchors[k + 1][0] if k + 1 < len(anchors) else len(lines)), name) for k, (a, name) in enumerate(anchors)

@@ -30,15 +30,16 @@ def build_pledges(
 ) -> list[Pledge]:
     """The pledges, sorted newest year first, then by submitter and place in the report."""
     records = [_submission_record(d, list2023, gaz, path) for d in drafts]
-    # Priority actions: 2023 ones merge into their submission; 2022 ones become records.
+    year = max(d.year for d in drafts)  # the submissions' year (2023 in the 2023 report)
+    # Priority actions: the submissions' year's merge into their submission; earlier ones become records.
     for a in actions:
-        if a.year == 2023:
-            _merge_action(a, records, path)
+        if a.year == year:
+            _merge_action(a, records, year, path)
         else:
             records.append(_action_record(a, list2022, gaz, path))
     _add_priority_fields(records, priorities)
     for quote, heading in quotes:
-        _attach_quote(quote, heading, records, list2023, gaz)
+        _attach_quote(quote, heading, records, list2023, gaz, year)
     _assign_ids(records)
     _link_joint_pledges(records)
     pledges = [Pledge.from_dict(_to_pledge_dict(r)) for r in records]
@@ -141,13 +142,13 @@ def _submission_record(d: Draft, list2023: list[Listed], gaz: Gazetteer, path: P
     return rec
 
 
-def _merge_action(a: Draft, records: list[dict], path: Path) -> None:
+def _merge_action(a: Draft, records: list[dict], year: int, path: Path) -> None:
     """A highlighted 2023 action is one of the submissions: it adds its priority to the closest one."""
     best, score = None, 0.0
     title = fold(a.title)
     body = fold(" ".join(x.text for x in a.body or [])[:300])
     for rec in records:
-        if rec["year"] != 2023:
+        if rec["year"] != year:
             continue
         # only a better score than the best so far matters: the cutoff lets rapidfuzz stop early
         cutoff = max(score, 80.0)
@@ -158,7 +159,7 @@ def _merge_action(a: Draft, records: list[dict], path: Path) -> None:
         if s > score:
             best, score = rec, s
     if best is None or score < 80:
-        raise CorpusError(f"2023 action {a.title!r} matches no 2023 submission", path=path, line=a.title_line)
+        raise CorpusError(f"{year} action {a.title!r} matches no {year} submission", path=path, line=a.title_line)
     best["priorities"] = tuple(sorted(set(best["priorities"]) | set(a.priorities)))
     best["priorities_inferred"] = False
 
@@ -193,7 +194,9 @@ def _add_priority_fields(records: list[dict], priorities: list[Priority]) -> Non
         rec["sdgs"] = tuple(sorted({g for p in ps for g in p.sdgs}))
 
 
-def _attach_quote(quote: Quote, heading: str, records: list[dict], list2023: list[Listed], gaz: Gazetteer) -> None:
+def _attach_quote(
+    quote: Quote, heading: str, records: list[dict], list2023: list[Listed], gaz: Gazetteer, year: int
+) -> None:
     """A quote belongs to the submitter its attribution names, else to the block it was printed in."""
     owner = None
     for cand in gaz.find_submitters_in(quote.speaker + " " + quote.role):
@@ -207,7 +210,7 @@ def _attach_quote(quote: Quote, heading: str, records: list[dict], list2023: lis
     if owner is None:
         heading_sub = _resolve_submitter(heading, "", list2023, gaz)[0] if heading else None
         owner = heading_sub.name if heading_sub else None
-    targets = [r for r in records if r["submitter"] == owner and r["year"] == 2023]
+    targets = [r for r in records if r["submitter"] == owner and r["year"] == year]
     if targets:
         # a submitter with several pledges: the quote goes with the one it talks about
         words = set(tokens(quote.text))

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import CorpusError
 from ..records import Section, Source
 from .drafts import Draft
-from .parts import ACTION_HEADING, PRIORITIES_PART, PRIORITY_HEADING
+from .parts import ACTION_HEADING, PRIORITY_HEADING
 from .text import Para, clean, is_english, is_heading, is_quote, text_paragraphs, tokens
 
 _DEFINITION = re.compile(r"^(GCM Objectives|GCR Focus Areas|SDG Commitments|Type of Actions):\s*(.*)$", re.S)
@@ -40,25 +40,26 @@ class _Block:
 
 
 def parse_priorities(
-    lines: list[str], start: int, end: int, path: Path
+    lines: list[str], start: int, end: int, path: Path, part: str, count: int
 ) -> tuple[list[Priority], list[Draft], list[Section]]:
-    """The eight priorities' definitions, the actions they highlight, and their narrative sections."""
-    blocks, actions = _read_blocks(text_paragraphs(lines, start, end))
+    """The `count` priorities' definitions (eight in the 2023 report), the actions they highlight, and their
+    narrative sections, all cited under the part named `part`."""
+    blocks, actions = _read_blocks(text_paragraphs(lines, start, end), part)
     priorities: list[Priority] = []
     sections: list[Section] = []
     for block in blocks:
         prio = _to_priority(block, path)
         priorities.append(prio)
-        sections.append(_priority_section(prio, block.paras))
-    if len(priorities) != 8:
-        raise CorpusError(f"expected the 8 priorities, found {len(priorities)}", path=path, line=start + 1)
+        sections.append(_priority_section(prio, block.paras, part))
+    if len(priorities) != count:
+        raise CorpusError(f"expected the {count} priorities, found {len(priorities)}", path=path, line=start + 1)
     for a in actions:
         if not a.body:
             raise CorpusError(f"action {a.title!r} has no text", path=path, line=a.title_line)
     return priorities, actions, sections
 
 
-def _read_blocks(paras: list[Para]) -> tuple[list[_Block], list[Draft]]:
+def _read_blocks(paras: list[Para], part: str) -> tuple[list[_Block], list[Draft]]:
     """Split the spotlight into priority blocks and the actions printed under each."""
     blocks: list[_Block] = []
     actions: list[Draft] = []
@@ -75,7 +76,7 @@ def _read_blocks(paras: list[Para]) -> tuple[list[_Block], list[Draft]]:
         if current is None:
             continue
         if m := ACTION_HEADING.match(first):
-            action = _action_draft(m, p, current)
+            action = _action_draft(m, p, current, part)
             actions.append(action)
             stopped = False
             continue
@@ -94,14 +95,14 @@ def _read_blocks(paras: list[Para]) -> tuple[list[_Block], list[Draft]]:
     return blocks, actions
 
 
-def _action_draft(m: re.Match[str], p: Para, block: _Block) -> Draft:
+def _action_draft(m: re.Match[str], p: Para, block: _Block, part: str) -> Draft:
     return Draft(
         year=int(m.group(1)),
         submitter_heading="",
         country_line="",
         title=clean(m.group(2)),
         title_line=p.start,
-        section=f"{PRIORITIES_PART} › {block.number}. {block.name.capitalize()}",
+        section=f"{part} › {block.number}. {block.name.capitalize()}",
         body=[],
         priorities=(block.number,),
     )
@@ -126,13 +127,13 @@ def _to_priority(block: _Block, path: Path) -> Priority:
     )
 
 
-def _priority_section(prio: Priority, body: list[Para]) -> Section:
+def _priority_section(prio: Priority, body: list[Para], part: str) -> Section:
     text = "\n\n".join(clean(x.text) for x in body)
     return Section(
         id=f"section-priority-{prio.number}",
-        heading=(PRIORITIES_PART, f"{prio.number}. {prio.name}"),
+        heading=(part, f"{prio.number}. {prio.name}"),
         text=text,
-        source=Source(PRIORITIES_PART, prio.line, max([x.end for x in body] + [prio.line])),
+        source=Source(part, prio.line, max([x.end for x in body] + [prio.line])),
     )
 
 

@@ -9,7 +9,7 @@ from ..errors import CorpusError
 from ..places import fold
 from ..records import Quote
 from .drafts import Draft
-from .parts import FIELD, SUBMISSIONS_PART
+from .parts import FIELD
 from .quotes import take_quote
 from .text import Para, clean, is_caption, is_english, is_heading, is_quote, text_paragraphs
 
@@ -25,21 +25,23 @@ PLEDGE_TYPES = {
 
 
 def parse_submissions(
-    lines: list[str], start: int, end: int, path: Path
+    lines: list[str], start: int, end: int, path: Path, part: str, year: int
 ) -> tuple[list[Draft], list[tuple[Quote, str]]]:
-    """The 2023 submissions: one block per submitter, TITLE/DURATION/TYPE/DESCRIPTION per pledge.
+    """The submissions (the part named `part`, of `year`): one block per submitter,
+    TITLE/DURATION/TYPE/DESCRIPTION per pledge.
 
     The quotes come back as (quote, heading of the block it appeared in).
     """
-    return _SubmissionReader(text_paragraphs(lines, start, end), path).read()
+    return _SubmissionReader(text_paragraphs(lines, start, end), path, part, year).read()
 
 
 class _SubmissionReader:
     """One pass over the submissions' paragraphs; fields may come in any order within a submitter's block."""
 
-    def __init__(self, paras: list[Para], path: Path) -> None:
+    def __init__(self, paras: list[Para], path: Path, part: str, year: int) -> None:
         self.paras = paras
         self.path = path
+        self.part, self.year = part, year
         self.drafts: list[Draft] = []
         self.quotes: list[tuple[Quote, str]] = []  # (quote, heading of the block it appeared in)
         self.heading = self.country = ""
@@ -106,7 +108,7 @@ class _SubmissionReader:
             if not self.heading:
                 raise CorpusError("TITLE before any submitter heading", path=self.path, line=p.start)
             title = clean(" ".join([value, *extra]))
-            draft = Draft(2023, self.heading, self.country, title, p.start, SUBMISSIONS_PART, self.mayor)
+            draft = Draft(self.year, self.heading, self.country, title, p.start, self.part, self.mayor)
             self.drafts.append(draft)
             self.pending.append(draft)
             self.current, self.stopped = None, False
