@@ -150,3 +150,43 @@ def test_a_bad_file_writes_nothing(corpus_copy, tmp_path, capsys):
     assert main(["ingest", "--no-index", str(bad)]) == 1
     assert "bad.csv:3: '20x6' is not a whole number" in capsys.readouterr().err
     assert published(corpus_copy) == before
+
+
+@pytest.mark.slow
+def test_killing_an_ingest_never_tears_the_records(corpus_copy, tmp_path):
+    """kill -9 at several moments of a real `pledgebot ingest`: the live records are the ones before or
+    after it, whole; the next ingest cleans what the killed ones left and publishes."""
+    import csv
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    n_rows = 20_000
+    rows = list(csv.DictReader(MADE_UP.read_text(encoding="utf-8").splitlines(keepends=True)))
+    big = tmp_path / "many.csv"
+    with big.open("w", encoding="utf-8", newline="") as out:  # enough rows that publishing takes a while
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for n in range(n_rows):
+            row = rows[n % len(rows)]
+            writer.writerow({**row, "id": f"{row['id']}-{n}", "title": f"{row['title']} ({n})"})
+    cmd = [sys.executable, "-m", "pledgebot.cli", "ingest", "--no-index", str(big)]
+    env = dict(os.environ)  # the fixture's PLEDGEBOT_* settings point at the copy
+    before, killed = published(corpus_copy), 0
+    for step in range(1, 60):  # kills ever later, from before the rows are read to after they are published
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.1 * step)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        now = published(corpus_copy)
+        assert len(now[1]) in (77, 77 + n_rows)  # whole: never a part of the rows
+        if len(now[1]) == 77 + n_rows:
+            break  # published before this kill: later kills would find nothing to do
+        assert now == before
+        killed += 1
+    assert killed >= 3  # the kills landed while the ingest was working, not only after it
+    assert subprocess.run(cmd, env=env, capture_output=True, timeout=120, check=False).returncode == 0
+    assert len(published(corpus_copy)[1]) == 77 + n_rows
+    assert sorted(p.name for p in corpus_copy.iterdir())[0] == "CURRENT" and len(list(corpus_copy.iterdir())) == 2
