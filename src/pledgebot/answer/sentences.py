@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -45,12 +47,12 @@ class SentenceIndex:
         for n, d in enumerate(doc_ids):
             docs_per_text.setdefault(self.texts[n], set()).add(d)
         self.boilerplate = {t for t, docs in docs_per_text.items() if len(docs) >= 3}
-        # each sentence's word set, computed once: answers compare them with every question
-        self.tokens = [set(tokenize(t)) for t in self.texts]
-        df: dict[str, int] = {}
-        for words in self.tokens:
-            for w in words:
-                df[w] = df.get(w, 0) + 1
+        # each sentence's word set, computed once: answers compare them with every question. A text printed in
+        # many records is tokenized once; each row still gets a set of its own, built from the tokens in order
+        # as before (a set's iteration order, which sums of idf weights follow, depends on insertion order).
+        tokens_of = {t: tokenize(t) for t in docs_per_text}
+        self.tokens = [set(tokens_of[t]) for t in self.texts]
+        df = Counter(chain.from_iterable(self.tokens))
         n = len(self.tokens)
         self._idf = {w: math.log((n + 1) / (c + 1)) + 1 for w, c in df.items()}
         self._idf_unseen = math.log(n + 1) + 1

@@ -92,6 +92,9 @@ def lexicon_data() -> dict[str, Any]:
     return yaml.safe_load(files("pledgebot.data").joinpath("lexicon.yaml").read_text(encoding="utf-8"))
 
 
+_WORD_RUN = re.compile(r"[^\W_]+")  # the vocabulary's words: letters and digits, split at anything else
+
+
 def build_lexicon(
     gazetteer: Gazetteer,
     pledges: Iterable[Pledge],
@@ -124,7 +127,9 @@ def build_lexicon(
         for phrase in names:
             _add(table, phrase, Entry("agency", name))
     texts = [f"{p.submitter} {p.title} {p.description}" for p in pledges] + [f"{s.title} {s.text}" for s in sections]
-    vocabulary = {w for t in texts for w in re.findall(r"[^\W_]+", fold(t))}
+    vocabulary: set[str] = set()
+    for t in texts:
+        vocabulary.update(_WORD_RUN.findall(fold(t)))
     terms = {phrase_key(k): t for t in glossary for k in (t.term, *t.variants)}
     vocabulary |= {w for k in terms for w in k.split()}
     phrases = {k: _ranked(v) for k, v in table.items()}
@@ -140,14 +145,14 @@ def build_lexicon(
         population_nouns=_keys(data.get("population_nouns")),
         population_before=_keys(data.get("population_before")),
         population_origin=_keys(data.get("population_origin")),
-        population_destination=tuple(_keys(data.get("population_destination"))),
+        population_destination=_longest_first(_keys(data.get("population_destination"))),
         count_units={phrase_key(w): unit for unit, ws in (data.get("count_units") or {}).items() for w in ws},
-        followup_cues=tuple(sorted(_keys(data.get("followup_cues")), key=len, reverse=True)),
+        followup_cues=_longest_first(_keys(data.get("followup_cues"))),
         months=frozenset(month_number),
         month_number=month_number,
         city_words=_keys(data.get("city_words")),
         coordinators=_keys(data.get("coordinators")),
-        this_year=tuple(_keys(data.get("this_year"))),
+        this_year=_longest_first(_keys(data.get("this_year"))),
         report_years=tuple(sorted({p.year for p in pledges})) or (2023,),
         spelling=dict(data.get("spelling") or {}),
         english=english,
@@ -219,12 +224,22 @@ def _fuzzy_names(gaz: Gazetteer) -> dict[str, Entry]:
     return out
 
 
+# A word after a lower-case letter or a comma, a colon, a bracket or a quote and a space: mid-sentence.
+_MID_SENTENCE = re.compile(r"(?<=[a-z,;:()’'\"“”] )[^\W\d_][\w’'\-]*")
+
+
+def _longest_first(keys: Iterable[str]) -> tuple[str, ...]:
+    """Phrases longest first, then alphabetical: the first match wins, and a set's order changes with the
+    hash seed, so two processes would otherwise read the same question differently."""
+    return tuple(sorted(keys, key=lambda k: (-len(k), k)))
+
+
 def proper_names(texts: Iterable[str]) -> set[str]:
     """Words the report writes with a capital wherever they stand mid-sentence, and never without one."""
-    upper: set[str] = set()
-    lower: set[str] = set()
+    seen: set[str] = set()
     for text in texts:
-        for m in re.finditer(r"(?<=[a-z,;:()’'\"“”] )[^\W\d_][\w’'\-]*", text):
-            word = m.group(0)
-            (upper if word[0].isupper() else lower).add(fold(word))
+        seen.update(_MID_SENTENCE.findall(text))
+    # each distinct spelling folded once: the records use a few thousand words a million times
+    upper = {fold(w) for w in seen if w[0].isupper()}
+    lower = {fold(w) for w in seen if not w[0].isupper()}
     return {w for w in upper - lower if len(w) >= 3}

@@ -1,0 +1,111 @@
+"""The words start-up reads from the records (the lexicon's vocabulary and proper names, the sentence index's
+word sets): the fast path gives exactly what the old one, a Python step per word or per character, gave."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_text import old_fold, old_tokenize
+
+from pledgebot.answer.sentences import SentenceIndex
+from pledgebot.corpus import read_pledges, read_sections, records_dir
+from pledgebot.places import default_gazetteer, with_records
+from pledgebot.text import sentences
+from pledgebot.understand.lexicon import build_lexicon, proper_names
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# -- the old code, as it was written --------------------------------------------------------------------------
+
+
+def old_proper_names(texts: list[str]) -> set[str]:
+    upper: set[str] = set()
+    lower: set[str] = set()
+    for text in texts:
+        for m in re.finditer(r"(?<=[a-z,;:()’'\"“”] )[^\W\d_][\w’'\-]*", text):
+            word = m.group(0)
+            (upper if word[0].isupper() else lower).add(old_fold(word))
+    return {w for w in upper - lower if len(w) >= 3}
+
+
+def old_vocabulary(texts: list[str]) -> set[str]:
+    return {w for t in texts for w in re.findall(r"[^\W_]+", old_fold(t))}
+
+
+def old_sentence_words(texts: list[str]) -> tuple[list[set[str]], dict[str, float]]:
+    tokens = [set(old_tokenize(t)) for t in texts]
+    df: dict[str, int] = {}
+    for words in tokens:
+        for w in words:
+            df[w] = df.get(w, 0) + 1
+    n = len(tokens)
+    return tokens, {w: math.log((n + 1) / (c + 1)) + 1 for w, c in df.items()}
+
+
+# -- tiny inputs ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("texts", "names"),
+    [
+        ([], set()),
+        # the first word of a text is not mid-sentence; "Lancaster." ends at its full stop
+        (["Lancaster works with Lancaster University and the city of Lancaster."], {"lancaster", "university"}),
+        # once without a capital is enough to be an ordinary word
+        (["based in Lancaster", "the lancaster bombers"], set()),
+        # spellings that fold alike are one word: "São" and "Sao", and "são" makes it ordinary
+        (["the mayor of São Paulo met the mayor of Sao Paulo"], {"sao", "paulo"}),
+        (["visit São Paulo", "visit são paulo"], set()),
+        # mid-sentence: after a lower-case letter, a comma, a quote … and a space; not after a digit or a stop, nor
+        # straight after a bracket
+        (["he said ” Berlin works", "in 2023 Athens", "Done. Nairobi", "cities (Dakar, Accra)"], {"berlin", "accra"}),
+        # hyphens and apostrophes stay in the word; two letters are too short
+        (["the UN and the EU-funded Côte d’Ivoire team"], {"eu-funded", "cote"}),
+    ],
+)  # fmt: skip
+def test_proper_names_are_the_old_ones(texts, names):
+    assert proper_names(texts) == old_proper_names(texts) == names
+
+
+def test_sentence_words_are_the_old_ones_and_repeated_texts_keep_their_own_sets():
+    texts = ["Same words here.", "Same words here.", "Same words here.", "Other neighbours' centres."]
+    index = SentenceIndex(["a", "b", "c", "a"], texts, np.zeros((4, 2), dtype=np.float32))
+    tokens, idf = old_sentence_words(texts)
+    assert index.tokens == tokens and index._idf == idf
+    assert index.tokens[0] is not index.tokens[1]  # one row's set is never another's
+    assert index.boilerplate == {"Same words here."}
+
+
+# -- the committed records -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def records():
+    folder = records_dir(ROOT / "corpus")
+    return read_pledges(folder / "pledges.jsonl"), read_sections(folder / "sections.jsonl")
+
+
+def test_the_lexicon_of_the_committed_records_has_the_old_words(records):
+    pledges, sections = records
+    lex = build_lexicon(with_records(default_gazetteer(), pledges), pledges, sections, english=frozenset())
+    texts = [f"{p.submitter} {p.title} {p.description}" for p in pledges] + [f"{s.title} {s.text}" for s in sections]
+    assert lex.proper_names == old_proper_names(texts)
+    named = {w for k in (*lex.terms, *lex.phrases) for w in k.split()}  # glossary terms and phrases join them
+    assert lex.vocabulary == old_vocabulary(texts) | named
+
+
+def test_the_sentence_index_of_the_committed_records_has_the_old_words(records):
+    pledges, sections = records
+    rows = [(p.id, s) for p in pledges for s in sentences(p.description)]
+    rows += [(x.id, s) for x in sections for s in sentences(x.text)]
+    texts = [s for _, s in rows]
+    index = SentenceIndex([d for d, _ in rows], texts, np.zeros((len(rows), 2), dtype=np.float32))
+    tokens, idf = old_sentence_words(texts)
+    assert index.tokens == tokens and index._idf == idf
+    # the same order too: sums of idf weights follow the sets' order, and float sums depend on it
+    assert [list(t) for t in index.tokens] == [list(t) for t in tokens] and list(index._idf) == list(idf)
