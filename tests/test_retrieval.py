@@ -63,3 +63,18 @@ def test_a_search_filtered_to_a_few_documents_asks_chroma_for_theirs_alone(tmp_p
     allowed = {pledges[2].id, pledges[9].id}
     found = HybridSearcher(big).search("refugees and migrants in the city", allowed=allowed)
     assert {d.doc_id for d in found} == allowed and all(d.dense > 0 for d in found)
+
+
+def test_texts_outside_the_index_are_embedded_once_and_kept_with_the_build(store, monkeypatch):
+    texts = ["We welcome everyone.", "Water is life."]
+    first = store.vectors_for(texts, "quotes")
+    embedded = []
+    monkeypatch.setattr(store.embedder, "embed_documents", lambda t: embedded.append(t) or np.zeros((len(t), 64)))
+    assert np.array_equal(store.vectors_for(texts, "quotes"), first) and embedded == []  # read back, not embedded
+    store.vectors_for([*texts, "A third quote."], "quotes")  # other texts: embedded, saved beside the first
+    assert len(embedded) == 1 and len(list(store.path.glob("quotes-*.npy"))) == 2
+    next(store.path.glob("quotes-*.npy")).write_bytes(b"damaged")
+    store.vectors_for(texts, "quotes")
+    store.vectors_for([*texts, "A third quote."], "quotes")
+    assert len(embedded) == 2  # the damaged one embedded again; the other still read
+    assert store.vectors_for([], "quotes").shape == (0, 1)

@@ -14,8 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from . import answer as answering
 from .answer import Ctx, Resources, SentenceIndex, Similar, llm_rewrite, load_chat_model
 from .answer.compare import pledge_vectors
@@ -86,11 +84,7 @@ class PledgeBot:
         glossary = load_glossary()
         sentences = SentenceIndex(store.sentence_docs, store.sentence_texts, store.sentence_vectors)
         quotes = collect_quotes(pledges, sections)
-        quote_vectors = (
-            np.asarray(store.embedder.embed_documents([x.text for x in quotes]), dtype=np.float32)
-            if quotes
-            else np.zeros((0, 1), dtype=np.float32)
-        )
+        quote_vectors = store.vectors_for([x.text for x in quotes], "quotes")
         res = Resources(
             pledges=pledges,
             sections=sections,

@@ -187,6 +187,29 @@ class Store:
         top = np.argsort(-sims, kind="stable")[: min(k, len(self._ml_ids))]
         return [(self._ml_ids[n], float(sims[n])) for n in top]
 
+    def vectors_for(self, texts: list[str], kind: str) -> np.ndarray:
+        """`texts` embedded by the English model, kept in the build folder after the first start: texts that
+        are not index documents (the printed quotes) cost an embedding run at every start otherwise (72 s at
+        100,000 pledges). Keyed by the model and the texts; a read-only folder just embeds them each time."""
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        key = hashlib.sha256("\n".join([self.embedder.name, *texts]).encode()).hexdigest()[:16]
+        saved = self.path / f"{kind}-{key}.npy"
+        try:
+            vectors = np.load(saved, allow_pickle=False)
+            if vectors.shape[0] == len(texts):
+                return vectors
+        except (OSError, ValueError):
+            pass  # not saved yet, or damaged: embed again
+        vectors = np.asarray(self.embedder.embed_documents(texts), dtype=np.float32)
+        tmp = saved.with_name(f".{saved.name}-{uuid.uuid4().hex[:8]}.npy")
+        try:
+            np.save(tmp, vectors, allow_pickle=False)
+            os.replace(tmp, saved)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+        return vectors
+
 
 def _unit(embeddings) -> np.ndarray:
     """Rows scaled to unit length (a zero row stays zero), so a dot product is the cosine similarity."""
