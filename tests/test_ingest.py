@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,71 @@ def test_killing_an_ingest_never_tears_the_records(corpus_copy, tmp_path):
     assert subprocess.run(cmd, env=env, capture_output=True, timeout=120, check=False).returncode == 0
     assert len(published(corpus_copy)[1]) == 77 + n_rows
     assert sorted(p.name for p in corpus_copy.iterdir())[0] == "CURRENT" and len(list(corpus_copy.iterdir())) == 2
+
+
+def pdf_of_lines(lines: list[str], per_page: int = 60) -> bytes:
+    """A PDF printing `lines` one under another, 60 a page (Helvetica, WinAnsi: what it cannot encode is '?')."""
+    objects: list[bytes] = [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>", b""]
+    kids = []
+    for start in range(0, len(lines), per_page):
+        shown = []
+        for line in lines[start : start + per_page]:
+            raw = (line or " ").encode("cp1252", errors="replace")  # a blank line is printed as a space
+            shown.append(b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b") Tj T*")
+        stream = b"BT /F1 8 Tf 10 TL 30 800 Td\n" + b"\n".join(shown) + b"\nET"
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 1 0 R >> >> "
+            b"/Contents %d 0 R >>" % (len(objects))
+        )
+        kids.append(len(objects))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
+    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, len(objects), xref)
+    return bytes(out)
+
+
+def test_a_report_pdf_is_read_through_its_extracted_text(corpus_copy, settings, tmp_path, capsys):
+    from pledgebot.cli import main
+    from pledgebot.text import fold
+
+    # the report as a PDF; letters WinAnsi lacks are spelled without accents, as a PDF's own font would print them
+    lines = [
+        "".join(ch for ch in unicodedata.normalize("NFKD", line) if not unicodedata.combining(ch))
+        for line in settings.report.read_text(encoding="utf-8").splitlines()
+    ]
+    pdf = tmp_path / f"{settings.report.stem}.pdf"
+    pdf.write_bytes(pdf_of_lines(lines))
+    assert main(["ingest", "--no-index", str(pdf)]) == 0
+    out = capsys.readouterr().out
+    text = corpus_copy / f"{settings.report.stem}.txt"
+    assert f"text extracted to {text}" in out and "published 77 pledges" in out
+    kept = text.read_text(encoding="utf-8").splitlines()
+    printed = [x.encode("cp1252", errors="replace").decode("cp1252").strip() for x in lines]
+    assert [x.strip() for x in kept] == printed  # line for line: the citations hold
+    pledges = published(corpus_copy)[1]
+    assert len(pledges) == 77 and {p.report for p in pledges} == {"lgc-2023"}
+    for p in pledges:  # every record cites the lines of the kept text that hold its title
+        cited = fold(" ".join(kept[p.source.line_start - 1 : p.source.line_end]))
+        assert fold(p.title)[:30] in cited, p.id
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [(b"not a pdf at all", "not a readable PDF"), (pdf_of_lines([" "] * 3), "the PDF holds no text")],
+)
+def test_a_pdf_that_cannot_be_read_writes_no_records(corpus_copy, tmp_path, capsys, content, words):
+    from pledgebot.cli import main
+
+    before = published(corpus_copy)
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(content)
+    assert main(["ingest", "--no-index", str(bad)]) == 1
+    assert f"bad.pdf: {words}" in capsys.readouterr().err
+    assert published(corpus_copy) == before

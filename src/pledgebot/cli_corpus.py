@@ -20,7 +20,7 @@ def add_commands(sub, corpus_sub) -> None:
         "by id with the published records (a re-ingest changes nothing), publish them, and update the index: "
         "only new or changed texts are embedded.",
     )
-    ingest.add_argument("file", type=Path, help=".csv or .jsonl of pledges, or a report's .txt")
+    ingest.add_argument("file", type=Path, help=".csv or .jsonl of pledges, or a report's .txt or .pdf")
     ingest.add_argument("--no-index", action="store_true", help="publish the records; leave the index for later")
     ingest.set_defaults(func=cmd_ingest)
 
@@ -80,6 +80,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         raise CorpusError("no such file", path=path)
     old_pledges, old_sections = _published(settings)
     sections = old_sections
+    if path.suffix.lower() == ".pdf":  # its text is kept beside the records: the records cite its lines
+        from .corpus.pdf import save_pdf_text
+
+        path = save_pdf_text(path, settings.corpus_dir)
+        print(f"{args.file.name}: text extracted to {path}")
     if path.suffix.lower() == ".txt":  # a report of the layout the parser reads: its records replace its old ones
         corpus = parse_report(path)
         incoming = list(corpus.pledges)
