@@ -38,7 +38,7 @@ DATA = {
     "any anything and or rather than other refugees migrants people on about committed to there only that ending "
     "started back pledged",
     "pledge_types": {"Mirror": ["mirror", "mirror pledges"], "GCR only": ["gcr only", "gcr-only"]},
-    "submitter_kinds": {"organization": ["organizations", "networks"], "region": ["counties", "provinces"]},
+    "submitter_kinds": {"organization": ["organizations", "networks", "city networks"], "region": ["counties", "provinces"]},
     "flags": {
         "gcf": ["global cities fund"],
         "joint": ["jointly", "joint pledges"],
@@ -52,7 +52,7 @@ DATA = {
     "count_units": {"countries": ["countries"], "submitters": ["cities"]},
     "followup_cues": ["and", "what about", "and in"],
     "months": {1: ["january"], 3: ["march"]},
-    "city_words": ["cities", "towns"],
+    "city_words": ["cities", "city", "towns"],
     "coordinators": ["and", "or"],
     "this_year": ["this year"],
     "languages": {"en": ["what", "which", "the"], "fr": ["quelles", "villes", "des"]},
@@ -117,6 +117,8 @@ def understand(question: str, **kw):
         ("projects with UNHCR", Filters(mentions=(("unhcr", "un refugee agency"),)), ("projects", "with")),
         ("pledges from organizations rather than counties", Filters(kinds=("organization",)), ()),
         ("pledges rather than from networks", Filters(kinds=("city", "region", "national government")), ()),
+        # "city" inside another kind's name is not cities named beside it
+        ("pledges by counties or city networks", Filters(kinds=("region", "organization")), ()),
         # places side by side are either; a head word shared ("east or west africa") names both places
         ("pledges from east or west africa", Filters(countries=("Kenya", "Ghana"), place_label="East Africa or West Africa"), ()),
         ("pledges from Kenya or Europe", Filters(countries=("Kenya", "Greece", "Ukraine"), place_label="Kenya or Europe"), ()),

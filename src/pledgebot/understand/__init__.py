@@ -213,12 +213,15 @@ class Understander:
 
     def _with_cities(self, r: Reading) -> bool:
         """Whether a kind of submitter is named together with cities ("cities and counties", "towns or NGOs")."""
+        def city(i: int) -> bool:
+            # a city word of its own, not part of another kind's name ("organisations or city networks")
+            return 0 <= i < len(r.words) and r.words[i].text in self.lex.city_words and r.consumed.get(i) != "kind"
+
         for n, tag in r.consumed.items():
             if tag != "kind":
                 continue
-            around = [w.text for w in r.words[max(0, n - 3) : n + 4]]
-            for a, b, c in zip(around, around[1:], around[2:], strict=False):
-                if b in self.lex.coordinators and (a in self.lex.city_words or c in self.lex.city_words):
+            for i in range(max(0, n - 2), min(len(r.words) - 1, n + 3)):
+                if r.words[i].text in self.lex.coordinators and (city(i - 1) or city(i + 1)):
                     return True
         return False
 
