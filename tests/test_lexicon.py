@@ -15,7 +15,7 @@ from pledgebot.answer.sentences import SentenceIndex
 from pledgebot.corpus import read_pledges, read_sections, records_dir
 from pledgebot.places import default_gazetteer, with_records
 from pledgebot.text import sentences
-from pledgebot.understand.lexicon import build_lexicon, proper_names
+from pledgebot.understand.lexicon import build_lexicon, inflections, proper_names
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -109,3 +109,21 @@ def test_the_sentence_index_of_the_committed_records_has_the_old_words(records):
     assert index.tokens == tokens and index._idf == idf
     # the same order too: sums of idf weights follow the sets' order, and float sums depend on it
     assert [list(t) for t in index.tokens] == [list(t) for t in tokens] and list(index._idf) == list(idf)
+
+
+ENDINGS = {"o": ["a", "os", "as"], "e": ["es"], "es": ["esa", "eses", "esas"], "c": ["cs", "cque", "cques"]}
+
+
+@pytest.mark.parametrize(
+    ("word", "forms"),
+    [
+        ("brasileiro", ["brasileira", "brasileiros", "brasileiras"]),
+        ("libanes", ["libanesa", "libaneses", "libanesas"]),  # the longest ending: "es", not "e"
+        ("grec", ["grecs", "grecque", "grecques"]),
+        ("brasil", []),  # no ending listed
+        ("rio", []),  # too short to inflect
+        ("costa rica", []),  # one word only
+    ],
+)
+def test_a_demonym_is_read_in_its_other_genders_and_numbers(word, forms):
+    assert inflections(word, ENDINGS) == forms

@@ -17,7 +17,7 @@ GAZ = Gazetteer(
     regions=("Africa", "Europe", "Global"),
     countries={
         "Kenya": Country("Kenya", "Africa", "KEN", ("Kenyan", "Kenyans")),
-        "Greece": Country("Greece", "Europe", "GRC", ("Greek", "Greeks", "Grèce")),
+        "Greece": Country("Greece", "Europe", "GRC", ("Greek", "Greeks", "Grèce", "griego", "grecque")),
         "Ukraine": Country("Ukraine", "Europe", "UKR", ("Ukrainian", "Ukrainians", "ukrainiens")),
         "Ghana": Country("Ghana", "Africa", "GHA"),
         "Global": Country("Global", "Global"),
@@ -52,7 +52,8 @@ DATA = {
     "count_units": {"countries": ["countries"], "submitters": ["cities"]},
     "followup_cues": ["and", "what about", "and in"],
     "months": {1: ["january"], 3: ["march"]},
-    "city_words": ["cities", "city", "towns"],
+    "city_words": ["cities", "city", "towns", "ciudades", "villes"],
+    "demonym_endings": {"o": ["a", "os", "as"], "e": ["es"]},
     "coordinators": ["and", "or"],
     "this_year": ["this year"],
     "languages": {"en": ["what", "which", "the"], "fr": ["quelles", "villes", "des"]},
@@ -117,6 +118,10 @@ def understand(question: str, **kw):
         ("projects with UNHCR", Filters(mentions=(("unhcr", "un refugee agency"),)), ("projects", "with")),
         ("pledges from organizations rather than counties", Filters(kinds=("organization",)), ()),
         ("pledges rather than from networks", Filters(kinds=("city", "region", "national government")), ()),
+        # a Spanish or French adjective agrees with the cities it follows: a place, not people helped
+        ("ciudades griegas", Filters(countries=("Greece",), place_label="Greece"), ()),
+        ("villes grecques", Filters(countries=("Greece",), place_label="Greece"), ()),
+        ("help for Greeks", Filters(), ("help", "greeks")),
         # "city" inside another kind's name is not cities named beside it
         ("pledges by counties or city networks", Filters(kinds=("region", "organization")), ()),
         # places side by side are either; a head word shared ("east or west africa") names both places

@@ -206,7 +206,12 @@ def _names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Ent
     after = " ".join(w.text for w in r.words[n + size : n + size + 2])
     before = [w.text for w in r.words[max(0, n - 3) : n]]
     typed = r.words[n + size - 1].text
-    plural_demonym = entry.other_name and typed.endswith("s") and not fold_aligned(entry.value).endswith("s")
+    # "Greeks" are people, but a plural adjective after the cities it describes is where they are: Spanish,
+    # French and Portuguese adjectives agree with their noun ("ciudades griegas", "cidades brasileiras")
+    describes_cities = bool(before) and before[-1] in lex.city_words
+    plural_demonym = (
+        entry.other_name and typed.endswith("s") and not fold_aligned(entry.value).endswith("s") and not describes_cities
+    )
     noun_after = any(after == p or after.startswith(p + " ") for p in lex.population_nouns)
     origin = len(before) >= 2 and before[-1] in lex.population_origin and _is_population(before[-2], lex)
     noun_before = bool(before) and (

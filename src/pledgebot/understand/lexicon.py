@@ -109,7 +109,7 @@ def build_lexicon(
     glossary = glossary if glossary is not None else load_glossary()
     pledges, sections = list(pledges), list(sections)
     table: dict[str, list[Entry]] = {}
-    _add_places(table, gazetteer)
+    _add_places(table, gazetteer, data.get("demonym_endings") or {}, english)
     for kind, section in (("type", "pledge_types"), ("kind", "submitter_kinds"), ("flag", "flags")):
         for value, phrases in (data.get(section) or {}).items():
             for phrase in phrases:
@@ -186,7 +186,9 @@ def _ranked(entries: list[Entry]) -> tuple[Entry, ...]:
     return tuple(sorted(entries, key=lambda e: _ORDER.index(e.kind)))
 
 
-def _add_places(table: dict[str, list[Entry]], gaz: Gazetteer) -> None:
+def _add_places(
+    table: dict[str, list[Entry]], gaz: Gazetteer, endings: dict[str, list[str]], english: frozenset[str]
+) -> None:
     for s in gaz.submitters.values():
         for name in (s.name, *s.aliases, ascii_form(s.name)):
             # two-letter codes ("BA") count only in capitals, like "US"
@@ -209,6 +211,20 @@ def _add_places(table: dict[str, list[Entry]], gaz: Gazetteer) -> None:
             key = phrase_key(name)
             other = key != phrase_key(c.name) and not key.startswith("the ")
             _add(table, name, Entry("country", c.name, other_name=other, upper_only=len(key) <= 3))
+    # a demonym's other genders and numbers, where no place has that word already ("brasileiras")
+    for c in gaz.countries.values():
+        for alias in c.aliases:
+            for form in inflections(phrase_key(alias), endings):
+                if form not in table and form not in english:
+                    _add(table, form, Entry("country", c.name, other_name=True))
+
+
+def inflections(word: str, endings: dict[str, list[str]]) -> list[str]:
+    """A one-word demonym's other forms: its longest ending in `endings` replaced by each listed one."""
+    if " " in word or len(word) < 4:
+        return []
+    ending = max((e for e in endings if word.endswith(e) and len(word) > len(e) + 2), key=len, default=None)
+    return [] if ending is None else [word[: -len(ending)] + other for other in endings[ending]]
 
 
 def _fuzzy_names(gaz: Gazetteer) -> dict[str, Entry]:
