@@ -111,7 +111,7 @@ def test_the_sentence_index_of_the_committed_records_has_the_old_words(records):
     assert [list(t) for t in index.tokens] == [list(t) for t in tokens] and list(index._idf) == list(idf)
 
 
-ENDINGS = {"o": ["a", "os", "as"], "e": ["es"], "es": ["esa", "eses", "esas"], "c": ["cs", "cque", "cques"]}
+ENDINGS = {"o": ["a", "os", "as"], "a": ["o", "os", "as"], "e": ["es"], "es": ["esa", "eses", "esas"], "c": ["cs", "cque", "cques"]}
 
 
 @pytest.mark.parametrize(
@@ -122,7 +122,8 @@ ENDINGS = {"o": ["a", "os", "as"], "e": ["es"], "es": ["esa", "eses", "esas"], "
         ("grec", ["grecs", "grecque", "grecques"]),
         ("brasil", []),  # no ending listed
         ("rio", []),  # too short to inflect
-        ("costa rica", []),  # one word only
+        ("sud africaine", ["sud africaines"]),  # a hyphenated one: its last word
+        ("costa rica", ["costa rico", "costa ricos", "costa ricas"]),
     ],
 )
 def test_a_demonym_is_read_in_its_other_genders_and_numbers(word, forms):

@@ -220,11 +220,15 @@ def _add_places(
 
 
 def inflections(word: str, endings: dict[str, list[str]]) -> list[str]:
-    """A one-word demonym's other forms: its longest ending in `endings` replaced by each listed one."""
-    if " " in word or len(word) < 4:
+    """A demonym's other forms: the longest ending in `endings` of its last word ("sud africaine": the words
+    of "sud-africaine") replaced by each listed one."""
+    head, _, last = word.rpartition(" ")
+    if len(last) < 4:
         return []
-    ending = max((e for e in endings if word.endswith(e) and len(word) > len(e) + 2), key=len, default=None)
-    return [] if ending is None else [word[: -len(ending)] + other for other in endings[ending]]
+    ending = max((e for e in endings if last.endswith(e) and len(last) > len(e) + 2), key=len, default=None)
+    if ending is None:
+        return []
+    return [f"{head} {last[: -len(ending)]}{other}".strip() for other in endings[ending]]
 
 
 def _fuzzy_names(gaz: Gazetteer) -> dict[str, Entry]:
