@@ -144,7 +144,7 @@ def test_ask_with_enter_shows_sources(session: Session) -> None:
 
 def test_example_click_asks_and_scrolls_to_the_quote(session: Session) -> None:
     page = session.page
-    page.get_by_text("What are Greek cities doing on integration?").first.click()
+    page.get_by_text("Which Greek cities work on integration?").first.click()
     page.wait_for_function("() => document.querySelector('#pb-sources').innerText.includes('Athens')", timeout=30_000)
     assert "Greece" in page.locator("#pb-implied").inner_text()
     # each description box is scrolled so that its highlighted quote is in view

@@ -134,7 +134,7 @@ def test_ask_shows_the_sources(client: Client) -> None:
 
 
 def test_follow_up_builds_on_the_conversation(client: Client) -> None:
-    _, chat, _, _ = client.predict("What are Greek cities doing on integration?", [], *NO_FILTERS, api_name="/ask")
+    _, chat, _, _ = client.predict("Which Greek cities work on integration?", [], *NO_FILTERS, api_name="/ask")
     _, chat, sources, line = client.predict("and in Latin America?", chat, *NO_FILTERS, api_name="/ask")
     assert len(chat) == 4
     assert "Latin America" in line

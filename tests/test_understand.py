@@ -228,7 +228,7 @@ def test_follow_ups_both_ways():
     assert facet_only.filters.gcf and facet_only.filters.regions == ("Europe",) and not facet_only.filters.countries
     assert facet_only.topic == first.topic and facet_only.followup
 
-    housing = understand("What are Greek cities doing on housing?")
+    housing = understand("Which Greek cities work on housing?")
     topic_only = understand("and what about integration?", previous=housing)
     assert topic_only.filters.countries == ("Greece",) and topic_only.topic == ("integration",)
 

@@ -62,7 +62,7 @@ def tagline(editions: Sequence[ReportProfile]) -> str:
 EXAMPLES: dict[str, list[str]] = {
     "For mayors' staff": [
         "Who runs one-stop shops for OFWs?",
-        "What are Greek cities doing on integration?",
+        "Which Greek cities work on integration?",
     ],
     "For journalists": [
         SUGGESTION,
