@@ -56,6 +56,7 @@ DATA = {
     "demonym_endings": {"o": ["a", "os", "as"], "e": ["es"]},
     "coordinators": ["and", "or"],
     "this_year": ["this year"],
+    "reply_language": ["in greek"],
     "languages": {"en": ["what", "which", "the"], "fr": ["quelles", "villes", "des"]},
     "spelling": {"name_cutoff": 86, "same_start_cutoff": 80, "word_cutoff": 88},
 }
@@ -122,6 +123,8 @@ def understand(question: str, **kw):
         ("ciudades griegas", Filters(countries=("Greece",), place_label="Greece"), ()),
         ("villes grecques", Filters(countries=("Greece",), place_label="Greece"), ()),
         ("help for Greeks", Filters(), ("help", "greeks")),
+        # the answer's language, not the country whose adjective it is
+        ("in Greek: which cities offer housing?", Filters(), ("offer", "housing")),
         # "city" inside another kind's name is not cities named beside it
         ("pledges by counties or city networks", Filters(kinds=("region", "organization")), ()),
         # places side by side are either; a head word shared ("east or west africa") names both places

@@ -126,6 +126,10 @@ def _read_grammar(r: Reading, lex: Lexicon) -> None:
             r.years.append(lex.latest_year)  # "this year's pledges": the newest report's
             _consume(r, [m.span()], "year")
             break
+    for phrase in lex.reply_language:  # "responde en español": the answer's language, not Spain's pledges
+        for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", r.folded):
+            r.chatter += phrase.split()
+            _consume(r, [m.span()], "chatter")
     years, spans = grammar.report_years(r.folded, list(found.spans), lex.report_years)
     r.years += years
     r.date_at += [a for a, _ in spans]

@@ -60,6 +60,7 @@ class Lexicon:
     city_words: frozenset[str]
     coordinators: frozenset[str]
     this_year: tuple[str, ...]
+    reply_language: tuple[str, ...]  # "en español": chatter, not Spain
     report_years: tuple[int, ...]
     spelling: dict[str, float] = field(default_factory=dict)
     english: frozenset[str] = frozenset()  # English words beyond the report's: never "corrected"
@@ -153,6 +154,7 @@ def build_lexicon(
         city_words=_keys(data.get("city_words")),
         coordinators=_keys(data.get("coordinators")),
         this_year=_longest_first(_keys(data.get("this_year"))),
+        reply_language=_longest_first(_keys(data.get("reply_language"))),
         report_years=tuple(sorted({p.year for p in pledges})) or (2023,),
         spelling=dict(data.get("spelling") or {}),
         english=english,
