@@ -82,6 +82,13 @@ KINDS: dict[str, tuple[str, ...]] = {
 # -- the synthetic corpus ----------------------------------------------------------------------------------
 
 
+# what a synthetic pledge takes from its second real pledge, as one group
+KIND_FIELDS = (
+    "year", "duration", "start_year", "end_year", "ongoing", "pledge_type", "priorities", "priorities_inferred",
+    "gcm_objectives", "gcr_focus_areas", "sdgs", "gcf_supported",
+)  # fmt: skip
+
+
 def synthetic(pledges: list[Pledge], n: int, seed: int = SEED) -> list[Pledge]:
     """`n` new pledges recombined from the real ones: each field group comes whole from one real pledge, so
     a submitter keeps its country and region and a 2022 action keeps its type-less record."""
@@ -98,18 +105,7 @@ def synthetic(pledges: list[Pledge], n: int, seed: int = SEED) -> list[Pledge]:
                 place,
                 id=f"{kind.year}-scale-{i:06d}-{slug}",
                 description=" ".join(rng.sample(pool, min(len(pool), rng.choice(lengths)))),
-                year=kind.year,
-                duration=kind.duration,
-                start_year=kind.start_year,
-                end_year=kind.end_year,
-                ongoing=kind.ongoing,
-                pledge_type=kind.pledge_type,
-                priorities=kind.priorities,
-                priorities_inferred=kind.priorities_inferred,
-                gcm_objectives=kind.gcm_objectives,
-                gcr_focus_areas=kind.gcr_focus_areas,
-                sdgs=kind.sdgs,
-                gcf_supported=kind.gcf_supported,
+                **{name: getattr(kind, name) for name in KIND_FIELDS},
                 joint_with=None,  # a partner's id would name a real pledge that is not in this corpus
             )
         )

@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
+from ..answer.render import join_names
 from ..charts import world_source
 from ..config import Settings
 from ..errors import QuestionError
@@ -54,9 +55,8 @@ def tagline(editions: Sequence[ReportProfile]) -> str:
     """The header's one line: which editions the answers come from ("the 2023 report (*Localizing the
     Global Compacts, 2023*)"), named from the loaded records, not a fixed report."""
     named = [f"{e.short} (*{e.citation}*)" if e.citation != e.short else e.short for e in editions]
-    about = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
     return (
-        f"Ask about {about}: what cities and regions pledged for migrants and refugees. Every answer quotes "
+        f"Ask about {join_names(named)}: what cities and regions pledged for migrants and refugees. Every answer quotes "
         "the pledges word for word and says where in the report they stand."
     )
 EXAMPLES: dict[str, list[str]] = {
