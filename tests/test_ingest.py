@@ -259,3 +259,34 @@ def test_a_pdf_that_cannot_be_read_writes_no_records(corpus_copy, tmp_path, caps
     assert main(["ingest", "--no-index", str(bad)]) == 1
     assert f"bad.pdf: {words}" in capsys.readouterr().err
     assert published(corpus_copy) == before
+
+
+def test_an_ingested_reports_text_is_kept_and_its_citations_count_in_it(corpus_copy, settings, tmp_path):
+    """A new edition's .txt: its records published beside the old ones, its text kept beside them, and its
+    pledges cited at the lines of that text, which are two lines further down than in the 2023 report."""
+    import re
+
+    from pledgebot.cli import main
+    from pledgebot.locate import located, read_editions
+    from pledgebot.records import Answer, Citation
+
+    text = settings.report.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^(TITLE: |20\d\d Action [—–] )", r"\1Phase Two: ", text)  # new pledges: new titles, new ids
+    edition = tmp_path / "next-edition.txt"
+    edition.write_text("\n\n" + text, encoding="utf-8")
+    assert main(["ingest", "--no-index", str(edition)]) == 0
+    assert (corpus_copy / edition.name).read_text(encoding="utf-8") == edition.read_text(encoding="utf-8")
+    pledges = published(corpus_copy)[1]
+    new = {p.title.removeprefix("Phase Two: "): p for p in pledges if p.report == "next-edition"}
+    old = {p.title: p for p in pledges if p.report != "next-edition"}
+    assert len(new) == len(old) == 77 and new.keys() == old.keys()
+    texts = read_editions(settings.report, corpus_copy)
+    for title in sorted(old)[:10]:
+        sentence = old[title].description.split("\n")[-1].split(". ")[-1]  # a sentence from the middle of the pledge
+        spans = []
+        for rec in (old[title], new[title]):
+            c = Citation(1, rec.id, "pledge", rec.submitter, rec.country, rec.year, rec.title, sentence, rec.source)
+            got = located(Answer(question="q", text="t", citations=(c,)), texts, {rec.id: rec}).citations[0].source
+            assert rec.source.line_start < got.line_start <= got.line_end <= rec.source.line_end
+            spans.append((got.line_start, got.line_end))
+        assert spans[1] == (spans[0][0] + 2, spans[0][1] + 2), title

@@ -10,7 +10,7 @@ import pytest
 
 from pledgebot.config import Settings
 from pledgebot.corpus import read_pledges, read_sections
-from pledgebot.locate import REACH, ReportLines, located
+from pledgebot.locate import REACH, ReportLines, file_of, located
 from pledgebot.records import Answer, Citation, Source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +22,7 @@ plumbers in every district.
 
 “Water is life,” said the mayor.
 """
-LINES = ReportLines(tuple("".join(line.split()).casefold() for line in TEXT.splitlines()))
+LINES = ReportLines(tuple("".join(line.split()).casefold() for line in TEXT.splitlines()), report="lgc-2023")
 RECORD = Source("Water", 1, 5)
 
 
@@ -47,17 +47,17 @@ def test_without_the_report_citations_keep_their_records_lines(tmp_path):
     assert ReportLines.read(tmp_path / "missing.txt") is None
     c = Citation(1, "p", "pledge", "X", "Y", 2023, "T", "It will build wells.", RECORD)
     answer = Answer(question="q", text="t", citations=(c,))
-    assert located(answer, None) is answer
-    assert located(answer, LINES).citations[0].source == Source("Water", 4, 4)
+    assert located(answer, ()) is answer
+    assert located(answer, (LINES,)).citations[0].source == Source("Water", 4, 4)
 
 
 @pytest.mark.parametrize(
     ("record_report", "source", "narrowed"),
     [
-        ("lgc", RECORD, True),  # a record of the edition this text is
-        ("", RECORD, True),  # records that name no edition are the report's
+        ("lgc-2023", RECORD, True),  # a record of the edition this text is
+        ("", RECORD, True),  # records that name no edition are the first edition's
         ("other", RECORD, False),  # another edition's lines are in another text
-        ("lgc", Source("", 4, 4, file="new.csv"), False),  # a table row cites its own line
+        ("lgc-2023", Source("", 4, 4, file="new.csv"), False),  # a table row cites its own line
     ],
 )
 def test_only_the_reports_own_records_are_narrowed_in_its_text(record_report, source, narrowed):
@@ -65,10 +65,43 @@ def test_only_the_reports_own_records_are_narrowed_in_its_text(record_report, so
 
     c = Citation(1, "p", "pledge", "X", "Y", 2023, "T", "It will build wells.", source)
     record = Pledge("p", 2023, "X", "city", "Y", "Europe", "T", "D", source, report=record_report)
-    lines = ReportLines(LINES.lines, report="lgc")
-    got = located(Answer(question="q", text="t", citations=(c,)), lines, {"p": record}).citations[0].source
+    got = located(Answer(question="q", text="t", citations=(c,)), (LINES,), {"p": record}).citations[0].source
     assert (got == Source("Water", 4, 4)) is narrowed and (got == source) is not narrowed
     assert str(Source("", 4, 4, file="new.csv")) == "new.csv, line 4"
+
+
+def test_each_editions_citations_are_narrowed_in_its_own_text():
+    from pledgebot.records import Pledge
+
+    later = ReportLines(("", "", *LINES.lines), report="next")  # the same words two lines further down
+    texts = (later, LINES)  # found by edition, not by order
+    records = {
+        rid: Pledge(rid, 2023, "X", "city", "Y", "Europe", "T", "D", RECORD, report=report)
+        for rid, report in (("old", "lgc-2023"), ("new", "next"), ("gone", "not-kept"), ("legacy", ""))
+    }
+    cites = tuple(Citation(n, rid, "pledge", "X", "Y", 2023, "T", "It will build wells.", RECORD) for n, rid in enumerate(records, 1))
+    got = {c.id: c.source for c in located(Answer(question="q", text="t", citations=cites), texts, records).citations}
+    assert got == {"old": Source("Water", 4, 4), "new": Source("Water", 6, 6), "gone": RECORD, "legacy": Source("Water", 4, 4)}
+    texts = (ReportLines((), "lgc-2023", "corpus/lgc.txt"), ReportLines((), "next", "corpus/next.txt"))
+    files = {rid: file_of(rec, texts, "report.txt") for rid, rec in records.items()}
+    assert files == {"old": "corpus/lgc.txt", "new": "corpus/next.txt", "gone": "report.txt", "legacy": "report.txt"}
+    table = Pledge("t", 2026, "X", "city", "Y", "Europe", "T", "D", Source("", 3, 3, "new.csv"), report="next")
+    assert file_of(table, texts, "report.txt") == "new.csv"
+
+
+def test_the_default_report_is_read_first_then_every_kept_edition(tmp_path):
+    from pledgebot.locate import read_editions
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    default = folder / "localizing-the-global-compacts-2023.txt"
+    for path in (default, folder / "b-next.txt", folder / "a-other.txt"):
+        path.write_text(TEXT, encoding="utf-8")
+    (folder / "notes.md").write_text("not a report")
+    texts = read_editions(default, folder, tmp_path)
+    assert [t.report for t in texts] == ["lgc-2023", "a-other", "b-next"]
+    assert [t.name for t in texts] == ["corpus/localizing-the-global-compacts-2023.txt", "corpus/a-other.txt", "corpus/b-next.txt"]
+    assert [t.report for t in read_editions(tmp_path / "missing.txt", folder)] == ["a-other", "b-next", "lgc-2023"]
 
 
 def test_lines_read_as_a_reader_would_quote_them():

@@ -72,7 +72,7 @@ def _counts(title: str, counts: Counter) -> None:
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from .corpus import Corpus, parse_report, write_records
-    from .corpus.ingest import merge, read_table, replace_report
+    from .corpus.ingest import keep_report_text, merge, read_table, replace_report
     from .errors import CorpusError
 
     path: Path = args.file
@@ -87,6 +87,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{args.file.name}: text extracted to {path}")
     if path.suffix.lower() == ".txt":  # a report of the layout the parser reads: its records replace its old ones
         corpus = parse_report(path)
+        path = keep_report_text(path, settings.corpus_dir)
         incoming = list(corpus.pledges)
         pledges = replace_report(old_pledges, incoming)
         sections = replace_report(old_sections, list(corpus.sections))

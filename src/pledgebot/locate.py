@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .corpus.text import clean
 from .records import Answer, Citation, Pledge, Section, Source
-from .reports import profile_for_file
+from .reports import profile, profile_for_file
 
 EDGE = 40  # characters (without spaces) that find where a passage interrupted by other lines starts and ends
 REACH = 30  # lines past a record's end still searched: a pledge's quote and its speaker follow its text
@@ -34,9 +34,10 @@ class ReportLines:
 
     lines: tuple[str, ...]
     report: str = ""  # the edition this text is: only its records' lines count in it
+    name: str = ""  # the file as citations name it ("corpus/….txt")
 
     @classmethod
-    def read(cls, path: Path) -> ReportLines | None:
+    def read(cls, path: Path, name: str = "") -> ReportLines | None:
         """The report's lines, or None when the file is not there (citations then keep their records' spans)."""
         try:
             text = Path(path).read_text(encoding="utf-8")
@@ -44,7 +45,7 @@ class ReportLines:
             return None
         # the records' text is the report's without its markup (links, emphasis): so is what is searched
         lines = tuple(_norm(clean(line)) for line in text.splitlines())
-        return cls(lines, profile_for_file(Path(path)).id)
+        return cls(lines, profile_for_file(Path(path)).id, name or str(path))
 
     def _span(self, piece: str, first: int, last: int) -> tuple[int, int] | None:
         """The first and last line numbers, in [first, last], of the first place `piece` is printed; a piece may
@@ -86,21 +87,50 @@ class ReportLines:
         return (spans[0][0], max(end for _, end in spans)) if spans else None
 
 
+def read_editions(default: Path, folder: Path, home: Path | None = None) -> tuple[ReportLines, ...]:
+    """The default report's lines first, then those of every other report text kept in `folder` (an ingested
+    report's .txt, a PDF's extracted text): each edition's citations are narrowed in its own text. Names are
+    relative to `home` where they can be."""
+    others = sorted(p for p in Path(folder).glob("*.txt") if p.resolve() != Path(default).resolve())
+    texts = (ReportLines.read(p, relative_name(p, home)) for p in (Path(default), *others))
+    return tuple(t for t in texts if t is not None)
+
+
+def relative_name(path: Path, home: Path | None) -> str:
+    """`path` relative to `home` (how citations name a file), or as given when it is elsewhere."""
+    try:
+        return str(path.resolve().relative_to(Path(home).resolve())) if home is not None else str(path)
+    except ValueError:
+        return str(path)
+
+
+def text_of(rec: Pledge | Section | None, texts: Sequence[ReportLines]) -> ReportLines | None:
+    """The text `rec`'s lines count in: its edition's (the first profile's for a record that names none), or
+    None for a table row (its lines are its file's) or an edition whose text is not kept."""
+    if rec is not None and rec.source.file:
+        return None
+    edition = profile(rec.report if rec is not None else "").id  # '': the first edition's (parsed before ids)
+    return next((t for t in texts if t.report == edition), None)
+
+
+def file_of(rec: Pledge | Section, texts: Sequence[ReportLines], default: str) -> str:
+    """The file `rec`'s line numbers count in: its table's, its edition's text, or `default` (the report)."""
+    text = text_of(rec, texts) if rec.report else None
+    return rec.source.file or (text.name if text is not None else default)
+
+
 def located(
-    answer: Answer, report: ReportLines | None, records: Mapping[str, Pledge | Section] | None = None
+    answer: Answer, texts: Sequence[ReportLines], records: Mapping[str, Pledge | Section] | None = None
 ) -> Answer:
-    """The answer with each citation's lines narrowed to its excerpt (unchanged without the report).
-
-    A citation of a record from another edition (its report per `records`), or from a table row, has its
-    lines in another file and keeps them."""
-    if report is None or not answer.citations:
+    """The answer with each citation's lines narrowed to its excerpt in its record's own edition's text
+    (unchanged without it)."""
+    if not texts or not answer.citations:
         return answer
-    return replace(answer, citations=tuple(_located(c, report, records or {}) for c in answer.citations))
+    return replace(answer, citations=tuple(_located(c, texts, records or {}) for c in answer.citations))
 
 
-def _located(c: Citation, report: ReportLines, records: Mapping[str, Pledge | Section]) -> Citation:
-    rec = records.get(c.id)
-    if c.source.file or (rec is not None and rec.report and rec.report != report.report):  # '': no edition named
+def _located(c: Citation, texts: Sequence[ReportLines], records: Mapping[str, Pledge | Section]) -> Citation:
+    if c.source.file or (text := text_of(records.get(c.id), texts)) is None:
         return c
-    return replace(c, source=report.narrow(c.source, c.excerpt))
+    return replace(c, source=text.narrow(c.source, c.excerpt))
 

@@ -23,7 +23,7 @@ from .embedding import Embedder, embedder_named, english_words, multilingual_emb
 from .errors import PledgeBotError
 from .filters import Filters
 from .glossary import load_glossary
-from .locate import ReportLines, located
+from .locate import ReportLines, file_of, located, read_editions, relative_name
 from .places import Gazetteer, default_gazetteer, with_records
 from .query import Intent, Query
 from .quotes import collect_quotes
@@ -51,11 +51,11 @@ class PledgeBot:
         llm_timeout: float = 30.0,
         use_understanding: bool = True,
         source_file: str = f"corpus/{REPORT_NAME}",
-        report: ReportLines | None = None,
+        reports: tuple[ReportLines, ...] = (),
     ) -> None:
         self.res = res
-        self.report = report  # the report's lines: citations cite the lines holding their excerpts
-        self.source_file = source_file  # the text the citations' line numbers refer to
+        self.reports = reports  # each edition's lines (the default first): citations cite the lines of their excerpts
+        self.source_file = source_file  # the text the line numbers of records that name no edition refer to
         self.understander = understander
         self.llm = llm
         self.llm_timeout = llm_timeout
@@ -139,8 +139,8 @@ class PledgeBot:
                 log.warning("%s; answers are extractive", exc)
                 options["llm"] = None
         options.setdefault("llm_timeout", settings.llm_timeout)
-        options.setdefault("source_file", _relative(settings.report, settings.home))
-        options.setdefault("report", ReportLines.read(settings.report))
+        options.setdefault("source_file", relative_name(settings.report, settings.home))
+        options.setdefault("reports", read_editions(settings.report, settings.corpus_dir, settings.home))
         return cls.from_parts(pledges, sections, store, **options)
 
     def variant(self, **options: Any) -> PledgeBot:
@@ -148,7 +148,7 @@ class PledgeBot:
         r = self.res
         keep = {k: options.pop(k) for k in ("use_understanding", "llm", "llm_timeout") if k in options}
         keep.setdefault("source_file", self.source_file)
-        keep.setdefault("report", self.report)
+        keep.setdefault("reports", self.reports)
         bot = PledgeBot.from_parts(
             r.pledges, r.sections, r.store, r.gazetteer, None, self.understander.model, **options
         )
@@ -205,7 +205,7 @@ class PledgeBot:
         ctx = Ctx(self.res)
         query = self.understand(question, filters, history, ctx)
         t1 = time.perf_counter()
-        answer = located(answering.answer(query, ctx), self.report, self.res.records)
+        answer = located(answering.answer(query, ctx), self.reports, self.res.records)
         t2 = time.perf_counter()
         if self.llm is not None and not answer.abstained:
             answer = llm_rewrite(answer, self.llm, self.llm_timeout)
@@ -225,6 +225,10 @@ class PledgeBot:
         hits = ctx.retrieve(query.search_text, k=k, allowed=allowed)
         return [(h, self.res.records[h.doc_id]) for h in hits]
 
+    def source_file_of(self, rec: Pledge | Section) -> str:
+        """The file `rec`'s line numbers count in: its table's, its edition's text, or the default report."""
+        return file_of(rec, self.reports, self.source_file)
+
     def retriever(self, k: int = 5, mode: str = "answer", **search_kwargs: Any):
         """PledgeBot as a LangChain retriever (`pledgebot.retriever.PledgeRetriever`): the records `ask` cites
         ("answer") or ranked hybrid hits ("search")."""
@@ -235,13 +239,6 @@ class PledgeBot:
     def similar(self, pledge_id: str, k: int = 5) -> list[Similar]:
         """The pledges from other submitters most similar to `pledge_id`."""
         return answering.similar(self.res, pledge_id, k)
-
-
-def _relative(path: Path, home: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path(home).resolve()))
-    except ValueError:
-        return str(path)
 
 
 def calibration_key(embedder: str, english_e5: bool = False, stem: bool = False) -> str:

@@ -66,7 +66,7 @@ class PledgeRetriever(BaseRetriever):
             "section": rec.source.section,
             "line_start": rec.source.line_start,
             "line_end": rec.source.line_end,
-            "source_file": rec.source.file or self.bot.source_file,
+            "source_file": self.bot.source_file_of(rec),
         }
         if excerpt:
             meta["excerpt"] = excerpt

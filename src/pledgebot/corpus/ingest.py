@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import CorpusError
+from ..fileio import atomic_write_text
 from ..records import PLEDGE_TYPES, REGIONS, SUBMITTER_KINDS, Pledge, Quote, Section, Source
 
 REQUIRED = ("id", "report", "year", "submitter", "submitter_kind", "country", "region", "title", "description")
@@ -193,3 +194,17 @@ def replace_report(existing: list[R], parsed: list[R]) -> list[R]:
     ids = {p.id for p in parsed}
     kept = [p for p in existing if p.report and p.report not in editions and p.id not in ids]
     return [*parsed, *kept]
+
+
+def keep_report_text(path: Path, folder: Path) -> Path:
+    """A parsed report's text, kept (atomically) in `folder` beside the records, where its citations' lines
+    are read (a text of the same name is replaced: its records are too)."""
+    target = folder / path.name
+    if target.exists() and target.resolve() == path.resolve():
+        return target
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(target, path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CorpusError(f"cannot keep the report's text beside the records: {exc}", path=target) from None
+    return target
