@@ -86,3 +86,14 @@ def test_a_records_year_is_explained_by_its_own_edition():
 def test_any_editions_year_is_described(filters, words):
     assert describe(filters) == words
     assert normalise(year=2026).year == 2026  # a year of another edition is a valid filter
+
+
+@pytest.mark.parametrize("missing", ["years", "priorities"])
+def test_a_profile_with_a_layout_must_give_its_years_and_priorities(missing):
+    from pledgebot.reports import _profile
+
+    layout = {"lists": ["^A$", "^B$", "^C$"], "parts": [{"heading": "^P$", "name": "P", "role": "priorities"}]}
+    entry = {"id": "next", "title": "Next", "short": "the next report", "years": [2024], "priorities": 8, "layout": layout}
+    assert _profile(entry).years == (2024,)
+    with pytest.raises(ValueError, match="next has a layout, so it needs its years and its number of priorities"):
+        _profile({k: v for k, v in entry.items() if k != missing})

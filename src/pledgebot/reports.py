@@ -60,6 +60,10 @@ class ReportProfile:
 def _profile(r: dict) -> ReportProfile:
     short = r["short"]
     names = short if isinstance(short, dict) else {"en": short}
+    if r.get("layout") and not (r.get("years") and int(r.get("priorities", 0)) > 0):
+        # the parser dates the submissions by the latest year and reads that many priorities
+        msg = f"reports.yaml: {r['id']} has a layout, so it needs its years and its number of priorities"
+        raise ValueError(msg)
     return ReportProfile(
         r["id"],
         r["title"],
