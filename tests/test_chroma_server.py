@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
+from tiny import MultilingualFake
 
 from pledgebot.chroma import NAMESPACE, server_client
 from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
@@ -20,10 +21,6 @@ from pledgebot.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMA = Path(sys.executable).with_name("chroma")
-
-
-class _Multilingual(HashingEmbedder):
-    name = "hashing-test-ml"
 
 
 def free_port() -> int:
@@ -71,15 +68,15 @@ def ours(url: str) -> list[str]:
 def test_an_index_on_the_server_reads_as_the_embedded_one(tmp_path, server, records):
     pledges, sections = records
     fp = records_fingerprint(pledges, sections)
-    local, _ = open_store(tmp_path / "local", pledges, sections, fp, HashingEmbedder(), _Multilingual())
-    remote, rebuilt = open_store(tmp_path / "remote", pledges, sections, fp, HashingEmbedder(), _Multilingual(), server=server)
+    local, _ = open_store(tmp_path / "local", pledges, sections, fp, HashingEmbedder(), MultilingualFake())
+    remote, rebuilt = open_store(tmp_path / "remote", pledges, sections, fp, HashingEmbedder(), MultilingualFake(), server=server)
     assert rebuilt and [p.id for p in remote.passages] == [p.id for p in local.passages]
     assert np.allclose(remote.sentence_vectors, local.sentence_vectors)
     assert remote.dense("housing for refugees")[:5] == local.dense("housing for refugees")[:5]
     # on disk only the manifest: the vectors are on the server, under this build's name
     assert [p.name for p in remote.path.iterdir()] == ["manifest.json"]
     assert {n.split("-")[-1] for n in ours(server) if remote.path.name in n} >= {"passages", "sentences"}
-    again, rebuilt = open_store(tmp_path / "remote", pledges, sections, fp, HashingEmbedder(), _Multilingual(), server=server)
+    again, rebuilt = open_store(tmp_path / "remote", pledges, sections, fp, HashingEmbedder(), MultilingualFake(), server=server)
     assert not rebuilt and again.path == remote.path
 
 

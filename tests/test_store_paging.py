@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from chromadb.api.client import Client
 from chromadb.api.models.Collection import Collection
+from tiny import MultilingualFake
 
 from pledgebot import chroma as store_module  # where the paging lives
 from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
@@ -22,12 +23,6 @@ from pledgebot.store import _sentence_key, all_passages, all_sentences, open_sto
 
 ROOT = Path(__file__).resolve().parents[1]
 WHOLE = 100_000  # a page larger than any collection here: one call each way, as before paging
-
-
-class _Multilingual(HashingEmbedder):
-    """A second fake embedder, so the multilingual collection is built and read too."""
-
-    name = "hashing-test-ml"
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +39,7 @@ def unpaged(tmp_path_factory, records):
     pledges, sections, fp = records
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(store_module, "PAGE", WHOLE)
-        store, _ = open_store(tmp_path_factory.mktemp("unpaged"), pledges, sections, fp, HashingEmbedder(), _Multilingual())
+        store, _ = open_store(tmp_path_factory.mktemp("unpaged"), pledges, sections, fp, HashingEmbedder(), MultilingualFake())
     return store
 
 
@@ -93,11 +88,11 @@ def test_paged_build_and_open_read_every_row_once_in_order(
     passages = all_passages(pledges, sections, 3, 2)
     sents = sorted(all_sentences(pledges, sections), key=lambda s: _sentence_key(s[0]))
     monkeypatch.setattr(store_module, "PAGE", _page(build_page, len(passages)))
-    built, rebuilt = open_store(tmp_path, pledges, sections, fp, HashingEmbedder(), _Multilingual())
+    built, rebuilt = open_store(tmp_path, pledges, sections, fp, HashingEmbedder(), MultilingualFake())
     assert rebuilt
     monkeypatch.setattr(store_module, "PAGE", _page(open_page, len(passages)))
     calls.clear()
-    store, rebuilt = open_store(tmp_path, pledges, sections, fp, HashingEmbedder(), _Multilingual())
+    store, rebuilt = open_store(tmp_path, pledges, sections, fp, HashingEmbedder(), MultilingualFake())
     assert not rebuilt and store.path == built.path
 
     assert [p.id for p in store.passages] == [p.id for p in passages]  # each once, in the order built
@@ -124,7 +119,7 @@ def test_builds_add_in_batches_of_at_most_a_page(tmp_path, monkeypatch, records,
     n_passages = len(all_passages(pledges, sections, 3, 2))
     page = _page(build_page, n_passages)
     monkeypatch.setattr(store_module, "PAGE", page)
-    open_store(tmp_path, pledges, sections, fp, HashingEmbedder(), _Multilingual())
+    open_store(tmp_path, pledges, sections, fp, HashingEmbedder(), MultilingualFake())
     rows = {"passages": n_passages, "sentences": len(all_sentences(pledges, sections)), "pledges-multilingual": len(pledges)}
     for name, n in rows.items():
         adds = [size for kind, size in calls[name] if kind == "add"]
@@ -136,7 +131,7 @@ def test_chromas_own_limit_caps_the_page(tmp_path, monkeypatch, records, calls):
     """A client allowing fewer rows per call than PAGE (Chroma's SQLite limit is 5,461) sets the page."""
     pledges, sections, fp = records
     monkeypatch.setattr(Client, "get_max_batch_size", lambda self: 9)
-    store, _ = open_store(tmp_path, pledges, sections, fp, HashingEmbedder(), _Multilingual())
+    store, _ = open_store(tmp_path, pledges, sections, fp, HashingEmbedder(), MultilingualFake())
     assert len(store.passages) > 9 and store.manifest.passages == len(store.passages)
     sizes = [size for made in calls.values() for _, size in made]
     assert sizes and max(sizes) == 9
@@ -148,7 +143,7 @@ def test_a_large_index_is_searched_by_chroma_and_ranks_as_the_exact_search(tmp_p
 
     pledges, sections, fp = records
     monkeypatch.setattr(store_mod, "EXACT_PASSAGES", 10)
-    big, _ = open_store(tmp_path, pledges, sections, fp, HashingEmbedder(), _Multilingual())
+    big, _ = open_store(tmp_path, pledges, sections, fp, HashingEmbedder(), MultilingualFake())
     assert big._passage_vectors is None and unpaged._passage_vectors is not None
     for question in ("housing for refugees", "language classes", "jobs and training for migrants"):
         exact, hnsw = unpaged.dense(question, k=8), big.dense(question, k=8)

@@ -35,6 +35,12 @@ GAZ = Gazetteer(
 )
 
 
+class MultilingualFake(HashingEmbedder):
+    """A second fake embedder, so the multilingual collection is built and read too."""
+
+    name = "hashing-test-ml"
+
+
 def _p(pid: str, submitter: str, country: str, region: str, title: str, text: str, **kw) -> Pledge:
     kind = "organization" if submitter == "Helpers Network" else "city"
     fields = {
