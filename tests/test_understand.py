@@ -36,7 +36,7 @@ GAZ = Gazetteer(
 DATA = {
     "chatter": "which what who how many are is the a of in for from pledges pledge cities city doing did do has have "
     "any anything and or rather than other refugees migrants people on about committed to there only that ending "
-    "started back pledged",
+    "started back pledged with whose an including included",
     "pledge_types": {"Mirror": ["mirror", "mirror pledges"], "GCR only": ["gcr only", "gcr-only"]},
     "submitter_kinds": {"organization": ["organizations", "networks", "city networks"], "region": ["counties", "provinces"]},
     "flags": {
@@ -127,6 +127,10 @@ def understand(question: str, **kw):
         ("in Greek: which cities offer housing?", Filters(), ("offer", "housing")),
         # "city" inside another kind's name is not cities named beside it
         ("pledges by counties or city networks", Filters(kinds=("region", "organization")), ()),
+        # a kind named as included widens nothing and narrows nothing
+        ("pledges from Kenya, organizations included", Filters(countries=("Kenya",), place_label="Kenya"), ()),
+        ("pledges from Kenya including counties", Filters(countries=("Kenya",), place_label="Kenya"), ()),
+        ("which Greek pledges included housing?", Filters(countries=("Greece",), place_label="Greece"), ("housing",)),
         # places side by side are either; a head word shared ("east or west africa") names both places
         ("pledges from east or west africa", Filters(countries=("Kenya", "Ghana"), place_label="East Africa or West Africa"), ()),
         ("pledges from Kenya or Europe", Filters(countries=("Kenya", "Greece", "Ukraine"), place_label="Kenya or Europe"), ()),
@@ -158,6 +162,13 @@ def test_facets_are_read_from_data_and_leave_the_topic(question, filters, topic)
         ("pledges ending by 2025", None, YearRange(None, 2025), None),
         ("pledges that started in March 2023", YearRange(2023, 2023), None, None),
         ("this year's pledges", None, None, 2023),
+        # a bound left open after the year, for ends as for starts; the date as a noun
+        ("pledges that end in 2026 or later", None, YearRange(2026, None), None),
+        ("pledges ending in 2025 or earlier", None, YearRange(None, 2025), None),
+        ("pledges with an end date in 2028 or after", None, YearRange(2028, None), None),
+        ("pledges whose completion year is 2026", None, YearRange(2026, 2026), None),
+        ("pledges starting in 2024 onwards", YearRange(2024, None), None, None),
+        ("pledges with a start date of 2021", YearRange(2021, 2021), None, None),
     ],
 )
 def test_dates_are_read_by_grammar(question, start, end, year):

@@ -28,8 +28,10 @@ class Reading:
     words: list[Word]
     facets: list[Facet] = field(default_factory=list)
     negated: list[Facet] = field(default_factory=list)  # facets inside "rather than …"
+    included: list[Facet] = field(default_factory=list)  # facets inside "including …": neither filter nor topic
     consumed: dict[int, str] = field(default_factory=dict)  # word index -> what consumed it
     aside: set[int] = field(default_factory=set)
+    inclusive: set[int] = field(default_factory=set)  # words of "including …" phrases
     population: list[str] = field(default_factory=list)
     corrections: list[tuple[str, str]] = field(default_factory=list)
     unknown_places: list[str] = field(default_factory=list)
@@ -84,6 +86,8 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
         r.gloss = {n: table[w.text] for n, w in enumerate(r.words) if w.text in table}
     aside = grammar.set_aside(r.folded)
     r.aside = {n for n, w in enumerate(r.words) if _within(w, aside)}
+    inside = grammar.included(r.folded)
+    r.inclusive = {n for n, w in enumerate(r.words) if _within(w, inside)}
     _read_grammar(r, lex)
     _read_phrases(r, lex)
     r.terms = _terms(r, lex)
@@ -170,6 +174,8 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
             n += size  # "workers heading to the Gulf": where they go is the topic; the words stay in it
             continue
         target = r.negated if all(k in r.aside for k in range(n, n + size)) else r.facets
+        if target is r.facets and all(k in r.inclusive for k in range(n, n + size)):
+            target = r.included
         target.append(facet)
         for k in range(n, n + size):
             r.consumed[k] = entry.kind

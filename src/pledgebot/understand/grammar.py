@@ -40,6 +40,19 @@ def set_aside(folded: str) -> list[Span]:
     return [m.span() for m in _SET_ASIDE.finditer(folded)]
 
 
+# "from the US, organizations included", "including counties": these are in the answer, not all of it; a place
+# or kind named there widens nothing and narrows nothing (a topic word there stays a topic word)
+_INCLUDED = re.compile(
+    r"\b(?:including|inclusive of|incl\.?|incluyendo|incluindo|y compris)\s+[^,;.?!()]*|"
+    r"(?<=[,;(])[^,;.?!()]*?\s(?:included|inclusive|incluidas|incluidos|incluídas|incluídos|inclus|incluses|comprises?)\b"
+)
+
+
+def included(folded: str) -> list[Span]:
+    """Spans of "including …" and "… included" phrases."""
+    return [m.span() for m in _INCLUDED.finditer(folded)]
+
+
 @dataclass(frozen=True)
 class Dates:
     """What a question says about when pledges start and end, and the words that said it."""
@@ -54,15 +67,28 @@ _END_CUE = (
     r"(?:until|till|til|through|thru|to|ending(?: in)?|end(?:s|ing)?(?: in)?|set to end(?: in)?|runs?(?: until| to)?|"
     r"finish(?:es|ing)?(?: in)?|conclud(?:e|es|ing)(?: in)?|complet(?:e|ed|es)(?: in)?|"
     r"due(?: to (?:finish|end|close|wrap up))?(?: in)?|wrap(?:s|ping)? up(?: in)?|expir(?:e|es|ing)(?: in)?|"
-    r"over in|hasta|jusqu'en|jusqu'a|at[eé])"
+    r"over in|hasta|jusqu'en|jusqu'a|at[eé]|"
+    # the date as a noun: "a set end date in 2027", "completion year of 2026"
+    r"(?:end(?:ing)?|completion|finish|closing)\s+(?:date|year)(?:\s+(?:in|of|is|set for|set to))?)"
 )
 _END_BY = r"(?:by|no later than|before the end of|antes de)"
 _LASTING = r"(?:run|runs|running|last|lasts|lasting|go on|continue|continues|continuing|end|ends|ending|planned|extend|extends)"
 _START_CUE = (
     r"(?:since|started(?: back)?(?: in)?|starting(?: in)?|starts?(?: in)?|began(?: back)?(?: in)?|begin(?:s|ning)?(?: in)?|"
     r"launched(?: in)?|kick(?:ed|s)? off(?: in)?|(?:go(?:es)?|going|date[sd]?|dating) back to|running since|"
-    r"desde|depuis|comenz[oó](?: en)?|commenc[eé](?: en)?|come[cç]ou(?: em)?)"
+    r"desde|depuis|comenz[oó](?: en)?|commenc[eé](?: en)?|come[cç]ou(?: em)?|"
+    r"(?:start(?:ing)?|launch|beginning)\s+(?:date|year)(?:\s+(?:in|of|is))?)"
 )
+# after a year, the bound left open: "2027 or later", "2024 onwards", "2019 or earlier"
+_OPEN = r"(?:\s*,?\s*(?:or|and)\s+(later|after|beyond|afterwards|earlier|before|sooner)\b|\s+(onwards?)\b)?"
+
+
+def _range(year: int, *open_words: str | None) -> YearRange:
+    """The year alone, or the range its open bound says ("or later": from it on; "or earlier": up to it)."""
+    word = next((w for w in open_words if w), None)
+    if word is None:
+        return YearRange(year, year)
+    return YearRange(None, year) if word in ("earlier", "before", "sooner") else YearRange(year, None)
 
 
 def dates(folded: str, months: frozenset[str]) -> Dates:
@@ -89,9 +115,9 @@ def dates(folded: str, months: frozenset[str]) -> Dates:
         start = YearRange(int(m.group(1)), None)
         spans.append(m.span())
     month_word = None
-    for m in re.finditer(rf"\b{_START_CUE}\s+(?:in\s+)?({_month_names(months)})?\.?\s*{_YEAR}\b", folded):
+    for m in re.finditer(rf"\b{_START_CUE}\s+(?:in\s+)?({_month_names(months)})?\.?\s*{_YEAR}\b{_OPEN}", folded):
         if not _inside(m.span(), spans):
-            start = start or YearRange(int(m.group(2)), int(m.group(2)))
+            start = start or _range(int(m.group(2)), m.group(3), m.group(4))
             month_word = month_word or m.group(1)
             spans.append(m.span())
     for m in re.finditer(rf"\b(?:{_END_BY})\s+(?:the end of\s+)?{month}{_YEAR}\b", folded):
@@ -100,9 +126,9 @@ def dates(folded: str, months: frozenset[str]) -> Dates:
     for m in re.finditer(rf"\b{_LASTING}\s+(?:beyond|after|past|longer than|later than)\s+{month}{_YEAR}\b", folded):
         end = YearRange(int(m.group(1)) + 1, None)  # "run beyond 2027": ends in 2028 or later
         spans.append(m.span())
-    for m in re.finditer(rf"\b{_END_CUE}\s+(?:the end of\s+)?{month}{_YEAR}\b", folded):
+    for m in re.finditer(rf"\b{_END_CUE}\s+(?:the end of\s+)?{month}{_YEAR}\b{_OPEN}", folded):
         if not _inside(m.span(), spans):
-            end = end or YearRange(int(m.group(1)), int(m.group(1)))
+            end = end or _range(int(m.group(1)), m.group(2), m.group(3))
             spans.append(m.span())
     # a month standing beside a year is part of a date, never a place ("in March 2024")
     spans += [m.span() for m in re.finditer(rf"\b{month}{_YEAR}\b", folded) if m.group(0)[:1].isalpha()]
