@@ -55,6 +55,8 @@ DATA = {
     "city_words": ["cities", "city", "towns", "ciudades", "villes"],
     "demonym_endings": {"o": ["a", "os", "as"], "e": ["es"]},
     "coordinators": ["and", "or"],
+    "name_connectors": ["of", "the", "de", "la"],
+    "place_openers": ["mayor"],
     "this_year": ["this year"],
     "reply_language": ["in greek"],
     "languages": {"en": ["what", "which", "the"], "fr": ["quelles", "villes", "des"]},
@@ -210,6 +212,11 @@ def test_unknown_names_by_where_they_stand():
     assert lgbt.unknown_topics == ("LGBTQ",) and not lgbt.unknown_places
     assert understand("What did Medellín do with its grant?").narrative_names == ("Medellín",)
     assert not understand("who does anything for Greek speakers?").unknown_places
+    # a name an ordinary noun opens is the name of a thing; one a word for cities or a role opens is a place
+    assert not understand("Who runs the Language Courses of Xanadu?").unknown_places
+    assert not understand("¿Quién habló en el Foro de Examen de la Integración?").unknown_places
+    assert understand("What did the Mayor of Oslo pledge?").unknown_places == ("Oslo",)
+    assert understand("What did the city of Oslo pledge?").unknown_places == ("Oslo",)
 
 
 def test_grammar_reads_units_thresholds_and_mentions():

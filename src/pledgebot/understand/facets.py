@@ -317,8 +317,25 @@ def _closest_name(r: Reading, lex: Lexicon, n: int, cutoff: float, same_start: f
     return n, 1, None
 
 
+def _in_title(r: Reading, lex: Lexicon, n: int) -> bool:
+    """Whether word `n` continues a title-case name that an ordinary noun opens ("Foro de Examen", "Review
+    Forum"): the capitalised word before it (across connectors) is a known word, and not a place, a kind of
+    submitter or a word that opens place names ("Municipio de Tlaxcala", "City of Oslo", "Mayor of Oslo")."""
+    k = n - 1
+    while k >= 0 and r.words[k].text in lex.name_connectors and not r.words[k].capitalised:
+        k -= 1
+    if k < 0 or not r.words[k].capitalised or r.consumed.get(k) not in (None, "agency", "flag", "term"):
+        return False
+    word = r.words[k].text
+    opens_places = {word, r.gloss.get(k, word)} & lex.place_openers
+    kinds = any(e.kind == "kind" for e in lex.phrases.get(word, ()))
+    return (lex.known(word) or k in r.gloss) and not kinds and not opens_places
+
+
 def _unknown_name(r: Reading, lex: Lexicon, n: int) -> int:
     """Record a name no record has: capitalised (or in a lower-case place's slot). Returns words used."""
+    if r.words[n].capitalised and _in_title(r, lex, n):
+        return 1  # part of the name of a thing: its words stay in the topic
     span = [r.words[n]]
     while (
         n + len(span) < len(r.words)

@@ -59,6 +59,8 @@ class Lexicon:
     month_number: dict[str, int]
     city_words: frozenset[str]
     coordinators: frozenset[str]
+    name_connectors: frozenset[str]  # lower-case words inside a title-case name ("Foro de Examen de la …")
+    place_openers: frozenset[str]  # nouns that open place names ("Mayor of Oslo", "Gobierno de Jalisco")
     this_year: tuple[str, ...]
     reply_language: tuple[str, ...]  # "en español": chatter, not Spain
     report_years: tuple[int, ...]
@@ -153,6 +155,8 @@ def build_lexicon(
         month_number=month_number,
         city_words=_keys(data.get("city_words")),
         coordinators=_keys(data.get("coordinators")),
+        name_connectors=_keys(data.get("name_connectors")),
+        place_openers=_keys(data.get("place_openers")) | _keys(data.get("city_words")),
         this_year=_longest_first(_keys(data.get("this_year"))),
         reply_language=_longest_first(_keys(data.get("reply_language"))),
         report_years=tuple(sorted({p.year for p in pledges})) or (2023,),
