@@ -57,6 +57,7 @@ DATA = {
     "coordinators": ["and", "or"],
     "name_connectors": ["of", "the", "de", "la"],
     "place_openers": ["mayor"],
+    "other_words": ["other", "else"],
     "this_year": ["this year"],
     "reply_language": ["in greek"],
     "languages": {"en": ["what", "which", "the"], "fr": ["quelles", "villes", "des"]},
@@ -211,6 +212,7 @@ def test_unknown_names_by_where_they_stand():
     lgbt = understand("any projects for LGBTQ refugees?")
     assert lgbt.unknown_topics == ("LGBTQ",) and not lgbt.unknown_places
     assert understand("What did Medellín do with its grant?").narrative_names == ("Medellín",)
+    assert not understand("Daejeon hosted a meeting in Medellín. Who else hosts meetings?").narrative_names  # context
     assert not understand("who does anything for Greek speakers?").unknown_places
     # a name an ordinary noun opens is the name of a thing; one a word for cities or a role opens is a place
     assert not understand("Who runs the Language Courses of Xanadu?").unknown_places
@@ -225,6 +227,13 @@ def test_grammar_reads_units_thresholds_and_mentions():
     q = understand("Which pledges from Kenya mention the private sector?")
     assert q.mention == "private sector" and q.filters.countries == ("Kenya",)
     assert understand("pledges carrying a quote by the mayor").quote_role == "mayor"
+
+
+def test_a_question_for_others_leaves_out_the_places_its_context_named():
+    q = understand("Athens works on housing. Which other pledges from Kenya do that?")
+    assert q.filters.exclude == ("Athens",) and q.filters.countries == ("Kenya",) and not q.filters.submitters
+    assert understand("Athens works on housing. Which pledges from Kenya do that?").filters.exclude == ()
+    assert understand("Which other pledges from Athens?").filters.submitters == ("Athens",)  # one sentence: its own
 
 
 def test_set_aside_clauses_are_neither_searched_nor_filtered():

@@ -89,6 +89,11 @@ class Understander:
         if not any(r.focus[0] <= at < r.focus[1] for at in r.date_at):
             focus_filters = replace(focus_filters, start=None, start_month=None, end=None, year=None)  # said of the context
         anchors: tuple[str, ...] = ()
+        if intent is not Intent.COMPARE and (named := self._others_asked(r)):
+            # "Kampala and Nairobi pledged together. What other pairings are there?": the places of the
+            # context are what the answer leaves out, not what it is about
+            filters = replace(focus_filters, exclude=tuple(_unique([*focus_filters.exclude, *named])))
+            focus_filters = filters
         if intent is Intent.COMPARE and filters.submitters:
             # every submitter named is a reference point ("like Tyre and Zürich's"), not a filter
             anchors = filters.submitters
@@ -188,6 +193,14 @@ class Understander:
             ),
             population,
         )
+
+    def _others_asked(self, r: Reading) -> list[str]:
+        """The submitters and places a context sentence names when the sentence that asks wants others
+        ("other", "else"), and names none of them itself; [] otherwise."""
+        if r.focus == (0, len(r.text)) or not any(r.in_focus(n) and w.text in self.lex.other_words for n, w in enumerate(r.words)):
+            return []
+        inside = {f.value for f in r.facets if r.focus[0] <= f.at < r.focus[1]}
+        return _unique([f.value for f in r.facets if f.kind in ("submitter", "country", "region") and f.value not in inside])
 
     def _excluded(self, r: Reading) -> tuple[str, ...]:
         """Places named in a set-aside clause ("apart from the Philippine ones") are left out of the answer."""

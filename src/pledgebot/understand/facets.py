@@ -377,7 +377,8 @@ def _read_topic(r: Reading, lex: Lexicon, english: bool) -> None:
         # a name the narrative uses that no facet read: a person, a body, a place without a pledge
         # a name the narrative uses, standing where a place or body stands ("what did Medellín do …")
         names = w.capitalised and n > 0 and w.text in lex.proper_names and w.text not in lex.phrases
-        if names and w.text not in term_words and grammar.place_slot(r.folded, w.start, w.end) == "place":
+        # only in the sentence that asks: a name in a sentence of context describes, it is not asked about
+        if names and r.in_focus(n) and w.text not in term_words and grammar.place_slot(r.folded, w.start, w.end) == "place":
             r.narrative_names.append(w.raw)
         r.topic.append(word)
         r.topic_at.append(n)
