@@ -58,6 +58,7 @@ DATA = {
     "name_connectors": ["of", "the", "de", "la"],
     "place_openers": ["mayor"],
     "other_words": ["other", "else"],
+    "population_destination": ["going to"],
     "this_year": ["this year"],
     "reply_language": ["in greek"],
     "languages": {"en": ["what", "which", "the"], "fr": ["quelles", "villes", "des"]},
@@ -130,6 +131,7 @@ def understand(question: str, **kw):
         ("in Greek: which cities offer housing?", Filters(), ("offer", "housing")),
         # "city" inside another kind's name is not cities named beside it
         ("pledges by counties or city networks", Filters(kinds=("region", "organization")), ()),
+        ("pledges by counties rather than cities", Filters(kinds=("region",)), ()),  # cities set aside add nothing
         # a kind named as included widens nothing and narrows nothing
         ("pledges from Kenya, organizations included", Filters(countries=("Kenya",), place_label="Kenya"), ()),
         ("pledges from Kenya including counties", Filters(countries=("Kenya",), place_label="Kenya"), ()),
@@ -219,6 +221,7 @@ def test_unknown_names_by_where_they_stand():
     assert not understand("¿Quién habló en el Foro de Examen de la Integración?").unknown_places
     assert understand("What did the Mayor of Oslo pledge?").unknown_places == ("Oslo",)
     assert understand("What did the city of Oslo pledge?").unknown_places == ("Oslo",)
+    assert understand("Did Oslo make a pledge?").unknown_places == ("Oslo",)  # a question's own word opens no name
 
 
 def test_grammar_reads_units_thresholds_and_mentions():
@@ -227,6 +230,12 @@ def test_grammar_reads_units_thresholds_and_mentions():
     q = understand("Which pledges from Kenya mention the private sector?")
     assert q.mention == "private sector" and q.filters.countries == ("Kenya",)
     assert understand("pledges carrying a quote by the mayor").quote_role == "mayor"
+
+
+def test_a_destination_in_a_sentence_of_context_leaves_the_next_sentences_places_alone():
+    assert understand("workers going to Kenya").filters.countries == ()  # where they go: the topic
+    q = understand("Our delegation is going to Greece. Which pledges come from Kenya or Greece?")
+    assert set(q.filters.countries) == {"Kenya", "Greece"}
 
 
 def test_a_question_for_others_leaves_out_the_places_its_context_named():

@@ -228,10 +228,12 @@ class Understander:
         """Whether a kind of submitter is named together with cities ("cities and counties", "towns or NGOs")."""
         def city(i: int) -> bool:
             # a city word of its own, not part of another kind's name ("organisations or city networks")
-            return 0 <= i < len(r.words) and r.words[i].text in self.lex.city_words and r.consumed.get(i) != "kind"
+            # and not set aside ("counties rather than cities")
+            ok = 0 <= i < len(r.words) and i not in r.aside
+            return ok and r.words[i].text in self.lex.city_words and r.consumed.get(i) != "kind"
 
         for n, tag in r.consumed.items():
-            if tag != "kind":
+            if tag != "kind" or n in r.aside:
                 continue
             for i in range(max(0, n - 2), min(len(r.words) - 1, n + 3)):
                 if r.words[i].text in self.lex.coordinators and (city(i - 1) or city(i + 1)):

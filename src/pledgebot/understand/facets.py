@@ -231,8 +231,13 @@ def _names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Ent
 
 
 def _destination(r: Reading, lex: Lexicon, n: int) -> bool:
-    """A place within a few words after "heading to", "working in" … (and the list that follows it)."""
-    before = " ".join(w.text for w in r.words[max(0, n - 9) : n])
+    """A place within a few words after "heading to", "working in" … (and the list that follows it), in the
+    same sentence: "a delegation going to East Africa. Which cities in Kenya …" names Kenya's pledges."""
+    first = max(0, n - 9)
+    for k in range(first, n):
+        if re.search(r"[.?!]", r.text[r.words[k].end : r.words[k + 1].start]):
+            first = k + 1
+    before = " ".join(w.text for w in r.words[first:n])
     return any(f" {cue} " in f" {before} " for cue in lex.population_destination)
 
 
@@ -327,6 +332,8 @@ def _in_title(r: Reading, lex: Lexicon, n: int) -> bool:
     if k < 0 or not r.words[k].capitalised or r.consumed.get(k) not in (None, "agency", "flag", "term"):
         return False
     word = r.words[k].text
+    if word in lex.chatter:  # "Did Toronto …", "Has Oslo …": a question's own words open no name
+        return False
     opens_places = {word, r.gloss.get(k, word)} & lex.place_openers
     kinds = any(e.kind == "kind" for e in lex.phrases.get(word, ()))
     return (lex.known(word) or k in r.gloss) and not kinds and not opens_places
