@@ -245,6 +245,15 @@ def test_a_question_for_others_leaves_out_the_places_its_context_named():
     assert understand("Which other pledges from Athens?").filters.submitters == ("Athens",)  # one sentence: its own
 
 
+def test_a_parenthesis_that_says_not_sets_aside_what_it_names():
+    q = understand("Counting only cities (so not groups like Helpers Network), how many pledges from Kenya?")
+    assert q.filters.countries == ("Kenya",) and q.filters.exclude == ("Helpers Network",) and not q.filters.submitters
+
+
+def test_a_word_in_another_language_the_glossary_does_not_translate_is_no_records_word():
+    assert "zzfaziam" in understand("Quelles villes grecques zzfaziam?").unplaced
+
+
 def test_set_aside_clauses_are_neither_searched_nor_filtered():
     q = understand("pledges from Kenya, rather than Greece, about housing")
     assert q.filters.countries == ("Kenya",) and "greece" not in q.search_text.lower()

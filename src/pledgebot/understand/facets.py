@@ -389,7 +389,8 @@ def _read_topic(r: Reading, lex: Lexicon, english: bool) -> None:
             r.narrative_names.append(w.raw)
         r.topic.append(word)
         r.topic_at.append(n)
-        if english and not lex.known(word):
+        # in another language, a word the glossary does not translate is no English word a record could use
+        if not lex.known(word):
             r.unplaced.append(w.raw)
 
 

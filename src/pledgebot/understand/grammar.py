@@ -31,7 +31,7 @@ def _month(months: frozenset[str]) -> str:
 _SET_ASIDE = re.compile(
     r"(?:\b(?:rather than|instead of|as opposed to|other than|excluding|except(?: for)?|but not|apart from|aside from|"
     r"besides|leaving out|not counting|"
-    r"no incluye|en lugar de|plut[oô]t que|au lieu de|em vez de|ao inv[eé]s de)|(?:,|\band)\s+not)\b[^,;.?!]*"
+    r"no incluye|en lugar de|plut[oô]t que|au lieu de|em vez de|ao inv[eé]s de)|(?:,|\(|\band|\bso)\s+not)\b[^,;.?!()]*"
 )
 
 
