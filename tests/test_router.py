@@ -139,6 +139,11 @@ def test_figures_and_definitions(bot):
     assert lrg.text.startswith("**LRG** stands for") and "(LRGs)" in lrg.citations[0].excerpt
 
 
+def test_a_priority_named_is_answered_from_its_own_section(bot):
+    a = ask(bot, "priority 3 lines up with which GCM objectives?", Intent.REPORT)
+    assert ids(a) == ["section-priority-3"] and not a.abstained and "own section" in a.route.reason
+
+
 def test_comparisons_leave_out_the_anchor_and_its_partner(bot):
     a = ask(bot, "Who else does something like Nairobi's innovation hubs?", Intent.COMPARE)
     assert a.route.handler == "compare"

@@ -14,6 +14,7 @@ from ..places import fold
 from ..query import Query
 from ..records import Answer, Decision, Pledge, Section
 from ..relevance import zscores
+from ..reports import profile
 from ..text import tokenize
 from . import policy
 from .numbers import contrast_words, counted_match, has_figure, number_in, sentence_bonus
@@ -99,12 +100,14 @@ def candidates(q: Query, ctx: Ctx) -> tuple[list[Ranked], bool]:
     if names:
         # a question about one place or body: only the narrative that names it can answer for it
         sections = [s.id for s in res.sections if any(n in fold(s.text) for n in names)]
+    if (spotlit := _priority_sections(q, res)) and not names:
+        sections = spotlit  # "priority 7 lines up with which GCM objectives?": that priority's own section
     ranked = rank_sentences(q, ctx, sections + own, text)
     if own and q.wants_number:
         # a figure about one submitter must be said of it: in its pledge, or in a sentence of the narrative
         # that (or whose preceding sentence) names it
         ranked = [r for r in ranked if r.doc_id in own or _names_nearby(res, r, names)]
-    if not own:
+    if not own and not spotlit:
         hits = ctx.retrieve(q.search_text or text, k=3, allowed=None, kinds=("pledge",))
         pledges = rank_sentences(q, ctx, [h.doc_id for h in hits], text)
         top_section = next((r for r in ranked if r.kind == "section"), None)
@@ -158,7 +161,9 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
     if not ranked:
         return None if sections_only else policy.nothing_on(q, ctx, "figures", "no sentence of the report is about this")
     p = float(res.calibration.model("report").probabilities(features(q, ranked, own))[0])
-    decision = Decision(ranked[0].doc_id, p, p >= res.calibration.param("report", "answer"))
+    # the section presenting the priority the question names is about it for certain: no decision to make
+    certain = ranked[0].doc_id in _priority_sections(q, res)
+    decision = Decision(ranked[0].doc_id, p, certain or p >= res.calibration.param("report", "answer"))
     if not decision.kept:
         if sections_only:
             return None
@@ -174,7 +179,8 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
     return reply(
         q,
         "figures",
-        f"the best sentence answers (p={p:.2f})" + (f"; the figure asked is {number}" if number is not None else ""),
+        ("the named priority's own section" if certain else f"the best sentence answers (p={p:.2f})")
+        + (f"; the figure asked is {number}" if number is not None else ""),
         render_mixed(citations, q.language),
         citations,
         total=pledges or None,
@@ -182,6 +188,21 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
         decisions=[decision],
         intent="count" if sections_only else "report",
     )
+
+
+def _priority_sections(q: Query, res: Resources) -> list[str]:
+    """The sections that present the priority the question names: in its edition's priorities part, under a
+    heading numbered as it is ("7. Supporting reception …")."""
+    n = q.filters.priority
+    if n is None:
+        return []
+    out = []
+    for s in res.sections:
+        layout = profile(s.report).layout or profile("").layout
+        part = layout.part("priorities") if layout is not None else None
+        if part and s.heading and s.heading[0] == part and s.heading[-1].startswith(f"{n}."):
+            out.append(s.id)
+    return out
 
 
 def _names(q: Query, res: Resources) -> set[str]:
