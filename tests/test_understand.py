@@ -49,6 +49,7 @@ DATA = {
     "population_nouns": ["refugees", "families"],
     "population_before": ["réfugiés"],
     "population_origin": ["from", "fleeing"],
+    "population_crises": {"crises": ["war"], "before_place": ["in"]},
     "count_units": {"countries": ["countries"], "submitters": ["cities"]},
     "followup_cues": ["and", "what about", "and in"],
     "months": {1: ["january"], 3: ["march"]},
@@ -187,6 +188,8 @@ def test_demonyms_name_who_is_helped_or_where_from():
     helped = understand("Who helps Ukrainian refugees?")
     assert helped.filters.countries == () and helped.population == ("Ukraine",)
     assert understand("Who helps refugees from Ukraine?").population == ("Ukraine",)
+    fled = understand("Which pledges help people fleeing the war in Ukraine?")
+    assert fled.population == ("Ukraine",) and fled.filters.countries == ()
     assert understand("Quelles communes accueillent des réfugiés ukrainiens ?").population == ("Ukraine",)
     named = understand("Athens welcome centre for Ukrainians")
     assert named.filters.submitters == ("Athens",) and named.population == ("Ukraine",)

@@ -212,7 +212,8 @@ def _longest(r: Reading, lex: Lexicon, n: int) -> tuple[int, Entry] | None:
 
 
 def _names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Entry) -> bool:
-    """A country named as who is helped: "Ukrainian refugees", "refugees from Ukraine", "réfugiés ukrainiens"."""
+    """A country named as who is helped: "Ukrainian refugees", "refugees from Ukraine", "réfugiés ukrainiens",
+    "people fleeing the war in Ukraine"."""
     after = " ".join(w.text for w in r.words[n + size : n + size + 2])
     before = [w.text for w in r.words[max(0, n - 3) : n]]
     typed = r.words[n + size - 1].text
@@ -224,10 +225,12 @@ def _names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Ent
     )
     noun_after = any(after == p or after.startswith(p + " ") for p in lex.population_nouns)
     origin = len(before) >= 2 and before[-1] in lex.population_origin and _is_population(before[-2], lex)
+    crises, linking = lex.population_crises
+    fled = len(before) >= 2 and before[-1] in linking and before[-2] in crises  # "fleeing the war in Ukraine"
     noun_before = bool(before) and (
         before[-1] in lex.population_before or " ".join(before[-2:]) in lex.population_before
     )
-    return origin or (entry.other_name and (plural_demonym or noun_after or noun_before))
+    return origin or fled or (entry.other_name and (plural_demonym or noun_after or noun_before))
 
 
 def _destination(r: Reading, lex: Lexicon, n: int) -> bool:

@@ -52,6 +52,7 @@ class Lexicon:
     population_nouns: frozenset[str]
     population_before: frozenset[str]
     population_origin: frozenset[str]
+    population_crises: tuple[frozenset[str], frozenset[str]]  # ("war", …), ("in", …): "the war in Ukraine"
     population_destination: tuple[str, ...]
     count_units: dict[str, str]
     followup_cues: tuple[str, ...]
@@ -149,6 +150,10 @@ def build_lexicon(
         population_nouns=_keys(data.get("population_nouns")),
         population_before=_keys(data.get("population_before")),
         population_origin=_keys(data.get("population_origin")),
+        population_crises=(
+            _keys((data.get("population_crises") or {}).get("crises")),
+            _keys((data.get("population_crises") or {}).get("before_place")),
+        ),
         population_destination=_longest_first(_keys(data.get("population_destination"))),
         count_units={phrase_key(w): unit for unit, ws in (data.get("count_units") or {}).items() for w in ws},
         followup_cues=_longest_first(_keys(data.get("followup_cues"))),
