@@ -72,6 +72,8 @@ def number_in(text: str, question: str, expanded: str = "") -> float | None:
     qwords = set(tokenize(expanded or question)) - contrast_words(question)
     what = counted(expanded or question)
     found: list[tuple[float, float, bool, bool]] = []  # (score, value, is a percentage, is an amount)
+    # "how many city grantees … now": the number of grantees, though the sentence also says what the fund became
+    names_unit = any(counts_it(text, m, what) for m in NUMBER.finditer(text))
     for m in NUMBER.finditer(text):
         value = float(m.group(1).replace(",", ""))
         if is_year(value, m.group(2)) and not wants_year:
@@ -83,7 +85,7 @@ def number_in(text: str, question: str, expanded: str = "") -> float | None:
         )
         window = text[max(0, m.start() - 80) : m.end() + 80]
         score = len(qwords & set(tokenize(window))) + (0.5 if m.group(2) else 0)
-        if wants_growth and _END_STATE.search(text[max(0, m.start() - 30) : m.start()]):
+        if wants_growth and not names_unit and _END_STATE.search(text[max(0, m.start() - 30) : m.start()]):
             score += 3  # "has grown to / become / reached $8 million": the figure now, not the starting one
         if counts_it(text, m, what):
             score += 3
