@@ -139,6 +139,12 @@ def test_figures_and_definitions(bot):
     assert lrg.text.startswith("**LRG** stands for") and "(LRGs)" in lrg.citations[0].excerpt
 
 
+def test_a_question_opening_with_context_is_judged_by_the_sentence_that_asks(bot):
+    context = "I am preparing a long briefing for my council on budgets, parks, roads, schools, libraries, water, parking and buses. "
+    a = ask(bot, context + "What share of humanitarian aid went to local actors?", Intent.REPORT)
+    assert a.number == 1.2 and ids(a) == ["section-foreword"]
+
+
 def test_a_priority_named_is_answered_from_its_own_section(bot):
     a = ask(bot, "priority 3 lines up with which GCM objectives?", Intent.REPORT)
     assert ids(a) == ["section-priority-3"] and not a.abstained and "own section" in a.route.reason

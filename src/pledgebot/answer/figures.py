@@ -6,7 +6,7 @@ window of three dilutes. Whether the best sentence answers at all is the fitted 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -15,7 +15,7 @@ from ..query import Query
 from ..records import Answer, Decision, Pledge, Section
 from ..relevance import zscores
 from ..reports import profile
-from ..text import tokenize
+from ..text import sentences, tokenize
 from . import policy
 from .numbers import contrast_words, counted_match, has_figure, number_in, sentence_bonus
 from .render import citation_for, render_mixed, reply
@@ -163,7 +163,10 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
     p = float(res.calibration.model("report").probabilities(features(q, ranked, own))[0])
     # the section presenting the priority the question names is about it for certain: no decision to make
     certain = ranked[0].doc_id in _priority_sections(q, res)
-    decision = Decision(ranked[0].doc_id, p, certain or p >= res.calibration.param("report", "answer"))
+    bar = res.calibration.param("report", "answer")
+    if not (certain or p >= bar or sections_only) and (part := _best_part(q, ctx, p)) is not None:
+        ranked, own, p = part  # "We're a town thinking of joining. Who is eligible?": one sentence asks
+    decision = Decision(ranked[0].doc_id, p, certain or p >= bar)
     if not decision.kept:
         if sections_only:
             return None
@@ -188,6 +191,24 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
         decisions=[decision],
         intent="count" if sections_only else "report",
     )
+
+
+def _best_part(q: Query, ctx: Ctx, p: float) -> tuple[list[Ranked], bool, float] | None:
+    """A question of several sentences judged by each sentence that asks: the one whose best answer is likelier
+    than the whole question's (p), with its ranking; None when none is, or there is one sentence."""
+    parts = sentences(q.question)
+    if len(parts) < 2:
+        return None
+    parts = [s for s in parts if "?" in s] or parts  # the sentences that ask, not those that give context
+    best = None
+    for part in parts:
+        asked = replace(q, full_text=part, search_text=part)
+        ranked, own = candidates(asked, ctx)
+        if ranked:
+            p_part = float(ctx.res.calibration.model("report").probabilities(features(asked, ranked, own))[0])
+            if p_part > (best[2] if best else p):
+                best = (ranked, own, p_part)
+    return best
 
 
 def _priority_sections(q: Query, res: Resources) -> list[str]:
