@@ -133,6 +133,8 @@ def understand(question: str, **kw):
         # "city" inside another kind's name is not cities named beside it
         ("pledges by counties or city networks", Filters(kinds=("region", "organization")), ()),
         ("pledges by counties rather than cities", Filters(kinds=("region",)), ()),  # cities set aside add nothing
+        # a kind that is not the named submitter's is said of others ("which organisations back it")
+        ("What has Athens pledged, and which organizations back it?", Filters(submitters=("Athens",), place_label="Athens"), ("it",)),
         # a kind named as included widens nothing and narrows nothing
         ("pledges from Kenya, organizations included", Filters(countries=("Kenya",), place_label="Kenya"), ()),
         ("pledges from Kenya including counties", Filters(countries=("Kenya",), place_label="Kenya"), ()),

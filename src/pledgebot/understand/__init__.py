@@ -178,7 +178,7 @@ class Understander:
                 submitters=tuple(submitters),
                 year=r.years[0] if len(set(r.years)) == 1 else None,
                 pledge_types=tuple(_unique(by_kind.get("type", []))),
-                kinds=self._kinds(r, by_kind),
+                kinds=self._kinds(r, by_kind, submitters),
                 priority=r.priority,
                 place_label=label,
                 start=r.start,
@@ -214,8 +214,11 @@ class Understander:
                 out += list(self.gaz.areas.get(f.value, ()))
         return tuple(_unique(out))
 
-    def _kinds(self, r: Reading, by_kind: dict[str, list[str]]) -> tuple[str, ...]:
+    def _kinds(self, r: Reading, by_kind: dict[str, list[str]], submitters: list[str]) -> tuple[str, ...]:
         kinds = _unique(by_kind.get("kind", []))
+        if kinds and submitters and not {self.gaz.submitters[s].kind for s in submitters if s in self.gaz.submitters} & set(kinds):
+            # "What has Kampala signed up to, and which organisations back it?": the kind is not the submitter's
+            return ()
         if kinds and self._with_cities(r):
             kinds.append("city")  # "US cities and counties": both kinds, not counties alone
         negated = {f.value for f in r.negated if f.kind == "kind"}
