@@ -145,6 +145,11 @@ def test_a_question_opening_with_context_is_judged_by_the_sentence_that_asks(bot
     assert a.number == 1.2 and ids(a) == ["section-foreword"]
 
 
+def test_a_question_naming_only_a_place_after_context_lists_the_place(bot):
+    a = ask(bot, "Our hubs train job seekers. Which pledges come from Greece?", Intent.FIND)
+    assert a.route.handler == "listing" and set(ids(a)) == {"2023-athens-housing", "2023-larissa-language", "2023-larissa-jobs"}
+
+
 def test_a_priority_named_is_answered_from_its_own_section(bot):
     a = ask(bot, "priority 3 lines up with which GCM objectives?", Intent.REPORT)
     assert ids(a) == ["section-priority-3"] and not a.abstained and "own section" in a.route.reason

@@ -63,6 +63,10 @@ def answer(q: Query, ctx: Ctx) -> Answer:
 def _records(q: Query, ctx: Ctx) -> Answer:
     """COUNT and FIND: the pledges the filters let through, listed, or judged against the topic."""
     res = ctx.res
+    if q.focus_text != q.search_text and not q.focus_topic and q.focus_filters.has_place():
+        # "We're organising an exchange with Lebanese towns. Which Lebanese cities are in it?": the sentence
+        # that asks names the place and nothing else; the context's words are no topic to narrow it by
+        q = replace(q, topic=(), search_text=q.focus_text)
     candidates = res.matching(q.filters)
     if not candidates:
         return _nothing_passes(q, ctx)
