@@ -59,6 +59,7 @@ DATA = {
     "name_connectors": ["of", "the", "de", "la"],
     "place_openers": ["mayor"],
     "other_words": ["other", "else"],
+    "people_articles": ["les", "los"],
     "population_destination": ["going to"],
     "this_year": ["this year"],
     "reply_language": ["in greek"],
@@ -190,6 +191,9 @@ def test_demonyms_name_who_is_helped_or_where_from():
     helped = understand("Who helps Ukrainian refugees?")
     assert helped.filters.countries == () and helped.population == ("Ukraine",)
     assert understand("Who helps refugees from Ukraine?").population == ("Ukraine",)
+    # after a noun a Romance plural adjective says where the noun is from; after an article it is the people
+    assert understand("Quelles associations grecques ?").filters.countries == ("Greece",)
+    assert understand("Quelles villes aident les grecques ?").population == ("Greece",)
     fled = understand("Which pledges help people fleeing the war in Ukraine?")
     assert fled.population == ("Ukraine",) and fled.filters.countries == ()
     assert understand("Quelles communes accueillent des réfugiés ukrainiens ?").population == ("Ukraine",)

@@ -26,6 +26,7 @@ class Reading:
     text: str
     folded: str
     words: list[Word]
+    english: bool = True
     facets: list[Facet] = field(default_factory=list)
     negated: list[Facet] = field(default_factory=list)  # facets inside "rather than …"
     included: list[Facet] = field(default_factory=list)  # facets inside "including …": neither filter nor topic
@@ -79,7 +80,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     Spanish, not a typo. Other languages are glossed word by word into English (`translations.yaml`), so the
     topic and the search are in the report's language."""
     english = language == "en"
-    r = Reading(question, fold_aligned(question), words(question))
+    r = Reading(question, fold_aligned(question), words(question), english=english)
     r.focus = focus_span(question)
     if not english:
         table = lex.translations.get(language, {})
@@ -220,6 +221,9 @@ def _names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Ent
     # "Greeks" are people, but a plural adjective after the cities it describes is where they are: Spanish,
     # French and Portuguese adjectives agree with their noun ("ciudades griegas", "cidades brasileiras")
     describes_cities = bool(before) and before[-1] in lex.city_words
+    # in Spanish, French or Portuguese an adjective follows the noun it describes ("associations françaises");
+    # after an article it is a noun, the people ("les Français", "los griegos")
+    describes_cities |= not r.english and bool(before) and before[-1] not in lex.people_articles and not _is_population(before[-1], lex)
     plural_demonym = (
         entry.other_name and typed.endswith("s") and not fold_aligned(entry.value).endswith("s") and not describes_cities
     )

@@ -62,7 +62,8 @@ class Lexicon:
     coordinators: frozenset[str]
     name_connectors: frozenset[str]  # lower-case words inside a title-case name ("Foro de Examen de la …")
     place_openers: frozenset[str]  # nouns that open place names ("Mayor of Oslo", "Gobierno de Jalisco")
-    other_words: frozenset[str]  # "which other …", "anyone else": not the places named before
+    other_words: frozenset[str]  # "which other …"
+    people_articles: frozenset[str]  # "les Français", "los griegos": after these, a plural demonym is people, "anyone else": not the places named before
     this_year: tuple[str, ...]
     reply_language: tuple[str, ...]  # "en español": chatter, not Spain
     report_years: tuple[int, ...]
@@ -164,6 +165,7 @@ def build_lexicon(
         name_connectors=_keys(data.get("name_connectors")),
         place_openers=_keys(data.get("place_openers")) | _keys(data.get("city_words")),
         other_words=_keys(data.get("other_words")),
+        people_articles=_keys(data.get("people_articles")),
         this_year=_longest_first(_keys(data.get("this_year"))),
         reply_language=_longest_first(_keys(data.get("reply_language"))),
         report_years=tuple(sorted({p.year for p in pledges})) or (2023,),
