@@ -151,7 +151,7 @@ def test_a_question_naming_only_a_place_after_context_lists_the_place(bot):
 
 
 def test_a_priority_named_is_answered_from_its_own_section(bot):
-    a = ask(bot, "priority 3 lines up with which GCM objectives?", Intent.REPORT)
+    a = ask(bot, "which GCM objectives does priority 3 serve?", Intent.REPORT)
     assert ids(a) == ["section-priority-3"] and not a.abstained and "own section" in a.route.reason
 
 

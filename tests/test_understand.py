@@ -194,7 +194,7 @@ def test_demonyms_name_who_is_helped_or_where_from():
     # after a noun a Romance plural adjective says where the noun is from; after an article it is the people
     assert understand("Quelles associations grecques ?").filters.countries == ("Greece",)
     assert understand("Quelles villes aident les grecques ?").population == ("Greece",)
-    fled = understand("Which pledges help people fleeing the war in Ukraine?")
+    fled = understand("Which pledges help families escaping the war in Ukraine?")
     assert fled.population == ("Ukraine",) and fled.filters.countries == ()
     assert understand("Quelles communes accueillent des réfugiés ukrainiens ?").population == ("Ukraine",)
     named = understand("Athens welcome centre for Ukrainians")

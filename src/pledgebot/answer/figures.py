@@ -101,7 +101,7 @@ def candidates(q: Query, ctx: Ctx) -> tuple[list[Ranked], bool]:
         # a question about one place or body: only the narrative that names it can answer for it
         sections = [s.id for s in res.sections if any(n in fold(s.text) for n in names)]
     if (spotlit := _priority_sections(q, res)) and not names:
-        sections = spotlit  # "priority 7 lines up with which GCM objectives?": that priority's own section
+        sections = spotlit  # "which GCM objectives does priority 3 serve?": that priority's own section
     ranked = rank_sentences(q, ctx, sections + own, text)
     if own and q.wants_number:
         # a figure about one submitter must be said of it: in its pledge, or in a sentence of the narrative

@@ -64,7 +64,7 @@ def _records(q: Query, ctx: Ctx) -> Answer:
     """COUNT and FIND: the pledges the filters let through, listed, or judged against the topic."""
     res = ctx.res
     if q.focus_text != q.search_text and not q.focus_topic and q.focus_filters.has_place():
-        # "We're organising an exchange with Lebanese towns. Which Lebanese cities are in it?": the sentence
+        # "A delegation visits us next month. Which Greek cities have pledges?": the sentence
         # that asks names the place and nothing else; the context's words are no topic to narrow it by
         q = replace(q, topic=(), search_text=q.focus_text)
     candidates = res.matching(q.filters)

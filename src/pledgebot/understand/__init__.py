@@ -217,7 +217,7 @@ class Understander:
     def _kinds(self, r: Reading, by_kind: dict[str, list[str]], submitters: list[str]) -> tuple[str, ...]:
         kinds = _unique(by_kind.get("kind", []))
         if kinds and submitters and not {self.gaz.submitters[s].kind for s in submitters if s in self.gaz.submitters} & set(kinds):
-            # "What has Kampala signed up to, and which organisations back it?": the kind is not the submitter's
+            # "What has Athens pledged, and which networks fund it?": the kind is not the submitter's
             return ()
         if kinds and self._with_cities(r):
             kinds.append("city")  # "US cities and counties": both kinds, not counties alone

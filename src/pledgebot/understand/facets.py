@@ -214,7 +214,7 @@ def _longest(r: Reading, lex: Lexicon, n: int) -> tuple[int, Entry] | None:
 
 def _names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Entry) -> bool:
     """A country named as who is helped: "Ukrainian refugees", "refugees from Ukraine", "réfugiés ukrainiens",
-    "people fleeing the war in Ukraine"."""
+    "families escaping the conflict in Syria"."""
     after = " ".join(w.text for w in r.words[n + size : n + size + 2])
     before = [w.text for w in r.words[max(0, n - 3) : n]]
     typed = r.words[n + size - 1].text
@@ -239,7 +239,7 @@ def _names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Ent
 
 def _destination(r: Reading, lex: Lexicon, n: int) -> bool:
     """A place within a few words after "heading to", "working in" … (and the list that follows it), in the
-    same sentence: "a delegation going to East Africa. Which cities in Kenya …" names Kenya's pledges."""
+    same sentence: "our team is heading to the Gulf. Which cities in Jordan …" names Jordan's pledges."""
     first = max(0, n - 9)
     for k in range(first, n):
         if re.search(r"[.?!]", r.text[r.words[k].end : r.words[k + 1].start]):

@@ -68,7 +68,7 @@ _END_CUE = (
     r"finish(?:es|ing)?(?: in)?|conclud(?:e|es|ing)(?: in)?|complet(?:e|ed|es)(?: in)?|"
     r"due(?: to (?:finish|end|close|wrap up))?(?: in)?|wrap(?:s|ping)? up(?: in)?|expir(?:e|es|ing)(?: in)?|"
     r"over in|hasta|jusqu'en|jusqu'a|at[eé]|"
-    # the date as a noun: "a set end date in 2027", "completion year of 2026"
+    # the date as a noun: "an end date of 2028", "completion year of 2026"
     r"(?:end(?:ing)?|completion|finish|closing)\s+(?:date|year)(?:\s+(?:in|of|is|set for|set to))?)"
 )
 _END_BY = r"(?:by|no later than|before the end of|antes de)"
