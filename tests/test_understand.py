@@ -32,6 +32,7 @@ GAZ = Gazetteer(
     region_aliases={"Europe": ("European",), "Africa": ("African",)},
     areas={"Attica": ("Athens",)},
     area_aliases={"Attica": ()},
+    listed=("Bristol", "Medellín"),
 )
 DATA = {
     "chatter": "which what who how many are is the a of in for from pledges pledge cities city doing did do has have "
@@ -223,6 +224,11 @@ def test_unknown_names_by_where_they_stand():
     lgbt = understand("any projects for LGBTQ refugees?")
     assert lgbt.unknown_topics == ("LGBTQ",) and not lgbt.unknown_places
     assert understand("What did Medellín do with its grant?").narrative_names == ("Medellín",)
+    # a listed participant with no record is a place no pledge is from, wherever its name stands; one the
+    # records' text names (Medellín, above) is that text's name
+    assert understand("Bristol is on the list. What did it do?").unknown_places == ("Bristol",)
+    assert understand("which pledges does bristol like?").unknown_places == ()  # lower case: maybe a word
+    assert understand("Towns like Bristol, what do they do?").unknown_places == ()  # named in passing: context
     assert not understand("Daejeon hosted a meeting in Medellín. Who else hosts meetings?").narrative_names  # context
     assert not understand("who does anything for Greek speakers?").unknown_places
     # a name an ordinary noun opens is the name of a thing; one a word for cities or a role opens is a place

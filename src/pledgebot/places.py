@@ -56,6 +56,8 @@ class Gazetteer:
     region_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     areas: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "Texas" -> its submitters
     area_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # places a report lists among its participants but gives no record of ("Bristol, UK" in the 2022 list)
+    listed: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self._country_keys: dict[str, str] = {}
@@ -189,7 +191,8 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     for area, names in areas.items():
         if missing := [n for n in names if n not in submitters]:
             raise CorpusError(f"area {area!r} names unknown submitters: {missing}", path=str(source))
-    return Gazetteer(regions, countries, submitters, subregions, region_aliases, areas, area_aliases)
+    listed = tuple(data.get("listed") or ())
+    return Gazetteer(regions, countries, submitters, subregions, region_aliases, areas, area_aliases, listed)
 
 
 def with_records(gaz: Gazetteer, pledges: Iterable[Pledge]) -> Gazetteer:

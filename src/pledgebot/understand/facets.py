@@ -166,6 +166,19 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
         size, entry = hit
         span = r.words[n : n + size]
         typed = r.text[span[0].start : span[-1].end]
+        if entry.kind == "listed":  # a participant with no record: a place no pledge is from
+            # typed in lower case it may be a word ("quito" is Spanish for removed); named in passing, not
+            # where a place or a sentence's subject stands, it is context ("an approach like Strasbourg's")
+            before = re.sub(r"[\s¿¡\"'“(]", "", r.text[: span[0].start])
+            opens = not before or before[-1] in ".?!:"
+            slot = grammar.place_slot(r.folded, span[0].start, span[-1].end) == "place"
+            if not span[0].capitalised or not (opens or slot):
+                n += size
+                continue
+            r.unknown_places.append(entry.value)
+            _consume(r, [(span[0].start, span[-1].end)], "unknown")
+            n += size
+            continue
         facet = Facet(entry.kind, entry.value, typed, at=span[0].start)
         if entry.kind in ("country", "area") and _names_who_is_helped(r, lex, n, size, entry):
             r.population.append(entry.value)  # "Ukrainian refugees": the topic, not where the pledge is from

@@ -138,6 +138,9 @@ def build_lexicon(
         vocabulary.update(_WORD_RUN.findall(fold(t)))
     terms = {phrase_key(k): t for t in glossary for k in (t.term, *t.variants)}
     vocabulary |= {w for k in terms for w in k.split()}
+    for name in gazetteer.listed:  # a listed place the records never name: no record is from it
+        if (key := phrase_key(name)) not in table and not all(w in vocabulary for w in key.split()):
+            _add(table, name, Entry("listed", name))
     phrases = {k: _ranked(v) for k, v in table.items()}
     return Lexicon(
         phrases=phrases,
@@ -194,7 +197,7 @@ def _add(table: dict[str, list[Entry]], phrase: str, entry: Entry) -> None:
 
 # When one phrase names several things, the most specific reading wins ("Europe": the region, not
 # Eurocities' pseudo-country; "Georgia": the country, as no state of that name is listed).
-_ORDER = ("submitter", "area", "type", "kind", "flag", "agency", "subregion", "region", "country")
+_ORDER = ("submitter", "area", "type", "kind", "flag", "agency", "subregion", "region", "country", "listed")
 
 
 def _ranked(entries: list[Entry]) -> tuple[Entry, ...]:
