@@ -349,7 +349,7 @@ def _in_title(r: Reading, lex: Lexicon, n: int) -> bool:
     k = n - 1
     while k >= 0 and r.words[k].text in lex.name_connectors and not r.words[k].capitalised:
         k -= 1
-    if k < 0 or not r.words[k].capitalised or r.consumed.get(k) not in (None, "agency", "flag", "term"):
+    if k < 0 or not r.words[k].capitalised or r.consumed.get(k) not in (None, "agency", "flag"):
         return False
     word = r.words[k].text
     if word in lex.chatter:  # "Did Toronto …", "Has Oslo …": a question's own words open no name
