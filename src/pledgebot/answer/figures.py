@@ -114,7 +114,24 @@ def candidates(q: Query, ctx: Ctx) -> tuple[list[Ranked], bool]:
         margin = res.calibration.param("report", "pledge_margin")
         if pledges and (top_section is None or pledges[0].score >= top_section.score + margin):
             ranked = [pledges[0], *ranked]
-    return ranked, bool(own)
+    return _asked_sentences(q, ctx, ranked), bool(own)
+
+
+def _asked_sentences(q: Query, ctx: Ctx, ranked: list[Ranked]) -> list[Ranked]:
+    """With a sentence of context before the question, the whole text finds the record, and the sentences
+    that ask pick what to quote from it: a user restates what they know ("Medellín used its grant for
+    shelter.") and asks what they do not ("What share found permanent housing?"), and the sentence that
+    matches the restatement best is the one they already know."""
+    parts = sentences(q.question)
+    asking = [s for s in parts if "?" in s]
+    if not ranked or not asking or len(asking) == len(parts):
+        return ranked
+    text = " ".join(asking)
+    out = []
+    for r in ranked[:3]:
+        best = rank_sentences(q, ctx, [r.doc_id], text)
+        out.append(replace(r, sentence=best[0].sentence) if best else r)
+    return out + ranked[3:]
 
 
 def features(q: Query, ranked: list[Ranked], own: bool) -> np.ndarray:
