@@ -50,6 +50,7 @@ DATA = {
     "population_nouns": ["refugees", "families"],
     "population_before": ["réfugiés"],
     "population_origin": ["from", "fleeing"],
+    "flight_verbs": ["fled", "fleeing"],
     "population_crises": {"crises": ["war"], "before_place": ["in"]},
     "count_units": {"countries": ["countries"], "submitters": ["cities"]},
     "followup_cues": ["and", "what about", "and in"],
@@ -60,6 +61,7 @@ DATA = {
     "name_connectors": ["of", "the", "de", "la"],
     "place_openers": ["mayor"],
     "other_words": ["other", "else"],
+    "more_words": ["what"],
     "people_articles": ["les", "los"],
     "population_destination": ["going to"],
     "this_year": ["this year"],
@@ -192,6 +194,8 @@ def test_demonyms_name_who_is_helped_or_where_from():
     helped = understand("Who helps Ukrainian refugees?")
     assert helped.filters.countries == () and helped.population == ("Ukraine",)
     assert understand("Who helps refugees from Ukraine?").population == ("Ukraine",)
+    fled_from = understand("Greece: which pledges help those who fled Ukraine?")  # whoever fled
+    assert fled_from.filters.countries == ("Greece",) and fled_from.population == ("Ukraine",)
     # after a noun a Romance plural adjective says where the noun is from; after an article it is the people
     assert understand("Quelles associations grecques ?").filters.countries == ("Greece",)
     assert understand("Quelles villes aident les grecques ?").population == ("Greece",)
@@ -258,6 +262,9 @@ def test_a_question_for_others_leaves_out_the_places_its_context_named():
     assert q.filters.exclude == ("Athens",) and q.filters.countries == ("Kenya",) and not q.filters.submitters
     assert understand("Athens works on housing. Which pledges from Kenya do that?").filters.exclude == ()
     assert understand("Which other pledges from Athens?").filters.submitters == ("Athens",)  # one sentence: its own
+    # "what else" asks more about the place the context named, not for other places
+    assert understand("Athens works on housing. What else is in the plan?").filters.submitters == ("Athens",)
+    assert understand("Athens works on housing. Who else does that?").filters.exclude == ("Athens",)
 
 
 def test_a_parenthesis_that_says_not_sets_aside_what_it_names():
@@ -283,6 +290,12 @@ def test_terms_expand_the_search_but_stay_the_topic():
 def test_explicit_filters_win_and_the_question_keeps_what_it_named():
     q = understand("What is Athens doing?", explicit=Filters(countries=("Kenya",)))
     assert q.filters.countries == ("Kenya",) and q.implied.submitters == ("Athens",)
+
+
+def test_a_submitter_named_as_a_funds_owner_is_part_of_its_name():
+    q = understand("How many pledges does the Helpers Network's Global Cities Fund back?")
+    assert q.filters.gcf and not q.filters.submitters
+    assert understand("Helpers Network pledges with the Global Cities Fund").filters.submitters == ("Helpers Network",)
 
 
 def test_follow_ups_both_ways():

@@ -197,7 +197,11 @@ class Understander:
     def _others_asked(self, r: Reading) -> list[str]:
         """The submitters and places a context sentence names when the sentence that asks wants others
         ("other", "else"), and names none of them itself; [] otherwise."""
-        if r.focus == (0, len(r.text)) or not any(r.in_focus(n) and w.text in self.lex.other_words for n, w in enumerate(r.words)):
+        asks_others = any(
+            r.in_focus(n) and w.text in self.lex.other_words and not (w.text == "else" and n and r.words[n - 1].text in self.lex.more_words)
+            for n, w in enumerate(r.words)
+        )
+        if r.focus == (0, len(r.text)) or not asks_others:
             return []
         inside = {f.value for f in r.facets if r.focus[0] <= f.at < r.focus[1]}
         return _unique([f.value for f in r.facets if f.kind in ("submitter", "country", "region") and f.value not in inside])

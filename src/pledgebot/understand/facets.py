@@ -91,6 +91,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     r.inclusive = {n for n, w in enumerate(r.words) if _within(w, inside)}
     _read_grammar(r, lex)
     _read_phrases(r, lex)
+    _drop_owners(r)
     r.terms = _terms(r, lex)
     _read_unknown_words(r, lex, english)
     _read_topic(r, lex, english)
@@ -196,6 +197,25 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
         n += size
 
 
+def _drop_owners(r: Reading) -> None:
+    """A submitter named as the owner of a flag's thing ("MMC's Global Cities Fund")
+    says whose fund it is, not whose pledges are asked for: it is part of the flag's name."""
+    flags = {f.at for f in r.facets if f.kind == "flag"}
+    owners = []
+    for f in r.facets:
+        if f.kind != "submitter":
+            continue
+        end = f.at + len(f.words)
+        after = re.match(r"[’']s\s+", r.text[end:])
+        if after and end + after.end() in flags:
+            owners.append(f)
+    for f in owners:
+        r.facets.remove(f)
+        for n, w in enumerate(r.words):
+            if f.at <= w.start < f.at + len(f.words):
+                r.consumed[n] = "flag"
+
+
 _JOINERS = {"and", "or", "&", "y", "o", "et", "ou", "e"}
 _ELIDED_KINDS = ("region", "subregion", "country")
 
@@ -242,6 +262,7 @@ def _names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Ent
     )
     noun_after = any(after == p or after.startswith(p + " ") for p in lex.population_nouns)
     origin = len(before) >= 2 and before[-1] in lex.population_origin and _is_population(before[-2], lex)
+    origin |= bool(before) and before[-1] in lex.flight_verbs
     crises, linking = lex.population_crises
     fled = len(before) >= 2 and before[-1] in linking and before[-2] in crises  # "fleeing the war in Ukraine"
     noun_before = bool(before) and (

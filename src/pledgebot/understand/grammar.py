@@ -30,8 +30,10 @@ def _month(months: frozenset[str]) -> str:
 # "from cities rather than networks": what follows is set aside, neither searched for nor filtered on.
 _SET_ASIDE = re.compile(
     r"(?:\b(?:rather than|instead of|as opposed to|other than|excluding|except(?: for)?|but not|apart from|aside from|"
-    r"besides|leaving out|not counting|"
-    r"no incluye|en lugar de|plut[oô]t que|au lieu de|em vez de|ao inv[eé]s de)|(?:,|\(|\band|\bso)\s+not)\b[^,;.?!()]*"
+    r"besides|leav(?:e|ing) out|leaving aside|setting aside|omit(?:ting)?|not counting|"
+    r"no incluye|en lugar de|plut[oô]t que|au lieu de|em vez de|ao inv[eé]s de)|(?:,|\(|\band|\bso|\s[-–—])\s+not)\b[^,;.?!()]*"
+    # "Not arrivals - I mean people coming back": a sentence that opens by saying what is not meant, up to the dash
+    r"|(?:^|(?<=[.?!]\s))not\s+(?!only\b|just\b|sure\b)[^,;.?!()–—-]*(?=\s[-–—]\s)"
 )
 
 

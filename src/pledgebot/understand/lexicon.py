@@ -52,6 +52,7 @@ class Lexicon:
     population_nouns: frozenset[str]
     population_before: frozenset[str]
     population_origin: frozenset[str]
+    flight_verbs: frozenset[str]  # "people who fled Ukraine": where they fled from
     population_crises: tuple[frozenset[str], frozenset[str]]  # ("war", …), ("in", …): "the war in Ukraine"
     population_destination: tuple[str, ...]
     count_units: dict[str, str]
@@ -63,6 +64,7 @@ class Lexicon:
     name_connectors: frozenset[str]  # lower-case words inside a title-case name ("Foro de Examen de la …")
     place_openers: frozenset[str]  # nouns that open place names ("Mayor of Oslo", "Gobierno de Jalisco")
     other_words: frozenset[str]  # "which other …"
+    more_words: frozenset[str]  # "what else …": more of the same, not others
     people_articles: frozenset[str]  # "les Français", "los griegos": after these, a plural demonym is people, "anyone else": not the places named before
     this_year: tuple[str, ...]
     reply_language: tuple[str, ...]  # "en español": chatter, not Spain
@@ -154,6 +156,7 @@ def build_lexicon(
         population_nouns=_keys(data.get("population_nouns")),
         population_before=_keys(data.get("population_before")),
         population_origin=_keys(data.get("population_origin")),
+        flight_verbs=_keys(data.get("flight_verbs")),
         population_crises=(
             _keys((data.get("population_crises") or {}).get("crises")),
             _keys((data.get("population_crises") or {}).get("before_place")),
@@ -168,6 +171,7 @@ def build_lexicon(
         name_connectors=_keys(data.get("name_connectors")),
         place_openers=_keys(data.get("place_openers")) | _keys(data.get("city_words")),
         other_words=_keys(data.get("other_words")),
+        more_words=_keys(data.get("more_words")),
         people_articles=_keys(data.get("people_articles")),
         this_year=_longest_first(_keys(data.get("this_year"))),
         reply_language=_longest_first(_keys(data.get("reply_language"))),
