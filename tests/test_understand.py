@@ -62,6 +62,7 @@ DATA = {
     "place_openers": ["mayor"],
     "other_words": ["other", "else"],
     "more_words": ["what"],
+    "shorthand": {"ppl": "people", "govts": "governments"},
     "people_articles": ["les", "los"],
     "population_destination": ["going to"],
     "this_year": ["this year"],
@@ -290,6 +291,12 @@ def test_terms_expand_the_search_but_stay_the_topic():
 def test_explicit_filters_win_and_the_question_keeps_what_it_named():
     q = understand("What is Athens doing?", explicit=Filters(countries=("Kenya",)))
     assert q.filters.countries == ("Kenya",) and q.implied.submitters == ("Athens",)
+
+
+def test_chat_shorthand_is_read_as_the_words_it_stands_for():
+    q = understand("how many ppl in Kenya got housing")
+    assert "ppl" not in q.topic and "people" in q.search_text and "housing" in q.topic
+    assert understand("which local govts in Kenya").topic == ("local", "governments")
 
 
 def test_a_submitter_named_as_a_funds_owner_is_part_of_its_name():

@@ -82,9 +82,8 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     english = language == "en"
     r = Reading(question, fold_aligned(question), words(question), english=english)
     r.focus = focus_span(question)
-    if not english:
-        table = lex.translations.get(language, {})
-        r.gloss = {n: table[w.text] for n, w in enumerate(r.words) if w.text in table}
+    table = lex.translations.get(language, {}) if not english else {}
+    r.gloss = {n: lex.shorthand.get(w.text) or table[w.text] for n, w in enumerate(r.words) if w.text in table or w.text in lex.shorthand}
     aside = grammar.set_aside(r.folded)
     r.aside = {n for n, w in enumerate(r.words) if _within(w, aside)}
     inside = grammar.included(r.folded)

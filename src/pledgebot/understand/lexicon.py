@@ -63,15 +63,16 @@ class Lexicon:
     coordinators: frozenset[str]
     name_connectors: frozenset[str]  # lower-case words inside a title-case name ("Foro de Examen de la …")
     place_openers: frozenset[str]  # nouns that open place names ("Mayor of Oslo", "Gobierno de Jalisco")
-    other_words: frozenset[str]  # "which other …"
+    other_words: frozenset[str]  # "which other …", "anyone else": not the places named before
     more_words: frozenset[str]  # "what else …": more of the same, not others
-    people_articles: frozenset[str]  # "les Français", "los griegos": after these, a plural demonym is people, "anyone else": not the places named before
+    people_articles: frozenset[str]  # "les Français", "los griegos": after these, a plural demonym is people
     this_year: tuple[str, ...]
     reply_language: tuple[str, ...]  # "en español": chatter, not Spain
     report_years: tuple[int, ...]
     spelling: dict[str, float] = field(default_factory=dict)
     english: frozenset[str] = frozenset()  # English words beyond the report's: never "corrected"
     translations: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> word -> English
+    shorthand: dict[str, str] = field(default_factory=dict)  # "ppl" -> "people": read as the words they stand for
 
     @property
     def latest_year(self) -> int:
@@ -179,6 +180,7 @@ def build_lexicon(
         spelling=dict(data.get("spelling") or {}),
         english=english,
         translations=translations if translations is not None else load_translations(),
+        shorthand={phrase_key(k): str(v) for k, v in (data.get("shorthand") or {}).items()},
     )
 
 
