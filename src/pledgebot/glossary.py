@@ -35,6 +35,16 @@ def acronyms(glossary: tuple[Term, ...] | None = None) -> dict[str, str]:
     return {t.term: re.sub(r"^the |\s*\(.*?\)", "", t.means) for t in terms if re.fullmatch(r"[A-Z]{2,6}", t.term)}
 
 
+def spell_inline(text: str, meanings: dict[str, str]) -> str:
+    """`text` with each plural acronym followed by what it stands for, where it stands: "3 LRGs (local and
+    regional governments) reported" says what the 3 counts, which a figure question compares with what it asks.
+    Only plurals: a plural acronym is something counted; a singular one is a name ("the GCF"), whose gloss
+    would lend a figure nouns it does not count."""
+    for a, m in meanings.items():
+        text = re.sub(rf"\b{a}s\b", lambda hit, m=m: f"{hit.group(0)} ({m})", text)
+    return text
+
+
 def spell_out(text: str, meanings: dict[str, str]) -> str:
     """`text` with the acronyms it uses spelled out after it, for embedding only: the English model does
     not know "LRGs", so "84% of actions were from LRGs" would not match "local governments"."""

@@ -51,6 +51,11 @@ class Ranked:
     word_share: float
     idf_share: float = 0.0
     heading: float = 0.0  # the record's heading against the question ("Who supports the Call to Local Action")
+    spelled: str = ""  # the sentence with its acronyms spelled out where they stand: what its figures count
+
+    @property
+    def counted_text(self) -> str:
+        return self.spelled or self.sentence
 
 
 def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str) -> list[Ranked]:
@@ -80,10 +85,10 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str) -> list[Ra
             idf_share = res.sentences.idf_share(r, qtokens)
             value = float(sim) + weights["word_weight"] * idf_share + weights.get("heading_weight", 0.0) * heading
             if q.wants_number:
-                value += sentence_bonus(sentence, q.question, weights)
+                value += sentence_bonus(res.spelled(sentence), q.question, weights)
             if best is None or value > best.score:
                 kind = "pledge" if isinstance(res.records[doc], Pledge) else "section"
-                best = Ranked(doc, value, kind, float(sim), sentence, share, idf_share, heading)
+                best = Ranked(doc, value, kind, float(sim), sentence, share, idf_share, heading, res.spelled(sentence))
         if best is not None:
             out.append(best)
     out.sort(key=lambda r: -r.score)
@@ -130,7 +135,7 @@ def _asked_sentences(q: Query, ctx: Ctx, ranked: list[Ranked]) -> list[Ranked]:
     out = []
     for r in ranked[:3]:
         best = rank_sentences(q, ctx, [r.doc_id], text)
-        out.append(replace(r, sentence=best[0].sentence) if best else r)
+        out.append(replace(r, sentence=best[0].sentence, spelled=best[0].spelled) if best else r)
     return out + ranked[3:]
 
 
@@ -142,7 +147,7 @@ def features(q: Query, ranked: list[Ranked], own: bool) -> np.ndarray:
     z = float(zscores(scores)[0]) if len(ranked) > 1 else 0.0
     figure = float(q.wants_number and any(ch.isdigit() for ch in top.sentence))
     found = float(q.wants_number and number_in(top.sentence, q.question, q.full_text) is not None)
-    what = float(q.wants_number and counted_match(top.sentence, q.full_text or q.question))
+    what = float(q.wants_number and counted_match(top.counted_text, q.full_text or q.question))
     english, section = float(q.language == "en"), float(top.kind == "section")
     return np.array(
         [
@@ -174,7 +179,7 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
         # a count the records cannot make ("actions for kids") is the narrative's only when it prints that count
         text = q.full_text or q.question
         ranked = [r for r in ranked if r.kind == "section"][:1]
-        ranked = [r for r in ranked if counted_match(r.sentence, text)]
+        ranked = [r for r in ranked if counted_match(r.counted_text, text)]
     if not ranked:
         return None if sections_only else policy.nothing_on(q, ctx, "figures", "no sentence of the report is about this")
     p = float(res.calibration.model("report").probabilities(features(q, ranked, own))[0])

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..filters import Filters
-from ..glossary import Term
+from ..glossary import Term, acronyms, spell_inline
 from ..places import Gazetteer
 from ..quotes import SpokenQuote
 from ..records import Pledge, Section
@@ -46,6 +46,8 @@ class Resources:
         catalogue()  # the answers' phrases, read once at load: a broken catalogue fails here, not mid-answer
         self.records = {p.id: p for p in self.pledges} | {s.id: s for s in self.sections}
         self.pledge_row = {p.id: n for n, p in enumerate(self.pledges)}
+        self._acronyms = acronyms(self.glossary)  # "LRG" -> "local and regional governments"
+        self._spelled: dict[str, str] = {}
         # the editions the records come from: answers name them ("the 2023 report"), never a fixed one
         self.editions: tuple[ReportProfile, ...] = editions(p.report for p in self.pledges)
         # each pledge's words and two-word phrases, computed once: topical answers compare them with every question
@@ -71,6 +73,12 @@ class Resources:
             self._headings = dict(zip(ids, vectors, strict=True))
         vector = self._headings.get(doc_id)
         return float(vector @ qvec) if vector is not None else 0.0
+
+    def spelled(self, sentence: str) -> str:
+        """`sentence` with its acronyms spelled out where they stand (computed once per sentence)."""
+        if sentence not in self._spelled:
+            self._spelled[sentence] = spell_inline(sentence, self._acronyms)
+        return self._spelled[sentence]
 
     def idf(self, word: str) -> float:
         return self._idf.get(word, self._idf_unseen)

@@ -1,0 +1,27 @@
+"""Acronyms spelled out for the models and for figures."""
+
+import pytest
+
+from pledgebot.glossary import spell_inline, spell_out
+
+MEANINGS = {"LRG": "local and regional governments", "GCF": "Global Cities Fund"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a plural acronym is what a figure counts: its meaning stands beside it
+        ("Only 3 LRGs reported it.", "Only 3 LRGs (local and regional governments) reported it."),
+        # a singular acronym is a name: left alone
+        ("8 GCF cities", "8 GCF cities"),
+        ("LRG leaders met", "LRG leaders met"),
+    ],
+)
+def test_plural_acronyms_are_spelled_out_where_they_stand(text, expected):
+    assert spell_inline(text, MEANINGS) == expected
+
+
+def test_spell_out_appends_every_acronym_used():
+    assert spell_out("84% of GCF grants went to LRGs", MEANINGS).endswith(
+        "(LRG: local and regional governments; GCF: Global Cities Fund)"
+    )
