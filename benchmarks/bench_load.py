@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import os
 import platform
 import socket
@@ -36,6 +35,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 import httpx  # noqa: E402
 
+from pledgebot.app.client import call_event  # noqa: E402
 from pledgebot.app.controls import ANY  # noqa: E402
 from pledgebot.app.serve import serve  # noqa: E402
 from pledgebot.app.tabs import build_app  # noqa: E402
@@ -64,17 +64,7 @@ def free_port() -> int:
 def call(client: httpx.Client, url: str, name: str, data: list) -> float:
     """One request through Gradio's REST protocol; returns its wall time in ms (raises on an error event)."""
     t0 = time.perf_counter()
-    event = client.post(f"{url}/gradio_api/call/{name}", json={"data": data}).raise_for_status().json()["event_id"]
-    with client.stream("GET", f"{url}/gradio_api/call/{name}/{event}") as stream:
-        kind = ""
-        for line in stream.iter_lines():
-            if line.startswith("event:"):
-                kind = line.split(":", 1)[1].strip()
-            elif line.startswith("data:") and kind in ("complete", "error"):
-                if kind == "error":
-                    raise RuntimeError(line)
-                json.loads(line[5:])
-                break
+    call_event(client, url, name, {"data": data})
     return (time.perf_counter() - t0) * 1000
 
 

@@ -8,7 +8,6 @@ hours (benchmarks/bench_memory.py). A tiny pipeline answers here, so the app bui
 from __future__ import annotations
 
 import dataclasses
-import json
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +20,7 @@ from tiny import tiny_bot
 
 from pledgebot.app import serve as serve_module
 from pledgebot.app.chat import FORGOTTEN, Kept, sources_shown
+from pledgebot.app.client import call_event
 from pledgebot.app.controls import ANY
 from pledgebot.app.sessions import KEPT_TTL, SESSION_CAPACITY
 from pledgebot.app.tabs import build_app
@@ -55,16 +55,7 @@ def ask(url: str, question: str, session: str | None = None, chat: list | None =
     if session is not None:
         body["session_hash"] = session
     with httpx.Client(timeout=30) as client:
-        event = client.post(f"{url}/gradio_api/call/ask", json=body).raise_for_status().json()["event_id"]
-        with client.stream("GET", f"{url}/gradio_api/call/ask/{event}") as stream:
-            kind = ""
-            for line in stream.iter_lines():
-                if line.startswith("event:"):
-                    kind = line.split(":", 1)[1].strip()
-                elif line.startswith("data:") and kind in ("complete", "error"):
-                    assert kind == "complete", line
-                    return json.loads(line[5:])
-    raise AssertionError("the event stream ended without an answer")
+        return call_event(client, url, "ask", body)
 
 
 def test_the_app_keeps_no_more_sessions_than_its_capacity(served: tuple[Any, str]) -> None:
