@@ -121,6 +121,7 @@ def score(q: Query, ctx: Ctx) -> Compared | None:
     if not fits:
         return Compared(anchor, [], np.zeros((0, len(COMPARE_FEATURES))), np.zeros(0), False)
     asking = _aspect(q, anchor)
+    fits = _nearest(ctx, anchor, asking, fits, int(res.calibration.param("compare", "candidates")))
     hits, x, _ = retrieve_features(asking, ctx, fits, exhaustive=True)
     sims = res.pledge_vectors @ res.pledge_vectors[res.pledge_row[anchor.id]]
     a = np.array([float(sims[res.pledge_row[h.doc_id]]) for h in hits])
@@ -128,6 +129,21 @@ def score(q: Query, ctx: Ctx) -> Compared | None:
     p = res.calibration.model("compare").probabilities(x) if len(hits) else np.zeros(0)
     narrowed = not replace(others, place_label=None).is_empty()
     return Compared(anchor, hits, x, p, narrowed, by_anchor=asking.search_text == anchor.title)
+
+
+def _nearest(ctx: Ctx, anchor: Pledge, asking: Query, fits: list[Pledge], cap: int) -> list[Pledge]:
+    """At most `cap` candidates: those closest to the anchor and those the search for the aspect ranks first,
+    half each. Every candidate is judged on features that cost a sentence search each, so a corpus of
+    thousands is narrowed first by what costs one product per pledge; a corpus smaller than `cap` is not."""
+    if len(fits) <= cap:
+        return fits
+    res = ctx.res
+    rows = np.array([res.pledge_row[p.id] for p in fits])
+    sims = res.pledge_vectors[rows] @ res.pledge_vectors[res.pledge_row[anchor.id]]
+    keep = {fits[int(i)].id for i in np.argsort(-sims, kind="stable")[: (cap + 1) // 2]}
+    hits = ctx.retrieve(asking.search_text, k=cap - len(keep), allowed={p.id for p in fits} - keep)
+    keep |= {h.doc_id for h in hits}
+    return [p for p in fits if p.id in keep]
 
 
 def _aspect(q: Query, anchor: Pledge) -> Query:
