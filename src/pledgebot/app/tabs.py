@@ -69,7 +69,7 @@ EXAMPLES: dict[str, list[str]] = {
         "How many mirror pledges are there?",
     ],
     "For peer-learning facilitators": [
-        "Which cities are doing something comparable to Milan's early-childhood project?",
+        "Who else runs an early-childhood project like Milan's?",
     ],
 }
 
