@@ -13,6 +13,15 @@ Run with `make bench-scale` (or `.venv/bin/python benchmarks/bench_scale.py [SIZ
    answers one question: the time to that answer is the start-up; its RSS is read right after the load.
    The same process then asks six kinds of generic questions warm (one untimed pass, then ROUNDS rounds).
 
+With `--vectors composed` the build (step 2) is scale_vectors.py's child instead, which calls the library's
+build in-process with composed embedders: each document vector is the unit-normalised mean of the real
+models' vectors of its sentences (each distinct sentence embedded once, cached), NOT model output, so the
+build time leaves out the model inference; the run also times the real models on COST_SAMPLE synthetic
+pledges and estimates a real first build from it. Everything else (Chroma writes, BM25, manifests, start-up,
+memory, queries with the real models) is the real code. `--server` runs each size against a local
+`chroma run` (PLEDGEBOT_CHROMA_URL), started for the size and stopped after it. These runs write their own
+section of the results file, headed with their command line; a model run rewrites the real-model section.
+
 The real 77-pledge corpus is measured the same way first, as the reference row. Sizes run in order within a
 time budget (BUDGET_MIN minutes; `--budget 0` for none): a size whose estimate, extrapolated linearly from
 the last size's measured seconds per pledge, does not fit what is left is replaced by the largest round size
@@ -35,6 +44,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -47,6 +57,8 @@ from pledgebot.config import Settings, entry_environment  # noqa: E402
 
 entry_environment()
 
+from scale_vectors import MODEL_HEADING, process_mb, start_server, stop_server, write_section  # noqa: E402
+
 from pledgebot.corpus import read_pledges, read_sections  # noqa: E402
 from pledgebot.records import Pledge, Section  # noqa: E402
 from pledgebot.text import sentences  # noqa: E402
@@ -56,6 +68,7 @@ BUDGET_MIN = 40.0  # the whole default run, reference row included
 ROUNDS = 5
 MARGIN = 0.75  # of the time left that a size chosen to fit the budget may be estimated to take
 SEED = 11
+COST_SAMPLE = 50  # synthetic pledges the real models are timed on in a composed run
 OUT = ROOT / "benchmarks" / "results" / "scale.md"
 READY = "first answer"
 # Generic questions, two per kind, written for this benchmark (not from evals/): each kind takes another path
@@ -120,6 +133,15 @@ def write_corpus(folder: Path, pledges: list[Pledge], sections: list[Section]) -
         (folder / name).write_text("".join(lines), encoding="utf-8")
 
 
+@dataclasses.dataclass(frozen=True)
+class Mode:
+    """How sizes are built: `vectors` "model" or "composed"; `server`: a Chroma server each; `cache`: sentence vectors."""
+
+    vectors: str = "model"
+    server: bool = False
+    cache: Path | None = None
+
+
 # -- one size -----------------------------------------------------------------------------------------------
 
 
@@ -143,13 +165,16 @@ def share_models(index: Path) -> None:
         (index / ".models" / onnx.name).symlink_to(onnx)
 
 
-def run_timed(cmd: list[str], env: dict[str, str], timeout: float | None, log: Path) -> tuple[float, int, int, float]:
-    """Run `cmd` to the end: (seconds, exit code, the child's peak RSS in KB, mean 1-minute load average while it
-    ran: the machine is shared, and a load well above the child's own ~2 means others were competing)."""
+def run_timed(
+    cmd: list[str], env: dict[str, str], timeout: float | None, log: Path, out: Path | None = None
+) -> tuple[float, int, int, float]:
+    """Run `cmd` to the end: (seconds, exit code (-1000 when timed out and killed), the child's peak RSS in KB,
+    mean 1-minute load average while it ran: the machine is shared, and a load well above the child's own ~2
+    means others were competing). Its stderr goes to `log`, its stdout to `out` (or nowhere)."""
     t0 = time.perf_counter()
     loads = [os.getloadavg()[0]]
-    with open(log, "wb") as err:
-        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err)
+    with open(log, "wb") as err, open(out or os.devnull, "wb") as stdout:
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=stdout, stderr=err)
         deadline = None if timeout is None else t0 + timeout
         while True:  # os.wait4: this child's own peak RSS, not the largest of all children so far
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -158,8 +183,8 @@ def run_timed(cmd: list[str], env: dict[str, str], timeout: float | None, log: P
                 return time.perf_counter() - t0, proc.returncode, usage.ru_maxrss, statistics.mean(loads)
             if deadline is not None and time.perf_counter() > deadline:
                 proc.kill()
-                proc.wait()
-                return time.perf_counter() - t0, -9, 0, statistics.mean(loads)
+                _, _, usage = os.wait4(proc.pid, 0)
+                return time.perf_counter() - t0, -1000, usage.ru_maxrss, statistics.mean(loads)
             time.sleep(0.2)
             loads.append(os.getloadavg()[0])
 
@@ -177,6 +202,9 @@ def startup(env: dict[str, str], rounds: int, timeout: float | None) -> dict:
         [sys.executable, __file__, "--child", "--rounds", str(rounds)],
         env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    watchdog = threading.Timer(timeout, proc.kill) if timeout else None  # a load that never answers, too
+    if watchdog:
+        watchdog.start()
     try:
         line = proc.stdout.readline()
         ready_s = time.perf_counter() - t0
@@ -184,7 +212,12 @@ def startup(env: dict[str, str], rounds: int, timeout: float | None) -> dict:
     except subprocess.TimeoutExpired:
         proc.kill()
         rest, err = proc.communicate()
-        return {"error": f"timed out after {time.perf_counter() - t0:.0f} s: {tail(err)}"}
+        return {"error": f"start-up and asks timed out after {time.perf_counter() - t0:.0f} s: {tail(err)}"}
+    finally:
+        if watchdog:
+            watchdog.cancel()
+    if proc.returncode == -9:
+        return {"error": f"start-up and asks killed after {time.perf_counter() - t0:.0f} s (timeout or memory)"}
     if not line.startswith(READY) or proc.returncode:
         return {"error": f"exit {proc.returncode}: {tail(err)}"}
     return {"startup_s": ready_s, **json.loads(line[len(READY) :])} | json.loads(rest.strip().splitlines()[-1])
@@ -194,21 +227,49 @@ def tail(text: str, lines: int = 3) -> str:
     return " | ".join(text.strip().splitlines()[-lines:])[-600:]
 
 
-def measure(name: str, corpus: Path, work: Path, report: Path, rounds: int, timeout: float | None) -> dict:
-    """Build, size and start one corpus; the figures, or where it failed."""
+def measure(name: str, corpus: Path, work: Path, report: Path, rounds: int, timeout: float | None, mode: Mode) -> dict:
+    """Build, size and start one corpus (against a Chroma server of its own with `mode.server`); the figures,
+    or where it failed."""
+    if not mode.server:
+        return measure_in(name, corpus, work, report, rounds, timeout, mode, {})
+    data = work / f"chroma-{name}"
+    t0 = time.perf_counter()
+    proc, url = start_server(data, work / f"chroma-{name}.log")
+    row: dict = {"server_start_s": time.perf_counter() - t0}
+    try:
+        row |= measure_in(name, corpus, work, report, rounds, timeout, mode, {"PLEDGEBOT_CHROMA_URL": url})
+        row |= {"server_rss_mb": process_mb(proc.pid, "VmRSS"), "server_peak_mb": process_mb(proc.pid, "VmHWM")}
+    finally:
+        stop_server(proc)
+    if "index_mb" in row:
+        row |= {"server_data_mb": du_mb(data), "index_mb": row["index_mb"] + du_mb(data)}
+    return row
+
+
+def measure_in(
+    name: str, corpus: Path, work: Path, report: Path, rounds: int, timeout: float | None, mode: Mode, extra: dict
+) -> dict:
     index = work / f"index-{name}"
     share_models(index)
-    env = environment(corpus, index, report)
-    log = work / f"build-{name}.log"
+    env = environment(corpus, index, report) | extra
+    log, out = work / f"build-{name}.log", work / f"build-{name}.out"
     cmd = [sys.executable, "-m", "pledgebot.cli", "index", "build"]
-    build_s, code, build_kb, load = run_timed(cmd, env, timeout, log)
+    if mode.vectors == "composed":
+        cmd = [sys.executable, str(Path(__file__).with_name("scale_vectors.py")), "build", "--cache", str(mode.cache)]
+    build_s, code, build_kb, load = run_timed(cmd, env, timeout, log, out)
     row: dict = {"build_s": build_s, "build_rss_mb": build_kb / 1024, "load": load}
     if code:
-        reason = "timed out" if code == -9 else f"exit {code}"
+        reason = {-1000: "timed out", -9: "was killed (SIGKILL: out of memory?)"}.get(code, f"exit {code}")
         return row | {"error": f"index build {reason} after {build_s:.0f} s: {tail(log.read_text())}"}
+    if mode.vectors == "composed":
+        row["composed"] = json.loads(out.read_text().strip().splitlines()[-1])
     manifest = json.loads(next(index.glob("*/manifest.json")).read_text())
     row |= {"index_mb": du_mb(index), "passages": manifest["passages"], "pledges": manifest["pledges"]}
-    return row | startup(env, rounds, timeout)
+    row |= startup(env, rounds, timeout)
+    if mode.vectors == "composed" and "startup_s" in row:  # the first start embeds the quotes once; a restart not
+        again = startup(env, 0, timeout)
+        row |= {f"restart_{k}": again[k] for k in ("startup_s", "load_s", "rss_mb") if k in again}
+    return row
 
 
 # -- the child: load, answer, ask warm ------------------------------------------------------------------------
@@ -277,8 +338,23 @@ def plan(size: int, done: list[tuple[int, float]], left_s: float | None) -> tupl
     return fit, why + (f"; measured {fit:,} instead" if fit else "; not run")
 
 
-def run(sizes: list[int], rounds: int, budget_min: float, keep: bool) -> tuple[list[dict], list[str]]:
-    """Measure the real corpus, then each size in turn; the rows and the notes on sizes changed or failed."""
+def inference_cost(real_p: list[Pledge], real_s: list[Section], work: Path, report: Path) -> dict:
+    """The real models' inference seconds per pledge, timed on the first COST_SAMPLE synthetic pledges (the same
+    at every size: the recombination is seeded) in a child process (scale_vectors.py cost)."""
+    corpus, index = work / "corpus-cost", work / "index-cost"
+    write_corpus(corpus, synthetic(real_p, COST_SAMPLE), real_s)
+    share_models(index)
+    cmd = [sys.executable, str(Path(__file__).with_name("scale_vectors.py")), "cost", "--sample", str(COST_SAMPLE)]
+    print(f"bench-scale: timing the real models on {COST_SAMPLE} synthetic pledges ...", file=sys.stderr, flush=True)
+    got = subprocess.run(cmd, env=environment(corpus, index, report), cwd=ROOT, capture_output=True, text=True)
+    if got.returncode:
+        return {"error": f"exit {got.returncode}: {tail(got.stderr)}"}
+    return json.loads(got.stdout.strip().splitlines()[-1])
+
+
+def run(sizes: list[int], rounds: int, budget_min: float, keep: bool, mode: Mode) -> tuple[list[dict], list[str], dict]:
+    """Measure the real corpus, then each size in turn; the rows, the notes on sizes changed or failed, and (in
+    a composed run) the real models' inference cost."""
     settings = Settings.from_env()
     real_p, real_s = read_pledges(settings.pledges_path), read_sections(settings.sections_path)
     work = Path(tempfile.mkdtemp(prefix="pledgebot-scale-"))
@@ -286,6 +362,9 @@ def run(sizes: list[int], rounds: int, budget_min: float, keep: bool) -> tuple[l
     rows: list[dict] = []
     notes: list[str] = []
     done: list[tuple[int, float]] = []
+    if mode.vectors == "composed" and mode.cache is None:
+        mode = dataclasses.replace(mode, cache=work / "vector-cache")  # reused across this run's sizes only
+    cost = inference_cost(real_p, real_s, work, settings.report) if mode.vectors == "composed" else {}
     try:
         for size in [0, *sizes]:  # 0: the real corpus, the reference
             left = budget_min * 60 - (time.perf_counter() - started) if budget_min else None
@@ -303,7 +382,7 @@ def run(sizes: list[int], rounds: int, budget_min: float, keep: bool) -> tuple[l
             # is merely slowed by a busy machine would lose the size's figures
             est = estimate(done, n)
             timeout = max(left, 3 * est, 600.0) if left is not None and est is not None else None
-            row = {"size": n, "real": not size} | measure(str(n), corpus, work, settings.report, rounds, timeout)
+            row = {"size": n, "real": not size} | measure(str(n), corpus, work, settings.report, rounds, timeout, mode)
             row["total_s"] = time.perf_counter() - t0
             rows.append(row)
             print(f"bench-scale: {n:,} pledges took {row['total_s']:.0f} s {row.get('error', '')}", file=sys.stderr)
@@ -312,13 +391,14 @@ def run(sizes: list[int], rounds: int, budget_min: float, keep: bool) -> tuple[l
                 break
             if not keep:
                 shutil.rmtree(work / f"index-{n}", ignore_errors=True)  # the disk for the next size
+                shutil.rmtree(work / f"chroma-{n}", ignore_errors=True)
             done.append((n, row["total_s"]))
     finally:
         if keep:
             print(f"bench-scale: corpora, indexes and build logs kept in {work}", file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
-    return rows, notes
+    return rows, notes, cost
 
 
 def pct(values: list[float], q: float) -> float:
@@ -364,7 +444,7 @@ def latency_tables(rows: list[dict]) -> list[str]:
 
 def report(rows: list[dict], notes: list[str], rounds: int, budget_min: float, wall: float, code: str) -> str:
     lines = [
-        "# Benchmark: PledgeBot at scale",
+        MODEL_HEADING,
         "",
         f"Command: `{command()}`. Code: {code}. {time.strftime('%Y-%m-%d %H:%M %Z')}; {os.cpu_count()} cores, "
         f"{platform.python_implementation()} {platform.python_version()}; shared machine. Whole run {wall / 60:.1f} min "
@@ -389,6 +469,84 @@ def report(rows: list[dict], notes: list[str], rounds: int, budget_min: float, w
     return "\n".join(lines) + "\n"
 
 
+def composed_table(rows: list[dict], cost: dict) -> list[str]:
+    """A composed run's figures per size, with the estimated real first build (composed build, less the model
+    time its sentence cache took, plus the measured inference per pledge and the report's sections)."""
+    per, fixed = cost.get("per_pledge_s"), cost.get("sections_s", 0.0)
+    lines = [
+        "| pledges | storage | passages | sentences | build s (composed vectors) | load avg during build "
+        "| build peak RSS MB | index MB | start-up s | of which load s | RSS after load MB | peak RSS MB "
+        "| restart s (load s, RSS MB) | server RSS MB at end / peak | est. model inference s "
+        "| est. real first build s (min) | whole size s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        name = f"{r['size']:,}" + (" (real corpus)" if r["real"] else "")
+        storage = "server" if "server_start_s" in r else "embedded"
+        model_s = sum(v.get("model_s", 0.0) for v in r.get("composed", {}).values() if isinstance(v, dict))
+        infer = per * r["size"] + fixed if per is not None else None
+        est = f"{r['build_s'] - model_s + infer:.0f} ({(r['build_s'] - model_s + infer) / 60:.0f})" if infer else "—"
+        server = f"{r['server_rss_mb']:.0f} / {r['server_peak_mb']:.0f}" if "server_rss_mb" in r else "—"
+        again = f"{r['restart_startup_s']:.1f} ({r['restart_load_s']:.1f}, {r['restart_rss_mb']:.0f})" if "restart_rss_mb" in r else "—"
+        head = f"| {name} | {storage} |"
+        if "startup_s" not in r:
+            lines.append(f"{head} — | — | {r['build_s']:.0f} | {r['load']:.1f} | {r['build_rss_mb']:.0f} |" + " — |" * 6
+                         + f" {server} | {infer or 0:.0f} | {est} | {r['total_s']:.0f} |")  # fmt: skip
+            continue
+        lines.append(
+            f"{head} {r['passages']:,} | {r['sentences']:,} | {r['build_s']:.0f} | {r['load']:.1f} | "
+            f"{r['build_rss_mb']:.0f} | {r['index_mb']:.0f} | {r['startup_s']:.1f} | {r['load_s']:.1f} | "
+            f"{r['rss_mb']:.0f} | {r['peak_rss_mb']:.0f} | {again} | {server} | {infer or 0:.0f} | {est} | {r['total_s']:.0f} |"
+        )
+    return lines
+
+
+def composed_report(
+    rows: list[dict], notes: list[str], cost: dict, rounds: int, budget_min: float, wall: float, code: str, mode: Mode
+) -> str:
+    storage = "a local Chroma server per size (`chroma run`, PLEDGEBOT_CHROMA_URL)" if mode.server else "embedded Chroma"
+    if "per_pledge_s" in cost:
+        n = cost["sample"]
+        inference = (
+            f"Real-model inference measured in this run on {n} synthetic pledges: e5 on the multilingual text "
+            f"{cost['e5_s'] / n:.3f} s/pledge, MiniLM on the passages {cost['minilm_passages_s'] / n:.3f} and on the "
+            f"sentences {cost['minilm_sentences_s'] / n:.3f}: **{cost['per_pledge_s']:.3f} s per pledge**, plus "
+            f"{cost['sections_s']:.0f} s for the report's sections (1-minute load average {cost['load_avg']:.1f} then; "
+            "the build child loads no model when every sentence is cached). Estimated real first build = composed build "
+            "s (less the model time its sentence cache took) + that inference x pledges + sections."
+        )
+    else:
+        inference = f"Real-model inference could not be measured: {cost.get('error', 'not run')}."
+    lines = [
+        f"## Composed vectors, {'server' if mode.server else 'embedded'}: `{command()}`",
+        "",
+        "**Document vectors here are NOT model output**: each is the unit-normalised mean of the real models' "
+        "vectors of its sentences (each distinct sentence embedded once by the real model and cached; e5's "
+        "passage embedding for the multilingual collection), so **build times exclude model inference**. "
+        "Everything else is the real code: Chroma writes, manifests, start-up (`PledgeBot.load`), BM25, memory, "
+        "and queries with the real models.",
+        "",
+        f"Code: {code}. {time.strftime('%Y-%m-%d %H:%M %Z')}; {os.cpu_count()} cores; shared machine (another "
+        f"person's evaluations ran at the same time). Storage: {storage}. Whole run {wall / 60:.1f} min (budget "
+        f"{f'{budget_min:.0f} min' if budget_min else 'none'}). Warm asks: "
+        f"{len(next(iter(KINDS.values())))} questions per kind x {rounds} rounds after one untimed pass. Index MB "
+        "with a server: the index folder (manifest) + the server's data folder. " + inference,
+        "",
+        *composed_table(rows, cost),
+        "",
+        *latency_tables(rows),
+        "",
+        "Notes:",
+        "",
+        "- composed vectors: the document vectors are means of real sentence vectors, not model output; "
+        "the build column leaves out the model inference, estimated in its own column from this run's timing. "
+        "Start-up is the first start after the build, which embeds the printed quotes with the real model once "
+        "and keeps them in the build folder (`Store.vectors_for`); restart: a second fresh process, its start-up.",
+        *[f"- {n}" for n in notes],
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def code_state() -> str:
     """The commit and the uncommitted changes to src/, so a run can say which code it measured."""
     git = ["git", "-C", str(ROOT)]
@@ -408,19 +566,32 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="warm rounds over the questions")
     parser.add_argument("--budget", type=float, default=BUDGET_MIN, help="minutes for the whole run; 0: no limit")
     parser.add_argument("--keep", action="store_true", help="keep the temp corpora, indexes and build logs")
+    parser.add_argument(
+        "--vectors", choices=("model", "composed"), default="model",
+        help="model: the real build; composed: document vectors are means of real sentence vectors (no model "
+        "inference in the build; NOT model output), for sizes a real build cannot reach",
+    )  # fmt: skip
+    parser.add_argument("--server", action="store_true", help="each size against a local `chroma run` of its own")
+    parser.add_argument("--vector-cache", type=Path, help="composed: the sentence-vector cache (default: per run)")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"the results file (default {OUT.relative_to(ROOT)})")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     opts = parser.parse_args()
     if opts.child:
         child(opts.rounds)
         return 0
+    mode = Mode(opts.vectors, opts.server, opts.vector_cache)
     t0, code = time.perf_counter(), code_state()
-    rows, notes = run(sorted(opts.sizes), opts.rounds, opts.budget, opts.keep)
+    rows, notes, cost = run(sorted(opts.sizes), opts.rounds, opts.budget, opts.keep, mode)
     if code_state() != code:  # the machine is shared: the code measured must be said if it moved under the run
         notes.append(f"the code changed during the run: {code} at the start, {code_state()} at the end")
-    text = report(rows, notes, opts.rounds, opts.budget, time.perf_counter() - t0, code)
+    args = (rows, notes, opts.rounds, opts.budget, time.perf_counter() - t0, code)
+    if mode == Mode():
+        text, key = report(*args), "model"
+    else:
+        key = f"composed {'server' if mode.server else 'embedded'} {' '.join(map(str, sorted(opts.sizes)))}"
+        text = composed_report(rows, notes, cost, *args[2:], mode)
     print(text)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text, encoding="utf-8")
+    write_section(opts.out, key, text)
     return 0
 
 
