@@ -143,6 +143,21 @@ def test_ingest_publishes_once_and_a_rebuilt_report_keeps_the_ingested(corpus_co
     assert published(corpus_copy)[1] == pledges
 
 
+def test_an_ingest_with_nothing_to_write_still_clears_a_killed_runs_leftovers(corpus_copy, capsys):
+    import shutil
+
+    from pledgebot.cli import main
+
+    assert main(["ingest", "--no-index", str(MADE_UP)]) == 0
+    live = published(corpus_copy)[0].strip()
+    # killed between publishing and cleaning: the previous folder and a staging folder are still there
+    (corpus_copy / "records-0123456789ab").mkdir()
+    shutil.copytree(corpus_copy / live, corpus_copy / f".{live}.abc")
+    assert main(["ingest", "--no-index", str(MADE_UP)]) == 0
+    assert "nothing written" in capsys.readouterr().out
+    assert sorted(p.name for p in corpus_copy.iterdir()) == ["CURRENT", live]
+
+
 def test_a_bad_file_writes_nothing(corpus_copy, tmp_path, capsys):
     from pledgebot.cli import main
 

@@ -100,6 +100,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         folder = write_records(Corpus(tuple(pledges), tuple(sections), ()), settings.corpus_dir)
         print(f"published {len(pledges)} pledges in {folder}")
     else:
+        from .corpus.jsonl import clean_leftovers
+
+        clean_leftovers(settings.corpus_dir)  # a killed ingest's leftovers go all the same
         print("the corpus already holds these pledges: nothing written")
     if args.no_index:
         return 0

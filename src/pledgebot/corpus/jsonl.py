@@ -65,6 +65,15 @@ def write_records(corpus: Corpus, corpus_dir: Path) -> Path:
     return final
 
 
+def clean_leftovers(corpus_dir: Path) -> None:
+    """Remove what killed runs left beside the live records (a folder published just before the kill, staging
+    folders, temp files): an ingest that has nothing to write still leaves the corpus folder as a finished one
+    would."""
+    live = records_dir(corpus_dir)
+    if live != corpus_dir:
+        _clean(corpus_dir, live.name)
+
+
 def _clean(corpus_dir: Path, live: str) -> None:
     """Remove earlier records folders, dead runs' staging folders and temp files, and pre-pointer files."""
     for path in corpus_dir.iterdir():
