@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from tiny import tiny_bot
 
@@ -22,7 +20,7 @@ def test_a_corpus_larger_than_the_cap_is_narrowed_to_the_nearest(bot, cap):
     anchor = res.pledges[0]
     fits = [p for p in res.pledges if p.submitter != anchor.submitter]
     ctx = Ctx(res)
-    asking = replace(bot.understand("housing for refugees", ctx=ctx))
+    asking = bot.understand("housing for refugees", ctx=ctx)
     kept = _nearest(ctx, anchor, asking, fits, cap)
     assert len(kept) == min(cap, len(fits)) and set(kept) <= set(fits)
     # the pledge closest to the anchor is always among them, and the order stays the report's
