@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pledgebot.answer.numbers import counted, has_figure, number_in
+from pledgebot.answer.numbers import counted, counted_match, has_figure, number_in
 
 
 @pytest.mark.parametrize(
@@ -22,6 +22,13 @@ from pledgebot.answer.numbers import counted, has_figure, number_in
         # years count only when the question asks when
         ("It will start in 2019 and serve 300 families.", "when does it start?", 2019),
         ("It started in 2019 and serves 300 families.", "how many families does it serve?", 300),
+        # a noun printed after a later number is that number's, not the first one's
+        ("The fund has become a $8 million fund backed by 5 donors.", "how many donors back the fund?", 5),
+        # a noun too common to search by still says what is counted
+        ("Practices from 25 diverse cities and 100 local actors were shared.", "how many cities took part?", 25),
+        # part of a whole counts what the whole counts
+        ("Mayors spoke in 6 of the 7 official sessions.", "in how many official sessions did mayors speak?", 6),
+        ("It links clients to over 90 of the town's employers.", "how many employers does it reach?", 90),
     ],
 )
 def test_the_figure_asked_for(sentence, question, figure):
@@ -35,3 +42,27 @@ def test_no_figure_near_the_questions_words_is_no_answer():
 def test_figures_and_what_is_counted():
     assert has_figure("a 1.2% share") and not has_figure("the 2022 IMRF and COVID-19")
     assert counted("How many of those actions came from Africa?") == {"action", "came"}
+    # English names what it counts last, Spanish, French and Portuguese first; articles are not counted
+    assert counted("how many city grantees are in the pipeline?") == {"city", "grantee"}
+    assert counted("how many de familles de la ville") == {"famille"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "counts"),
+    [
+        ("It will serve 5,000 people.", "how many people will it serve?", True),
+        # a percentage is a share of what follows it, not a count of it
+        ("Mayors spoke in 85% of all sessions.", "how many sessions did mayors speak in?", False),
+        # what the sentence says after the counted phrase is not counted
+        ("In 3 years the fund grew.", "how many funds are there?", False),
+    ],
+)
+def test_what_a_number_counts(sentence, question, counts):
+    assert counted_match(sentence, question) is counts
+
+
+def test_a_distinctive_count_leaves_out_the_records_own_nouns():
+    # "how many pledges …" is the records' count; the narrative's "100 local pledges" counts another set
+    sentence = "Cities made more than 100 local pledges at the Forum."
+    assert counted_match(sentence, "how many pledges are global?")
+    assert not counted_match(sentence, "how many pledges are global?", distinctive=True)

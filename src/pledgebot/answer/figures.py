@@ -179,7 +179,7 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
         # a count the records cannot make ("actions for kids") is the narrative's only when it prints that count
         text = q.full_text or q.question
         ranked = [r for r in ranked if r.kind == "section"][:1]
-        ranked = [r for r in ranked if counted_match(r.counted_text, text)]
+        ranked = [r for r in ranked if counted_match(r.counted_text, text, distinctive=True)]
     if not ranked:
         return None if sections_only else policy.nothing_on(q, ctx, "figures", "no sentence of the report is about this")
     p = float(res.calibration.model("report").probabilities(features(q, ranked, own))[0])

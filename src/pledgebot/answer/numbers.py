@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import tokenize
+from ..text import fold, tokenize
 
 NUMBER = re.compile(r"(?<![\w.,\-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*%|\s*(?:million|billion))?")
 _CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|other than|excluding|except|not)\b([^,;.?!]*)", re.I)
@@ -22,6 +22,14 @@ _MONEY = re.compile(
     re.I,
 )
 SHARE = re.compile(r"share|percent|per cent|%|proportion|fraction|porcentaje|pourcentage|porcentagem", re.I)
+# "6 of the 7 official sessions", "90 of Barranquilla's employers": the number counts what follows
+_PART_OF = re.compile(r"\s*(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:\d[\d,.]*\s+|[^\s\d]+['’]s\s+)?")
+_FUNCTION = frozenset(
+    """a an the of are is was were be been do did does have has had in on at to by for with from this that these
+    those their its our all any some more than over about around nearly almost up into per each will can could
+    would should there ont sont est de del la las los el le les des du da do das dos en et un une una uno um
+    uma""".split()  # noqa: SIM905
+)
 _WHEN = re.compile(r"\b(when|what year|which year|cu[aá]ndo|quand|quando)\b", re.I)
 
 
@@ -39,25 +47,75 @@ def has_figure(text: str) -> bool:
     return any(m.group(2) or not is_year(float(m.group(1).replace(",", "")), None) for m in NUMBER.finditer(text))
 
 
+def unit_words(text: str) -> list[str]:
+    """The words of `text` as units of a count: folded, singular ("cities" → "city", "families" → "family"),
+    without function words. Not the search tokenizer, which drops words too common to rank by ("cities") that
+    still say what a figure counts ("25 diverse cities")."""
+    return [_singular(w) for w in re.findall(r"[a-z]+", fold(text)) if w not in _FUNCTION and len(w) > 1]
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def counted(question: str) -> set[str]:
-    """What a "how many …" question counts ("emergencies", "people"; "how many of those actions …" → actions)."""
+    """What a "how many …" question counts: the first and last word of the phrase after it, up to a function
+    word ("how many city grantees are …" → city, grantee; "how many of the plenary sessions did …" →
+    plenary, session). English puts the counted noun last and Spanish, French and Portuguese first; the
+    words in between qualify it, and a number before any of them counts something else."""
     pattern = (
         r"\b(?:how many|cu[aá]nt[oa]s|combien de|combien d'|quant[oa]s)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?"
-        r"(?:\d{4}\s+)?(\w+(?:\s+\w+)?)"
+        r"(?:\d{4}\s+)?([\w-]+(?:\s+[\w-]+){0,3})"
     )
-    return {w for m in re.finditer(pattern, question, re.I) for w in tokenize(m.group(1))}
+    out: set[str] = set()
+    for m in re.finditer(pattern, question, re.I):
+        words = re.findall(r"[a-z]+", fold(m.group(1)))
+        start = next((n for n, w in enumerate(words) if w not in _FUNCTION), len(words))
+        cut = next((n for n, w in enumerate(words[start:], start) if w in _FUNCTION), len(words))
+        phrase = [_singular(w) for w in words[start:cut]]
+        out |= {phrase[0], phrase[-1]} if phrase else set()
+    return out
 
 
-def counted_match(text: str, question: str) -> bool:
-    """Whether `text` prints a number right before what the question counts ("5,000 people", "10 local actions")."""
+def counted_match(text: str, question: str, distinctive: bool = False) -> bool:
+    """Whether `text` prints a number right before what the question counts ("5,000 people", "10 local actions").
+    `distinctive`: only by a word the search ranks by, not the records' own nouns ("pledges", "cities"), which
+    the narrative counts for other sets than the question's ("more than 100 local pledges" at the Forum)."""
     what = counted(question)
+    if distinctive:
+        what = {w for w in what if tokenize(w)}
     return bool(what) and any(counts_it(text, m, what) for m in NUMBER.finditer(text))
 
 
 def counts_it(text: str, m: re.Match, what: set[str]) -> bool:
-    """Whether the number matched at `m` is printed right before what is counted ("5000 people", "10 local
-    actions")."""
-    return bool(what & set(tokenize(text[m.end() : m.end() + 40])[:3]))
+    """Whether the number matched at `m` counts what is asked: printed right before it ("5000 people", "25
+    diverse cities", "6 of the 7 official sessions"). A percentage is a share of what follows it, not a count;
+    a noun after a later number is that number's ("an $8 million fund supported by 5 donors")."""
+    if m.group(2) and "%" in m.group(2):
+        return False
+    after = text[m.end() : m.end() + 60]
+    if part := _PART_OF.match(after):
+        after = after[part.end() :]
+    if nxt := re.search(r"\d", after):
+        after = after[: nxt.start()]
+    return bool(what & set(_noun_phrase(after)))
+
+
+def _noun_phrase(text: str) -> list[str]:
+    """The words of the phrase `text` opens, up to a function word ("diverse cities", "migrant and refugee
+    families"): what a number printed before it counts, not what the sentence says after ("3 years the GCF")."""
+    out: list[str] = []
+    for word in re.findall(r"[a-z]+", fold(text)):
+        if word in ("and", "or"):
+            continue
+        if word in _FUNCTION or len(out) == 3:
+            break
+        out.append(_singular(word))
+    return out
 
 
 def number_in(text: str, question: str, expanded: str = "") -> float | None:
@@ -92,6 +150,8 @@ def number_in(text: str, question: str, expanded: str = "") -> float | None:
         found.append((score, value, is_pct, is_amount))
     if wants_share and any(f[2] for f in found):
         found = [f for f in found if f[2]]
+    if what and not wants_share and any(not f[2] for f in found):
+        found = [f for f in found if not f[2]]  # "how many sessions …" asks a count, not "85% of all sessions"
     if wants_money and any(f[3] for f in found):
         found = [f for f in found if f[3]]  # "how much money …": an amount, not the people it serves
     if not found:
