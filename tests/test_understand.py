@@ -252,6 +252,20 @@ def test_grammar_reads_units_thresholds_and_mentions():
     assert understand("pledges carrying a quote by the mayor").quote_role == "mayor"
 
 
+@pytest.mark.parametrize(
+    ("question", "wants"),
+    [
+        ("how many people does the shelter house?", True),
+        ("towns under what population count as small?", True),
+        ("what stat does the foreword give on displacement?", True),
+        ("how expensive was the pilot?", True),
+        ("which towns run a shelter?", False),
+    ],
+)
+def test_a_figure_is_asked_for_by_what_it_measures(question, wants):
+    assert understand(question).wants_number is wants
+
+
 def test_a_destination_in_a_sentence_of_context_leaves_the_next_sentences_places_alone():
     assert understand("workers going to Kenya").filters.countries == ()  # where they go: the topic
     q = understand("Our delegation is going to Greece. Which pledges come from Kenya or Greece?")

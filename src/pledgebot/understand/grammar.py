@@ -191,7 +191,8 @@ def count_unit(folded: str, units: dict[str, str]) -> str | None:
 
 _NUMBER_ASKED = re.compile(
     r"\b(how many|how much|what share|what percentage|what proportion|what fraction|how large|how big|how long|"
-    r"number of|percent|per ?cent|target|goal|figure|amount|budget|cost|costs|cu[aá]nt[oa]s?|combien|"
+    r"number of|percent|per ?cent|target|goal|figure|amount|budget|cost|costs|how expensive|population|size|"
+    r"stats?|statistics?|cu[aá]nt[oa]s?|combien|"
     r"quant[oa]s?|porcentaje|pourcentage|porcentagem)\b|%"
 )
 
