@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from tiny import tiny_bot
 
 from pledgebot.answer import Ctx
-from pledgebot.answer.compare import _nearest
+from pledgebot.answer.compare import Compared, _facet_is_the_aspect, _nearest, _with_partners
+from pledgebot.retrieval import DocScore
 
 
 @pytest.fixture(scope="module")
@@ -26,3 +28,35 @@ def test_a_corpus_larger_than_the_cap_is_narrowed_to_the_nearest(bot, cap):
     # the pledge closest to the anchor is always among them, and the order stays the report's
     closest = max(fits, key=lambda p: float(res.pledge_vectors[res.pledge_row[p.id]] @ res.pledge_vectors[0]))
     assert closest in kept and kept == [p for p in fits if p in kept]
+
+
+def _compared(res, ids):
+    hits = [DocScore(i, "pledge", 0.0, 0.0, 0.0) for i in ids]
+    return Compared(res.pledges[0], hits, np.zeros((len(ids), 1)), np.zeros(len(ids)), False)
+
+
+def test_a_chosen_joint_pledge_brings_its_partners_record(bot):
+    res = bot.res
+    ids = [p.id for p in res.pledges if p.submitter != "Athens"]
+    nairobi, kampala = ids.index("2023-nairobi-joint"), ids.index("2023-kampala-joint")
+    larissa = ids.index("2023-larissa-language")
+    c = _compared(res, ids)
+    assert _with_partners(res, c, [larissa, kampala]) == [larissa, kampala, nairobi]
+    assert _with_partners(res, c, [nairobi, kampala]) == [nairobi, kampala]
+    # a partner that is not a candidate (filtered out, or the anchor's own) stays out
+    alone = [i for i in ids if i != "2023-kampala-joint"]
+    n = alone.index("2023-nairobi-joint")
+    assert _with_partners(res, _compared(res, alone), [n]) == [n]
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("Which other joint pledges are there, like Athens's?", True),
+        ("Which other joint pledges on job training are like Athens's?", False),
+        ("Which other pledges are like Athens's?", False),
+    ],
+)
+def test_a_flag_with_no_topic_is_the_aspect_asked(bot, question, facet):
+    q = bot.understand(question, ctx=Ctx(bot.res))
+    assert _facet_is_the_aspect(q, _compared(bot.res, [p.id for p in bot.res.pledges])) is facet

@@ -173,10 +173,14 @@ def answer(q: Query, ctx: Ctx) -> Answer:
     params = res.calibration.section("compare")
     rank_by = c.x[:, COMPARE_FEATURES.index("anchor_sim")] if c.by_anchor else c.p
     order = [int(i) for i in np.argsort(-rank_by, kind="stable")]
-    chosen = [i for i in order if c.p[i] >= params["cite"]][: int(params["max_shown"])]
+    if _facet_is_the_aspect(q, c):
+        chosen = order[: int(params["max_shown"])]  # "which other city pairings?": every other joint pledge
+    else:
+        chosen = [i for i in order if c.p[i] >= params["cite"]][: int(params["max_shown"])]
     closest = not chosen
     if closest:
         chosen = order[: int(params["closest_k"])]
+    chosen = _with_partners(res, c, chosen)
     decisions = [Decision(c.hits[i].doc_id, float(c.p[i]), i in chosen) for i in order[:12]]
     shown = []
     for i in chosen:
@@ -187,6 +191,26 @@ def answer(q: Query, ctx: Ctx) -> Answer:
             Similar(other, float(c.x[i, COMPARE_FEATURES.index("anchor_sim")]), shared, sentence, anchor_sentence)
         )
     return _render(q, c.anchor, shown, closest, decisions)
+
+
+def _facet_is_the_aspect(q: Query, c: Compared) -> bool:
+    """A question that names a kind of pledge a flag picks ("other city pairings", "other GCF projects") and no
+    topic asks for that kind, not for what is like the anchor: every other pledge of the kind answers."""
+    f = q.focus_filters
+    return bool((f.joint or f.gcf) and not (q.focus_topic or q.topic) and not c.by_anchor)
+
+
+def _with_partners(res: Resources, c: Compared, chosen: list[int]) -> list[int]:
+    """Each chosen joint pledge followed by its partner's record of the same project, when that record is a
+    candidate too: one project, one record per partner, both or neither."""
+    row = {h.doc_id: i for i, h in enumerate(c.hits)}
+    out: list[int] = []
+    for i in chosen:
+        out.append(i)
+        partner = res.records[c.hits[i].doc_id].joint_with
+        if partner in row and row[partner] not in chosen and row[partner] not in out:
+            out.append(row[partner])
+    return out
 
 
 def _render(q: Query, anchor: Pledge, shown: list[Similar], closest: bool, decisions: list[Decision]) -> Answer:
