@@ -22,6 +22,7 @@ from . import policy
 from .phrases import say
 from .render import citation_for, reply
 from .resources import Ctx, Resources
+from .sentences import SentenceIndex
 from .topical import TOPICAL_FEATURES, retrieve_features
 
 
@@ -62,18 +63,16 @@ def closest_sentences(res: Resources, a: str, b: str) -> tuple[str, str]:
     ra, rb = res.sentences.content_rows(a), res.sentences.content_rows(b)
     if not ra or not rb:
         return "", ""
-    m = res.sentences.vectors[ra] @ res.sentences.vectors[rb].T
+    m = res.sentences.vectors_of(ra) @ res.sentences.vectors_of(rb).T
     i, j = np.unravel_index(int(np.argmax(m)), m.shape)
     return res.sentences.texts[ra[i]], res.sentences.texts[rb[j]]
 
 
-def pledge_vectors(res_pledges: list[Pledge], sentences) -> np.ndarray:
+def pledge_vectors(res_pledges: list[Pledge], sentences: SentenceIndex) -> np.ndarray:
     """Each pledge's mean content-sentence vector, unit length: what comparisons compare."""
-    rows = []
-    for p in res_pledges:
-        sel = sentences.content_rows(p.id)
-        v = sentences.vectors[sel].mean(axis=0) if sel else np.zeros(sentences.vectors.shape[1])
-        rows.append(v / (np.linalg.norm(v) or 1.0))
+    means = sentences.mean_vectors([p.id for p in res_pledges])
+    dim = next((len(v) for v in means if v is not None), sentences.vectors_of([]).shape[1])
+    rows = [np.zeros(dim) if v is None else v / (np.linalg.norm(v) or 1.0) for v in means]
     return np.asarray(rows, dtype=np.float32)
 
 

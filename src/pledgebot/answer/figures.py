@@ -65,6 +65,7 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str) -> list[Ra
     qtokens = set(tokenize(text)) - contrast_words(q.question)
     weights = res.calibration.section("report")
     out = []
+    res.sentences.warm(doc_ids)
     for doc in dict.fromkeys(doc_ids):
         rows = res.sentences.content_rows(doc)
         if not rows:
@@ -74,7 +75,7 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str) -> list[Ra
             rows = [r for r in rows if has_figure(res.sentences.texts[r])]
             if not rows:
                 continue
-        sims = res.sentences.vectors[rows] @ qvec
+        sims = res.sentences.vectors_of(rows) @ qvec
         # a report is organised under headings that say what each part answers; rare words tell more than
         # common ones ("prepared" in "who prepared the report?", not "report")
         heading = res.heading_similarity(doc, qvec)

@@ -105,8 +105,8 @@ def features(q: Query, ctx: Ctx, hits: list[DocScore], n_candidates: int, e5_tex
     # vector drifts; its topic words' does not)
     qvec = ctx.vec(q.search_text)
     tvec = ctx.vec(_topic_text(q, res)) if q.topic else qvec
-    best = [res.sentences.max_similarity(h.doc_id, qvec) for h in hits]
-    best_topic = [res.sentences.max_similarity(h.doc_id, tvec) for h in hits]
+    best = res.sentences.max_similarities([h.doc_id for h in hits], qvec)
+    best_topic = res.sentences.max_similarities([h.doc_id for h in hits], tvec)
     shared = [len(phrases & res.pledge_bigrams(h.doc_id)) for h in hits]
     most = max(shared, default=0)
     rows = []
@@ -176,6 +176,7 @@ def _excerpts(q: Query, ctx: Ctx, pledges: Sequence[Pledge]) -> dict[str, str]:
     res = ctx.res
     qvec = ctx.vec(q.search_text)
     qtokens = set(tokenize(q.search_text)) | set(q.search_text.lower().split())
+    res.sentences.warm(p.id for p in pledges)
     return {p.id: res.sentences.best(p.id, qvec, qtokens, res.sentence_weights).text for p in pledges}
 
 
