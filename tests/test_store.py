@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from disks import fill, read_only_view, small_disk
 
+from pledgebot import chroma
 from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
 from pledgebot.embedding import HashingEmbedder
 from pledgebot.errors import StoreError
@@ -144,6 +145,7 @@ def test_a_full_disk_fails_the_build_with_a_message_and_the_old_index_serves(tmp
 BUILD_ALL = """
 import sys
 from pathlib import Path
+from pledgebot import chroma
 from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
 from pledgebot.embedding import HashingEmbedder
 from pledgebot.store import build
@@ -183,3 +185,49 @@ def test_killing_an_index_build_never_stops_the_index_serving(tmp_path, records)
     left = {p.name for p in index.iterdir()}
     # dead runs' folders and the old build are gone (not by sorted position: a build's name may start with a digit)
     assert {".lock", "CURRENT"} <= left and len(left) == 3 and current_build(index).name in left
+
+
+# -- a large index: sentence vectors stay in Chroma and are read per record --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory, records) -> tuple[Store, Store]:
+    """One small index opened as it is (vectors in memory) and as a large one would be (`exact_passages=0`)."""
+    pledges, sections, fp = records
+    memory, _ = open_store(tmp_path_factory.mktemp("index"), pledges, sections, fp, HashingEmbedder())
+    return memory, Store(memory.path, memory.manifest, memory.embedder, None, exact_passages=0)
+
+
+def test_a_large_index_reads_no_sentence_vector_at_open(both):
+    memory, lazy = both
+    assert memory.exact and memory.sentence_vectors is not None
+    assert not lazy.exact and lazy.sentence_vectors is None
+    assert (lazy.sentence_ids, lazy.sentence_docs, lazy.sentence_texts) == (
+        memory.sentence_ids, memory.sentence_docs, memory.sentence_texts
+    )  # fmt: skip
+
+
+def _some(pledges, sections) -> dict[str, list[str]]:
+    return {
+        "one pledge": [pledges[0].id],
+        "a section": [sections[1].id],
+        "several, out of order": [pledges[5].id, sections[0].id, pledges[2].id, pledges[5].id],
+        "every record": [r.id for r in [*pledges, *sections]],
+        "an unknown record": ["no-such-record", pledges[3].id],
+        "none": [],
+    }
+
+
+@pytest.mark.parametrize("page", [1, 2, 7, 100_000])
+@pytest.mark.parametrize("which", ["one pledge", "a section", "several, out of order", "every record", "an unknown record", "none"])
+def test_the_store_reads_each_records_sentence_vectors_in_text_order(both, records, monkeypatch, page, which):
+    pledges, sections, _ = records
+    memory, lazy = both
+    monkeypatch.setattr(chroma, "PAGE", page)  # smaller than the records asked for: several pages each way
+    docs = _some(pledges, sections)[which]
+    got = lazy.sentence_vectors_of(docs)
+    known = {d for d in docs if d in memory.sentence_docs}
+    assert set(got) == known
+    for d in known:
+        rows = [n for n, x in enumerate(memory.sentence_docs) if x == d]
+        assert np.array_equal(got[d], memory.sentence_vectors[rows])

@@ -14,6 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import answer as answering
 from .answer import Ctx, Resources, SentenceIndex, Similar, llm_rewrite, load_chat_model
 from .answer.compare import pledge_vectors
@@ -82,7 +84,9 @@ class PledgeBot:
         words; each changes the features relevance is fitted on, so each has its own calibration."""
         gaz = with_records(gazetteer or default_gazetteer(), pledges)
         glossary = load_glossary()
-        sentences = SentenceIndex(store.sentence_docs, store.sentence_texts, store.sentence_vectors)
+        # a large index leaves its sentence vectors in Chroma: the sentence index reads them from the store
+        vectors = store.sentence_vectors if store.sentence_vectors is not None else store
+        sentences = SentenceIndex(store.sentence_docs, store.sentence_texts, vectors)
         quotes = collect_quotes(pledges, sections)
         quote_vectors = store.vectors_for([x.text for x in quotes], "quotes")
         res = Resources(
@@ -95,7 +99,7 @@ class PledgeBot:
             sentences=sentences,
             quotes=quotes,
             quote_vectors=quote_vectors,
-            pledge_vectors=pledge_vectors(pledges, sentences),
+            pledge_vectors=_pledge_vectors(store, pledges, sentences),
             calibration=calibration or load_calibration(calibration_key(store.embedder.name, english_e5, stem)),
             multilingual=multilingual and store.ml_embedder is not None,
             english_e5=english_e5 and store.ml_embedder is not None,
@@ -241,6 +245,15 @@ class PledgeBot:
         return answering.similar(self.res, pledge_id, k)
 
 
+def _pledge_vectors(store: Store, pledges: list[Pledge], sentences: SentenceIndex) -> np.ndarray:
+    """Each pledge's mean content-sentence vector. From a large index, whose sentence vectors stay in Chroma,
+    they take a read of every sentence vector: done at the first start and kept in the build folder."""
+    if store.sentence_vectors is not None:
+        return pledge_vectors(pledges, sentences)
+    key = "\n".join([store.embedder.name, *(f"{p.id} {sentences.content_rows(p.id)}" for p in pledges)])
+    return store.saved("pledge-vectors", key, len(pledges), lambda: pledge_vectors(pledges, sentences))
+
+
 def calibration_key(embedder: str, english_e5: bool = False, stem: bool = False) -> str:
     """Which fitted calibration a configuration uses: the embedder and the extra signals it fits on."""
     return embedder + ("+e5" if english_e5 else "") + ("+stem" if stem else "")
@@ -251,4 +264,3 @@ def _plain_query(text: str, filters: Filters | None, understander: Understander)
     words = re.findall(r"[^\W_]+", text.lower())
     topic = tuple(w for w in words if w not in understander.lex.chatter)
     return Query(text, Intent.FIND, filters or Filters(), topic=topic, search_text=text, full_text=text)
-

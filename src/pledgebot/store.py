@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 from filelock import FileLock
 
-from .chroma import Space, add_all, open_space, read_all
+from .chroma import Space, add_all, open_space, page_size, read_all
 from .embedding import Embedder
 from .errors import DISK_CAUSES, StoreError, describe_os_error
 from .glossary import acronyms, spell_out
@@ -108,7 +108,13 @@ class Store:
     """An opened index: passages, their Chroma collection, and the optional multilingual collection."""
 
     def __init__(
-        self, path: Path, manifest: Manifest, embedder: Embedder, ml_embedder: Embedder | None, server: str = ""
+        self,
+        path: Path,
+        manifest: Manifest,
+        embedder: Embedder,
+        ml_embedder: Embedder | None,
+        server: str = "",
+        exact_passages: int = EXACT_PASSAGES,
     ) -> None:
         self.path = path
         self.manifest = manifest
@@ -121,7 +127,7 @@ class Store:
             # one vector per pledge: exact search in numpy, like the passages, without a count per query
             ml_got = read_all(space.client, ml, ["embeddings"]) if ml is not None else None
             # a large index is searched by Chroma itself: its passage vectors stay there, not in this process
-            self.exact = manifest.passages <= EXACT_PASSAGES
+            self.exact = manifest.passages <= exact_passages
             fields = ["documents", "metadatas", "embeddings"] if self.exact else ["documents", "metadatas"]
             got = read_all(space.client, self._passages, fields)
         except StoreError:
@@ -141,16 +147,51 @@ class Store:
         self._passage_vectors = _unit(got["embeddings"]) if self.exact else None  # unit length once, not per query
         self._ml_ids = list(ml_got["ids"]) if ml_got is not None else []
         self._ml_vectors = _unit(ml_got["embeddings"]) if ml_got is not None else None
+        self._read_sentences()
+
+    def _read_sentences(self) -> None:
+        """Every sentence's id, record and text, in text order; their vectors too when the index is small. A
+        large index (one Chroma searches, `exact` false) keeps its sentence vectors there, like its passage
+        vectors: answers read the few records a question touches (`sentence_vectors_of`), so a start neither
+        waits for nor holds every sentence vector (55,194 of them at 10,000 pledges)."""
+        fields = ["documents", "metadatas", "embeddings"] if self.exact else ["documents", "metadatas"]
         try:
-            got = read_all(space.client, space.get(SENTENCES, embedder), ["documents", "metadatas", "embeddings"])
+            self._sentences = self._space.get(SENTENCES, self.embedder)
+            got = read_all(self._space.client, self._sentences, fields)
         except Exception as exc:
-            msg = f"index at {path} is unreadable: {exc}"
+            msg = f"index at {self.path} is unreadable: {exc}"
             raise StoreError(msg) from exc
         order = sorted(range(len(got["ids"])), key=lambda n: _sentence_key(got["ids"][n]))
         self.sentence_ids = [got["ids"][n] for n in order]
         self.sentence_docs = [got["metadatas"][n]["doc_id"] for n in order]
         self.sentence_texts = [got["documents"][n] for n in order]
-        self.sentence_vectors = np.asarray(got["embeddings"], dtype=np.float32)[order] if order else np.zeros((0, 1))
+        self._sentence_rows: dict[str, list[int]] = {}  # record -> its rows, in text order
+        for n, d in enumerate(self.sentence_docs):
+            self._sentence_rows.setdefault(d, []).append(n)
+        self.sentence_vectors: np.ndarray | None = None
+        if self.exact:
+            vectors = np.asarray(got["embeddings"], dtype=np.float32)
+            self.sentence_vectors = vectors[order] if order else np.zeros((0, 1))
+
+    def sentence_vectors_of(self, doc_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The sentence vectors of these records read from Chroma, each record's in text order (its rows in
+        `sentence_ids`); a record with no sentence is left out. By id, a page of ids per `get` (one naming
+        every id binds more SQL variables than SQLite allows): at 10,000 pledges a `get` of one record's ids
+        took 4 ms, a `where` on its record 15 ms."""
+        wanted = [d for d in dict.fromkeys(doc_ids) if d in self._sentence_rows]
+        ids = [self.sentence_ids[n] for d in wanted for n in self._sentence_rows[d]]
+        step = page_size(self._space.client)
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), step):
+            try:
+                got = self._sentences.get(ids=ids[start : start + step], include=["embeddings"])
+            except Exception as exc:  # noqa: BLE001 - Chroma raises its own types; the caller gets one kind
+                raise StoreError(f"the index at {self.path} could not be read: {exc}") from exc
+            found |= dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
+        if len(found) < len(ids):
+            missing = next(i for i in ids if i not in found)
+            raise StoreError(f"the index at {self.path} has lost sentence {missing!r}")
+        return {d: np.stack([found[self.sentence_ids[n]] for n in self._sentence_rows[d]]) for d in wanted}
 
     def dense(
         self, query: str | np.ndarray, k: int = 50, docs: set[str] | None = None
@@ -193,15 +234,24 @@ class Store:
         100,000 pledges). Keyed by the model and the texts; a read-only folder just embeds them each time."""
         if not texts:
             return np.zeros((0, 1), dtype=np.float32)
-        key = hashlib.sha256("\n".join([self.embedder.name, *texts]).encode()).hexdigest()[:16]
-        saved = self.path / f"{kind}-{key}.npy"
+        key = "\n".join([self.embedder.name, *texts])
+        return self.saved(
+            kind, key, len(texts), lambda: np.asarray(self.embedder.embed_documents(texts), dtype=np.float32)
+        )
+
+    def saved(self, kind: str, key: str, rows: int, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """`compute()` (a matrix of `rows` rows), saved in the build folder under `kind` and a hash of `key` the
+        first time and loaded from there after: for what a start would otherwise recompute from the whole index.
+        A build folder never changes, so the key need only name what else the result depends on."""
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        saved = self.path / f"{kind}-{digest}.npy"
         try:
             vectors = np.load(saved, allow_pickle=False)
-            if vectors.shape[0] == len(texts):
+            if vectors.shape[0] == rows:
                 return vectors
         except (OSError, ValueError):
-            pass  # not saved yet, or damaged: embed again
-        vectors = np.asarray(self.embedder.embed_documents(texts), dtype=np.float32)
+            pass  # not saved yet, or damaged: compute again
+        vectors = compute()
         tmp = saved.with_name(f".{saved.name}-{uuid.uuid4().hex[:8]}.npy")
         try:
             np.save(tmp, vectors, allow_pickle=False)
