@@ -114,7 +114,7 @@ class Store:
         embedder: Embedder,
         ml_embedder: Embedder | None,
         server: str = "",
-        exact_passages: int = EXACT_PASSAGES,
+        exact_passages: int | None = None,
     ) -> None:
         self.path = path
         self.manifest = manifest
@@ -127,7 +127,8 @@ class Store:
             # one vector per pledge: exact search in numpy, like the passages, without a count per query
             ml_got = read_all(space.client, ml, ["embeddings"]) if ml is not None else None
             # a large index is searched by Chroma itself: its passage vectors stay there, not in this process
-            self.exact = manifest.passages <= exact_passages
+            # (`exact_passages`: another threshold than EXACT_PASSAGES, read here rather than bound at import)
+            self.exact = manifest.passages <= (EXACT_PASSAGES if exact_passages is None else exact_passages)
             fields = ["documents", "metadatas", "embeddings"] if self.exact else ["documents", "metadatas"]
             got = read_all(space.client, self._passages, fields)
         except StoreError:
