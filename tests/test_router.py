@@ -86,6 +86,22 @@ def test_aggregates(bot):
     assert quoted.number == 1 and ids(quoted) == ["2023-athens-housing"]
 
 
+@pytest.mark.parametrize(
+    ("question", "narrative"),
+    [
+        ("How many pledges are about housing?", True),
+        ("How many 2023 pledges are about housing?", True),
+        # a facet narrows the count to records the narrative does not count: the records answer
+        ("How many Global Cities Fund pledges are about housing?", False),
+        ("How many pledges from Greece are about housing?", False),
+    ],
+)
+def test_a_count_tries_the_narrative_only_when_no_facet_narrows_it(bot, monkeypatch, question, narrative):
+    stated = copy.copy(ask(bot, "Who offers housing and shelter?"))
+    monkeypatch.setattr("pledgebot.answer.router.figures.answer", lambda q, ctx, sections_only=False: stated)
+    assert (ask(bot, question, Intent.COUNT) is stated) is narrative
+
+
 def test_topical_answers_cite_what_covers_the_topic(bot):
     a = ask(bot, "Who offers housing and shelter?", Intent.FIND)
     assert ids(a) == ["2023-athens-housing"] and not a.abstained

@@ -71,8 +71,15 @@ def _records(q: Query, ctx: Ctx) -> Answer:
     if not candidates:
         return _nothing_passes(q, ctx)
     if q.topic:
-        if q.intent is Intent.COUNT and (stated := figures.answer(q, ctx, sections_only=True)) is not None:
-            return stated  # "how many actions are for kids?": the report counts by theme; no field does
+        if (
+            q.intent is Intent.COUNT
+            and replace(q.filters, year=None).is_empty()
+            and (stated := figures.answer(q, ctx, sections_only=True)) is not None
+        ):
+            # "how many actions are for kids?": the report counts by theme; no field does. A count the
+            # filters narrow ("… got Global Cities Fund money", "mirror pledges") is the records' own: the
+            # narrative's figures count other sets ("an $8 million fund")
+            return stated
         return topical.answer(q, ctx, candidates)
     what = "the filters" if not q.filters.is_empty() else "every pledge"
     return listing.answer(q, ctx, candidates, f"no topic: listed {what}")
