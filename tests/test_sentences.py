@@ -141,7 +141,7 @@ QUESTIONS = [
     "How many pledges come from Europe?",
     "Is there a quote from a mayor about welcoming refugees?",
     "Which other cities run a welcoming plan like Lancaster's?",
-    "¿Qué ciudades ayudan a los migrantes a encontrar empleo?",
+    "¿Qué municipios dan empleo a los refugiados?",
     "How many cities signed the Call to Local Action?",
     "What does LRG stand for?",
     "Which pledges mention Kampala?",

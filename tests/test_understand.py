@@ -252,6 +252,13 @@ def test_grammar_reads_units_thresholds_and_mentions():
     assert understand("pledges carrying a quote by the mayor").quote_role == "mayor"
 
 
+def test_a_clause_explaining_a_facet_is_no_topic_and_one_explaining_the_topic_is():
+    q = understand("Count the mirror pledges (i.e. signed up to both compacts) from Greece")
+    assert q.filters.pledge_types == ("Mirror",) and not {"signed", "both", "compacts"} & set(q.topic)
+    q = understand("Which cities offer legal aid - the ones with lawyers - to refugees?")
+    assert {"legal", "aid", "lawyers"} <= set(q.topic)
+
+
 @pytest.mark.parametrize(
     ("question", "wants"),
     [

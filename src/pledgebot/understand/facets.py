@@ -90,6 +90,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     r.inclusive = {n for n, w in enumerate(r.words) if _within(w, inside)}
     _read_grammar(r, lex)
     _read_phrases(r, lex)
+    _set_aside_glosses(r)
     _drop_owners(r)
     r.terms = _terms(r, lex)
     _read_unknown_words(r, lex, english)
@@ -194,6 +195,17 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
         for k in range(n, n + size):
             r.consumed[k] = entry.kind
         n += size
+
+
+def _set_aside_glosses(r: Reading) -> None:
+    """A clause explaining a facet just named ("GCR-only pledges - those that serve refugees alone") says
+    what the filter already does: its words are no topic to narrow the filter's pledges by. A clause explaining
+    other words keeps them: they say what is searched for."""
+    for start, end in grammar.glosses(r.folded):
+        inside = [n for n, w in enumerate(r.words) if start <= w.start and w.end <= end]
+        before = [n for n, w in enumerate(r.words) if w.end <= start][-1:]
+        if inside and before and before[0] in r.consumed:
+            r.aside.update(n for n in inside if n not in r.consumed)
 
 
 def _drop_owners(r: Reading) -> None:

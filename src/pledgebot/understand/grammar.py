@@ -42,6 +42,18 @@ def set_aside(folded: str) -> list[Span]:
     return [m.span() for m in _SET_ASIDE.finditer(folded)]
 
 
+# "GCR-only pledges - those that serve refugees alone -": a clause that says what the words before it mean
+_GLOSS = re.compile(
+    r"(?:\s[-–—]\s*|\(\s*|,\s*)(?:i\.?e\.?,?|that is,?|meaning|namely|(?:the ones?|those) (?:that|which|who|with))\s"
+    r"(?:(?!\s[-–—]\s)[^;.?!()])*"
+)
+
+
+def glosses(folded: str) -> list[Span]:
+    """Spans of clauses that explain the words before them ("… - the ones that …", "…, i.e. …")."""
+    return [m.span() for m in _GLOSS.finditer(folded)]
+
+
 # "from the US, organizations included", "including counties": these are in the answer, not all of it; a place
 # or kind named there widens nothing and narrows nothing (a topic word there stays a topic word)
 _INCLUDED = re.compile(
