@@ -77,7 +77,8 @@ PLEDGES = [
 ]  # fmt: skip
 SECTIONS = [
     Section("section-foreword", ("Foreword",), "In 2022, 1.2% of humanitarian aid went to local actors. "
-            "Local and regional governments (LRGs) lead the way. Medellín used its grant for housing.", Source("Foreword", 1, 3)),
+            "Local and regional governments (LRGs) lead the way. Medellín used its grant for housing. "
+            "San Marcos (Guatemala) wrote its first migration policy.", Source("Foreword", 1, 3)),
     Section("section-numbers", ("By the numbers",), "The pledges come from 4 countries.", Source("Numbers", 4, 5)),
     Section("section-priority-3", ("Spotlight: Call to Local Action's 8 Priorities", "3. Including refugees in work"),
             "GCM Objectives: 6, 18. Type of Actions: vocational training.", Source("Priorities", 6, 7)),

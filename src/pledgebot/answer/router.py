@@ -23,7 +23,7 @@ from ..query import Intent, Query
 from ..records import Answer
 from . import compare, definition, figures, listing, mentions, policy, quotes, topical
 from .phrases import say
-from .render import MAX_LISTED, citation_for, context, join_names, render_pledges, reply
+from .render import MAX_LISTED, citation_for, context, join_names, render_pledges, render_sections, reply
 from .resources import Ctx
 
 _PLACE_KINDS = ("submitter", "area", "country", "subregion", "region")
@@ -150,7 +150,14 @@ def _work_in_country(q: Query, ctx: Ctx) -> Answer | None:
     lang = q.language
     place, names = join_names(list(f.countries), lang), join_names(who, lang)
     lead = say(lang, "router.work_there", len(who), place=place, who=names)
+    text = render_pledges(lead, citations, len(found), lang=lang)
+    # the narrative's own examples from there ("the municipality of San Marcos (Guatemala)") are work there too
+    told = [(s, hit) for s in res.sections if (hit := res.sentences.first_where(s.id, rx.search))]
+    if told:
+        notes = [citation_for(n, s, hit) for n, (s, hit) in enumerate(told[:MAX_LISTED], len(citations) + 1)]
+        where = say(lang, "policy.narrative_where", name=place, where="; ".join(c.title for c in notes))
+        text += "\n\n" + render_sections(where.strip(), notes)
+        citations += notes
     return reply(
-        q, "listing", f"no pledge from {country}; pledges that work there",
-        render_pledges(lead, citations, len(found), lang=lang), citations, total=len(found),
+        q, "listing", f"no pledge from {country}; pledges that work there", text, citations, total=len(found),
     )  # fmt: skip
