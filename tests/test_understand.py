@@ -252,6 +252,13 @@ def test_grammar_reads_units_thresholds_and_mentions():
     assert understand("pledges carrying a quote by the mayor").quote_role == "mayor"
 
 
+def test_the_sentence_that_asks_filters_when_it_names_facets_of_its_own():
+    q = understand("I write about Global Cities Fund grantees. How many mirror pledges came from East Africa?")
+    assert not q.filters.gcf and q.filters.pledge_types == ("Mirror",) and q.filters.countries == ("Kenya",)
+    # a context with no facet in the asking sentence still says where to look
+    assert understand("We're a Greek city. Which pledges deal with housing?").filters.countries == ("Greece",)
+
+
 def test_a_clause_explaining_a_facet_is_no_topic_and_one_explaining_the_topic_is():
     q = understand("Count the mirror pledges (i.e. signed up to both compacts) from Greece")
     assert q.filters.pledge_types == ("Mirror",) and not {"signed", "both", "compacts"} & set(q.topic)

@@ -88,6 +88,12 @@ class Understander:
         focus_filters, _ = self._filters(r, [f for f in r.facets if r.focus[0] <= f.at < r.focus[1]])
         if not any(r.focus[0] <= at < r.focus[1] for at in r.date_at):
             focus_filters = replace(focus_filters, start=None, start_month=None, end=None, year=None)  # said of the context
+        context = r.text[: r.focus[0]]
+        opens_with_context = bool(context.strip()) and "?" not in context and not r.text[r.focus[1] :].strip()
+        if opens_with_context and intent is not Intent.COMPARE and not focus_filters.is_empty():
+            # "I'm briefing a city network. How many mirror pledges came from Latin America?": the sentence
+            # that asks says what to count by; the context says who asks, not what their answer is filtered by
+            filters = focus_filters
         anchors: tuple[str, ...] = ()
         if intent is not Intent.COMPARE and (named := self._others_asked(r)):
             # "Kampala and Nairobi pledged together. What other pairings are there?": the places of the

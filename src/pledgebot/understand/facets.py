@@ -98,10 +98,15 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     return r
 
 
+# "(i.e. signed up to both)", "e.g. Greece": a full stop that ends an abbreviation ends no sentence
+_ABBREVIATED = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx)\.\s+$", re.I)
+
+
 def focus_span(text: str) -> tuple[int, int]:
     """The sentence that asks, when a question opens with context ("Dallas recruits ambassadors. Who else …?"):
     the last sentence with a question mark, else the last sentence; the whole text when it is one sentence."""
-    bounds = [0] + [m.end() for m in re.finditer(r"[.?!]+\s+(?=\S)", text)] + [len(text)]
+    ends = [m.end() for m in re.finditer(r"[.?!]+\s+(?=\S)", text) if not _ABBREVIATED.search(text[: m.end()])]
+    bounds = [0, *ends, len(text)]
     spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
     if len(spans) < 2:
         return (0, len(text))
