@@ -13,9 +13,10 @@ from test_text import old_fold, old_tokenize
 
 from pledgebot.answer.sentences import SentenceIndex
 from pledgebot.corpus import read_pledges, read_sections, records_dir
+from pledgebot.glossary import Term
 from pledgebot.places import default_gazetteer, with_records
 from pledgebot.text import sentences
-from pledgebot.understand.lexicon import build_lexicon, inflections, proper_names
+from pledgebot.understand.lexicon import _spelled_out, build_lexicon, inflections, proper_names
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -128,3 +129,17 @@ ENDINGS = {"o": ["a", "os", "as"], "a": ["o", "os", "as"], "e": ["es"], "es": ["
 )
 def test_a_demonym_is_read_in_its_other_genders_and_numbers(word, forms):
     assert inflections(word, ENDINGS) == forms
+
+
+@pytest.mark.parametrize(
+    ("phrase", "also"),
+    [
+        ("gcm only", {"global compact for migration only", "migration compact only"}),
+        ("gcm pledges", {"global compact for migration pledges", "migration compact pledges"}),
+        ("mirror", set()),  # no acronym, nothing added
+        ("gcmx only", set()),  # an acronym only as a whole word
+    ],
+)
+def test_a_facets_acronym_is_also_read_spelled_out(phrase, also):
+    glossary = (Term("GCM", ("global compact for migration", "migration compact", "GCMs"), "", ""),)
+    assert set(_spelled_out([phrase], glossary)) == {phrase} | also

@@ -104,6 +104,18 @@ def lexicon_data() -> dict[str, Any]:
 _WORD_RUN = re.compile(r"[^\W_]+")  # the vocabulary's words: letters and digits, split at anything else
 
 
+def _spelled_out(phrases: Iterable[str], glossary: tuple[Term, ...]) -> list[str]:
+    """The phrases, and each again with its acronym in the glossary's other names for it: "gcm only" is also
+    "global compact for migration only" and "only to the migration compact"."""
+    names = {t.term.lower(): [v.lower() for v in t.variants if " " in v] for t in glossary}
+    out = list(phrases)
+    for phrase in phrases:
+        for acronym, variants in names.items():
+            if re.search(rf"\b{re.escape(acronym)}\b", phrase):
+                out += [re.sub(rf"\b{re.escape(acronym)}\b", v, phrase) for v in variants]
+    return list(dict.fromkeys(out))
+
+
 def build_lexicon(
     gazetteer: Gazetteer,
     pledges: Iterable[Pledge],
@@ -121,7 +133,7 @@ def build_lexicon(
     _add_places(table, gazetteer, data.get("demonym_endings") or {}, english)
     for kind, section in (("type", "pledge_types"), ("kind", "submitter_kinds"), ("flag", "flags")):
         for value, phrases in (data.get(section) or {}).items():
-            for phrase in phrases:
+            for phrase in _spelled_out(phrases, glossary):
                 _add(table, phrase, Entry(kind, value))
     for p in pledges:
         # "Nicușor Dan's city": a mayor named stands for the place they lead (the records carry the names)
