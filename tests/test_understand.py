@@ -180,6 +180,7 @@ def test_facets_are_read_from_data_and_leave_the_topic(question, filters, topic)
         ("pledges ending in 2025 or earlier", None, YearRange(None, 2025), None),
         ("pledges with an end date in 2028 or after", None, YearRange(2028, None), None),
         ("pledges whose completion year is 2026", None, YearRange(2026, 2026), None),
+        ("pledges with an end date later than 2025", None, YearRange(2026, None), None),
         ("pledges starting in 2024 onwards", YearRange(2024, None), None, None),
         ("pledges with a start date of 2021", YearRange(2021, 2021), None, None),
     ],

@@ -86,7 +86,10 @@ _END_CUE = (
     r"(?:end(?:ing)?|completion|finish|closing)\s+(?:date|year)(?:\s+(?:in|of|is|set for|set to))?)"
 )
 _END_BY = r"(?:by|no later than|before the end of|antes de)"
-_LASTING = r"(?:run|runs|running|last|lasts|lasting|go on|continue|continues|continuing|end|ends|ending|planned|extend|extends)"
+_LASTING = (
+    r"(?:run|runs|running|last|lasts|lasting|go on|continue|continues|continuing|end|ends|ending|planned|extend|"
+    r"extends|(?:end|ending|completion|finish|closing)\s+(?:date|year))"
+)
 _START_CUE = (
     r"(?:since|started(?: back)?(?: in)?|starting(?: in)?|starts?(?: in)?|began(?: back)?(?: in)?|begin(?:s|ning)?(?: in)?|"
     r"launched(?: in)?|kick(?:ed|s)? off(?: in)?|(?:go(?:es)?|going|date[sd]?|dating) back to|running since|"
