@@ -10,7 +10,7 @@ These vectors are NOT model output: a build with them measures everything but th
 Run by bench_scale.py as child processes:
 
     scale_vectors.py build --cache DIR    the index build of `pledgebot index build --force`, with composed
-                                          embedders passed to pledgebot.store.build in-process
+                                          embedders passed to pledgebot.builds.build in-process
     scale_vectors.py cost --sample N      the real models' inference seconds per pledge on N pledges of the
                                           corpus (one JSON line)
 """
@@ -119,8 +119,8 @@ def composed_embedders(settings: Settings, cache: Path) -> tuple[ComposedEmbedde
 
 def build_child(cache: Path) -> None:
     """`pledgebot index build --force` (cli_search.update_index) with the composed embedders passed in."""
+    from pledgebot.builds import build
     from pledgebot.corpus import read_pledges, read_sections, records_fingerprint
-    from pledgebot.store import build
 
     settings = Settings.from_env()
     folder = settings.records_dir()

@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 from tiny import MultilingualFake
 
+from pledgebot.builds import open_store
 from pledgebot.chroma import NAMESPACE, server_client
 from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
 from pledgebot.embedding import HashingEmbedder
 from pledgebot.errors import StoreError
-from pledgebot.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMA = Path(sys.executable).with_name("chroma")

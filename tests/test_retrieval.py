@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pledgebot.builds import open_store
 from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
 from pledgebot.embedding import HashingEmbedder
 from pledgebot.retrieval import HybridSearcher
-from pledgebot.store import open_store
 from pledgebot.text import tokenizer_signature
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,10 +17,11 @@ from tiny import CALIBRATION  # fitted for no embedder in particular: these bots
 
 from pledgebot.answer.compare import pledge_vectors
 from pledgebot.answer.sentences import SentenceIndex, SentenceWeights
+from pledgebot.builds import open_store
 from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
 from pledgebot.embedding import HashingEmbedder
 from pledgebot.pipeline import PledgeBot
-from pledgebot.store import Store, open_store
+from pledgebot.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 WEIGHTS = SentenceWeights(word_weight=0.3, figure_bonus=0.1, second_within=0.05)

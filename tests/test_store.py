@@ -14,10 +14,11 @@ import pytest
 from disks import fill, read_only_view, small_disk
 
 from pledgebot import chroma
+from pledgebot.builds import current_build, open_store
 from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
 from pledgebot.embedding import HashingEmbedder
 from pledgebot.errors import StoreError
-from pledgebot.store import Manifest, Store, current_build, open_store
+from pledgebot.store import Manifest, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -148,7 +149,7 @@ from pathlib import Path
 from pledgebot import chroma
 from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
 from pledgebot.embedding import HashingEmbedder
-from pledgebot.store import build
+from pledgebot.builds import build
 folder = records_dir(Path(sys.argv[2]))
 pledges, sections = read_pledges(folder / "pledges.jsonl"), read_sections(folder / "sections.jsonl")
 print("building", flush=True)

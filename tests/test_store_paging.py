@@ -17,9 +17,10 @@ from chromadb.api.models.Collection import Collection
 from tiny import MultilingualFake
 
 from pledgebot import chroma as store_module  # where the paging lives
+from pledgebot.builds import open_store
 from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
 from pledgebot.embedding import HashingEmbedder
-from pledgebot.store import _sentence_key, all_passages, all_sentences, open_store
+from pledgebot.store import _sentence_key, all_passages, all_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 WHOLE = 100_000  # a page larger than any collection here: one call each way, as before paging

@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pledgebot.builds import build, read_manifest
 from pledgebot.corpus import read_pledges, read_sections, records_dir, records_fingerprint
 from pledgebot.embedding import HashingEmbedder
-from pledgebot.store import Store, build, read_manifest
+from pledgebot.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,12 +7,12 @@ from pathlib import Path
 from pledgebot.answer.compare import COMPARE_FEATURES
 from pledgebot.answer.figures import REPORT_FEATURES
 from pledgebot.answer.topical import TOPICAL_FEATURES
+from pledgebot.builds import open_store
 from pledgebot.corpus import records_fingerprint
 from pledgebot.embedding import HashingEmbedder
 from pledgebot.places import Country, Gazetteer, Submitter
 from pledgebot.records import Pledge, Quote, Section, Source
 from pledgebot.relevance import Calibration, LogisticModel
-from pledgebot.store import open_store
 
 GAZ = Gazetteer(
     regions=("Africa", "Europe", "Global"),

@@ -3,7 +3,7 @@
 A build's collections live either in a Chroma folder of its own (`PersistentClient`, the default) or on a
 Chroma server (`HttpClient`, `PLEDGEBOT_CHROMA_URL`; `chroma run` starts one) under names that begin with the
 build's name, so builds beside each other and other users of the same server never meet. The store keeps
-its build folders, manifest and `CURRENT` pointer locally either way; this module and store.py are the
+its build folders, manifest and `CURRENT` pointer locally either way; this module, store.py and builds.py are the
 only ones that import chromadb.
 """
 

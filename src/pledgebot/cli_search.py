@@ -61,9 +61,9 @@ def cmd_index_build(args: argparse.Namespace, settings: Settings) -> int:
 
 def update_index(settings: Settings, force: bool) -> None:
     """Build the index for the published records when it is stale or missing (always with `force`)."""
+    from .builds import build, open_store, read_manifest
     from .corpus import read_pledges, read_sections, records_fingerprint
     from .embedding import embedder_named, multilingual_embedder
-    from .store import build, open_store, read_manifest
 
     folder = settings.records_dir()
     pledges = read_pledges(folder / "pledges.jsonl")

@@ -19,6 +19,7 @@ import numpy as np
 from . import answer as answering
 from .answer import Ctx, Resources, SentenceIndex, Similar, llm_rewrite, load_chat_model
 from .answer.compare import pledge_vectors
+from .builds import open_store
 from .config import REPORT_NAME, Settings
 from .corpus import read_pledges, read_sections, records_fingerprint
 from .embedding import Embedder, embedder_named, english_words, multilingual_embedder
@@ -32,7 +33,7 @@ from .quotes import collect_quotes
 from .records import Answer, Pledge, Section
 from .relevance import Calibration, load_calibration
 from .retrieval import DocScore, HybridSearcher
-from .store import Store, open_store
+from .store import Store
 from .understand import Understander, validate
 from .understand.intent import IntentModel, load_intent_model
 from .understand.lexicon import build_lexicon

@@ -100,9 +100,9 @@ def _passages(size: int, stride: int) -> Callable[[Any], Answerer]:
     """The default pipeline over an index built with other passage settings (in a temporary folder)."""
 
     def build(ctx: Any) -> Answerer:
+        from ..builds import open_store
         from ..corpus import records_fingerprint
         from ..pipeline import PledgeBot
-        from ..store import open_store
 
         b = ctx.bot
         folder = Path(tempfile.mkdtemp(prefix="pledgebot-passages-"))
