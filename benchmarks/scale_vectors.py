@@ -121,6 +121,7 @@ def build_child(cache: Path) -> None:
     """`pledgebot index build --force` (cli_search.update_index) with the composed embedders passed in."""
     from pledgebot.builds import build
     from pledgebot.corpus import read_pledges, read_sections, records_fingerprint
+    from pledgebot.derived import derive
 
     settings = Settings.from_env()
     folder = settings.records_dir()
@@ -130,7 +131,10 @@ def build_child(cache: Path) -> None:
     options = (settings.passage_sentences, settings.passage_stride)
     progress(f"{len(pledges):,} pledges read; building")
     t0 = time.perf_counter()
-    path = build(settings.index_dir, pledges, sections, fp, english, ml, *options, server=settings.chroma_url)
+    # as `pledgebot index build` does: the quote and pledge vectors a start reads are computed by the build (the
+    # quotes composed from real sentence vectors like every document here)
+    derived = {"server": settings.chroma_url, "derive": lambda built: derive(built, pledges, sections)}
+    path = build(settings.index_dir, pledges, sections, fp, english, ml, *options, **derived)
     stats = {"build_call_s": time.perf_counter() - t0, "path": str(path)}
     for key, emb in (("english", english), ("multilingual", ml)):
         if emb is not None:

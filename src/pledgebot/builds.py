@@ -25,7 +25,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -52,6 +52,7 @@ from .store import (
 )
 
 log = logging.getLogger(__name__)
+Derive = Callable[[Store], object]  # writes into a verified build's folder what its starts read
 
 
 @contextmanager
@@ -132,11 +133,14 @@ def build(
     size: int = 3,
     stride: int = 2,
     server: str = "",
+    derive: Derive | None = None,
 ) -> Path:
     """Build a new index beside the live one, verify it, then make it live. Returns its folder.
-    With `server` (a Chroma server's URL) the collections go there; the folder keeps the manifest."""
+    With `server` (a Chroma server's URL) the collections go there; the folder keeps the manifest.
+    `derive` is called with the verified build before it goes live, to write into its folder what every start
+    would otherwise compute from the whole index (`pledgebot.derived.derive`)."""
     with _lock(index_dir):
-        return _build(index_dir, pledges, sections, records_fp, embedder, ml_embedder, size, stride, server)
+        return _build(index_dir, pledges, sections, records_fp, embedder, ml_embedder, size, stride, server, derive)
 
 
 def _build(
@@ -149,6 +153,7 @@ def _build(
     size: int,
     stride: int,
     server: str = "",
+    derive: Derive | None = None,
 ) -> Path:
     """`build`, with the lock held: any `.build-*` folder here is a dead run's (killed), so it goes first."""
     for dead in index_dir.glob(".build-*"):
@@ -183,7 +188,9 @@ def _build(
         )
         (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2))
         del space
-        Store(tmp, manifest, embedder, ml_embedder, server)  # verify it opens and is complete before it serves
+        verified = Store(tmp, manifest, embedder, ml_embedder, server)  # it opens and is complete before it serves
+        if derive is not None:  # into the folder not yet live: a build killed meanwhile leaves nothing a start reads
+            derive(verified)
         final = index_dir / unique
         os.replace(tmp, final)
         _set_current(index_dir, unique)
@@ -301,9 +308,10 @@ def open_store(
     stride: int = 2,
     rebuild: bool = True,
     server: str = "",
+    derive: Derive | None = None,
 ) -> tuple[Store, bool]:
     """Open the live index if it matches the records and settings; else (re)build it. -> (store, rebuilt).
-    With `server`, the collections are on that Chroma server (see `build`)."""
+    With `server`, the collections are on that Chroma server; `derive`: see `build`."""
     fp = fingerprint(records_fp, embedder.name, ml_embedder.name if ml_embedder else None, size, stride)
     live = current_build(index_dir)
     if live is not None and (manifest := read_manifest(live)) and manifest.fingerprint == fp:
@@ -330,7 +338,7 @@ def open_store(
             len(pledges),
             index_dir,
         )
-        path = _build(index_dir, pledges, sections, records_fp, embedder, ml_embedder, size, stride, server)
+        path = _build(index_dir, pledges, sections, records_fp, embedder, ml_embedder, size, stride, server, derive)
         log.info("index ready")
         manifest = read_manifest(path)
         assert manifest is not None  # noqa: S101 - just written by build()

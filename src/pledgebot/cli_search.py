@@ -63,6 +63,7 @@ def update_index(settings: Settings, force: bool) -> None:
     """Build the index for the published records when it is stale or missing (always with `force`)."""
     from .builds import build, open_store, read_manifest
     from .corpus import read_pledges, read_sections, records_fingerprint
+    from .derived import derive
     from .embedding import embedder_named, multilingual_embedder
 
     folder = settings.records_dir()
@@ -73,11 +74,13 @@ def update_index(settings: Settings, force: bool) -> None:
     ml = multilingual_embedder() if settings.multilingual else None
     options = (settings.passage_sentences, settings.passage_stride)
     server = settings.chroma_url
+    # what a start would compute from the whole index is computed now, once, and kept with the build
+    hook = {"server": server, "derive": lambda built: derive(built, pledges, sections)}
     started = time.perf_counter()
     if force:
-        path, rebuilt = build(settings.index_dir, pledges, sections, fp, embedder, ml, *options, server=server), True
+        path, rebuilt = build(settings.index_dir, pledges, sections, fp, embedder, ml, *options, **hook), True
     else:
-        store, rebuilt = open_store(settings.index_dir, pledges, sections, fp, embedder, ml, *options, server=server)
+        store, rebuilt = open_store(settings.index_dir, pledges, sections, fp, embedder, ml, *options, **hook)
         path = store.path
     verb = "built" if rebuilt else "up to date:"
     print(f"index {verb} {path} ({time.perf_counter() - started:.1f} s)")

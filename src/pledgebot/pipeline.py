@@ -14,14 +14,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from . import answer as answering
-from .answer import Ctx, Resources, SentenceIndex, Similar, llm_rewrite, load_chat_model
-from .answer.compare import pledge_vectors
+from .answer import Ctx, Resources, Similar, llm_rewrite, load_chat_model
 from .builds import open_store
 from .config import REPORT_NAME, Settings
 from .corpus import read_pledges, read_sections, records_fingerprint
+from .derived import derive, pledge_vectors_of, quote_vectors, sentence_index
 from .embedding import Embedder, embedder_named, english_words, multilingual_embedder
 from .errors import PledgeBotError
 from .filters import Filters
@@ -85,11 +83,8 @@ class PledgeBot:
         words; each changes the features relevance is fitted on, so each has its own calibration."""
         gaz = with_records(gazetteer or default_gazetteer(), pledges)
         glossary = load_glossary()
-        # a large index leaves its sentence vectors in Chroma: the sentence index reads them from the store
-        vectors = store.sentence_vectors if store.sentence_vectors is not None else store
-        sentences = SentenceIndex(store.sentence_docs, store.sentence_texts, vectors)
+        sentences = sentence_index(store)
         quotes = collect_quotes(pledges, sections)
-        quote_vectors = store.vectors_for([x.text for x in quotes], "quotes")
         res = Resources(
             pledges=pledges,
             sections=sections,
@@ -99,8 +94,8 @@ class PledgeBot:
             searcher=HybridSearcher(store, fusion=fusion, stem=stem),
             sentences=sentences,
             quotes=quotes,
-            quote_vectors=quote_vectors,
-            pledge_vectors=_pledge_vectors(store, pledges, sentences),
+            quote_vectors=quote_vectors(store, quotes),  # the build computed these (derived.py): read, not computed
+            pledge_vectors=pledge_vectors_of(store, pledges, sentences),
             calibration=calibration or load_calibration(calibration_key(store.embedder.name, english_e5, stem)),
             multilingual=multilingual and store.ml_embedder is not None,
             english_e5=english_e5 and store.ml_embedder is not None,
@@ -136,6 +131,7 @@ class PledgeBot:
             settings.passage_stride,
             rebuild=rebuild,
             server=settings.chroma_url,
+            derive=lambda built: derive(built, pledges, sections),
         )
         if "llm" not in options:
             try:
@@ -244,15 +240,6 @@ class PledgeBot:
     def similar(self, pledge_id: str, k: int = 5) -> list[Similar]:
         """The pledges from other submitters most similar to `pledge_id`."""
         return answering.similar(self.res, pledge_id, k)
-
-
-def _pledge_vectors(store: Store, pledges: list[Pledge], sentences: SentenceIndex) -> np.ndarray:
-    """Each pledge's mean content-sentence vector. From a large index, whose sentence vectors stay in Chroma,
-    they take a read of every sentence vector: done at the first start and kept in the build folder."""
-    if store.sentence_vectors is not None:
-        return pledge_vectors(pledges, sentences)
-    key = "\n".join([store.embedder.name, *(f"{p.id} {sentences.content_rows(p.id)}" for p in pledges)])
-    return store.saved("pledge-vectors", key, len(pledges), lambda: pledge_vectors(pledges, sentences))
 
 
 def calibration_key(embedder: str, english_e5: bool = False, stem: bool = False) -> str:

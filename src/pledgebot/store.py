@@ -213,9 +213,9 @@ class Store:
         return [(self._ml_ids[n], float(sims[n])) for n in top]
 
     def vectors_for(self, texts: list[str], kind: str) -> np.ndarray:
-        """`texts` embedded by the English model, kept in the build folder after the first start: texts that
-        are not index documents (the printed quotes) cost an embedding run at every start otherwise (72 s at
-        100,000 pledges). Keyed by the model and the texts; a read-only folder just embeds them each time."""
+        """`texts` embedded by the English model, kept in the build folder (written by the build, `derived.py`):
+        texts that are not index documents (the printed quotes) cost an embedding run at every start otherwise
+        (72 s at 100,000 pledges). Keyed by the model and the texts; a read-only folder just embeds them each time."""
         if not texts:
             return np.zeros((0, 1), dtype=np.float32)
         key = "\n".join([self.embedder.name, *texts])
@@ -233,7 +233,7 @@ class Store:
             vectors = np.load(saved, allow_pickle=False)
             if vectors.shape[0] == rows:
                 return vectors
-        except (OSError, ValueError):
+        except (OSError, ValueError, EOFError):  # an empty file (a write cut short) is an EOFError
             pass  # not saved yet, or damaged: compute again
         vectors = compute()
         tmp = saved.with_name(f".{saved.name}-{uuid.uuid4().hex[:8]}.npy")
