@@ -2,7 +2,7 @@
 
 A small real Chroma index is built with the `derive` hook, as a small index and with the large-index path forced
 (`EXACT_PASSAGES` 0: sentence vectors stay in Chroma, pledge vectors are saved); a start then reads what the
-build wrote (the models and Chroma are made to fail if it computes anything) and gets what it would compute.
+build wrote (the model, Chroma and the tokenizer are made to fail if it computes anything) and gets what it would compute.
 A build that dies while deriving leaves nothing behind, and a torn file in a live build is computed again.
 """
 
@@ -19,6 +19,7 @@ from pledgebot.corpus import read_pledges, read_sections, records_dir, records_f
 from pledgebot.derived import derive, pledge_vectors_of, quote_vectors, sentence_index
 from pledgebot.embedding import HashingEmbedder
 from pledgebot.quotes import collect_quotes
+from pledgebot.retrieval import HybridSearcher
 from pledgebot.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +70,7 @@ def test_a_start_reads_what_the_build_derived(tmp_path, records, monkeypatch, si
         monkeypatch.setattr(store_module, "EXACT_PASSAGES", exact)  # the build's own verifying open, too
     path = build(tmp_path, pledges, sections, fp, HashingEmbedder(), derive=lambda s: derive(s, pledges, sections))
     assert {f.name.rsplit("-", 1)[0] for f in path.glob("*.npy")} == written
+    assert len(list(path.glob("bm25-*"))) == 1  # the passages' BM25 index, which a start loads
     started = _start(path, exact)
     assert started.exact is (exact is None)
     quotes = collect_quotes(pledges, sections)
@@ -80,6 +82,8 @@ def test_a_start_reads_what_the_build_derived(tmp_path, records, monkeypatch, si
     memory = Store(path, read_manifest(path), HashingEmbedder(), None)  # the reference: every vector in memory
     expected = pledge_vectors_of(memory, pledges, sentence_index(memory))
     assert np.array_equal(pledge_vectors_of(started, pledges, sentences), expected)
+    monkeypatch.setattr(HybridSearcher, "tokens", lambda self, text: pytest.fail("a start tokenised the passages"))
+    assert HybridSearcher(started)._bm25.scores["num_docs"] == len(started.passages)
 
 
 def test_open_store_builds_with_the_hook_and_a_reopen_finds_the_files(tmp_path, records, monkeypatch):

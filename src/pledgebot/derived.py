@@ -1,8 +1,8 @@
-"""What a start derives from an index build and keeps in the build's folder: the printed quotes' vectors and
-each pledge's mean sentence vector (comparisons rank by it).
+"""What a start derives from an index build and keeps in the build's folder: the printed quotes' vectors,
+each pledge's mean sentence vector (comparisons rank by it) and the BM25 index of the passages.
 
-Both take the whole index to compute (at 10,000 pledges: ~30 s embedding the quotes, ~2.7 s reading every
-sentence vector), so the build computes them (`derive`, passed to `builds.build` / `builds.open_store`) and
+Each takes the whole index to compute (at 10,000 pledges: ~30 s embedding the quotes, ~2.7 s reading every
+sentence vector, ~3 s tokenising every passage), so the build computes them (`derive`, passed to `builds.build` / `builds.open_store`) and
 every start reads them (`quote_vectors`, `pledge_vectors_of`), the first start included. They go through
 `Store.saved`, keyed by what they depend on: a start finds exactly what the build wrote for the same records
 and model, and computes (and saves) them itself only when it does not, as a read-only or older build.
@@ -18,6 +18,7 @@ from .answer.compare import pledge_vectors
 from .answer.sentences import SentenceIndex
 from .quotes import SpokenQuote, collect_quotes
 from .records import Pledge, Section
+from .retrieval import HybridSearcher
 from .store import Store
 
 __all__ = ["derive", "pledge_vectors_of", "quote_vectors", "sentence_index"]
@@ -48,3 +49,4 @@ def derive(store: Store, pledges: list[Pledge], sections: list[Section]) -> None
     """Compute and save into `store`'s folder what a start would otherwise compute from the whole index."""
     quote_vectors(store, collect_quotes(pledges, sections))
     pledge_vectors_of(store, pledges, sentence_index(store))
+    HybridSearcher(store)  # builds the BM25 index of the passages and saves it in the folder (the default tokens)
