@@ -540,8 +540,9 @@ def composed_report(
         "",
         "- composed vectors: the document vectors are means of real sentence vectors, not model output; "
         "the build column leaves out the model inference, estimated in its own column from this run's timing. "
-        "Start-up is the first start after the build, which embeds the printed quotes with the real model once "
-        "and keeps them in the build folder (`Store.vectors_for`); restart: a second fresh process, its start-up.",
+        "Start-up is the first start after the build, which reads what the build derived for it (derived.py: the "
+        "printed quotes' vectors, composed here like every document vector, the pledge vectors and the BM25 index); "
+        "restart: a second fresh process, its start-up.",
         *[f"- {n}" for n in notes],
     ]
     return "\n".join(lines) + "\n"
