@@ -47,14 +47,9 @@ def has_figure(text: str) -> bool:
     return any(m.group(2) or not is_year(float(m.group(1).replace(",", "")), None) for m in NUMBER.finditer(text))
 
 
-def unit_words(text: str) -> list[str]:
-    """The words of `text` as units of a count: folded, singular ("cities" → "city", "families" → "family"),
-    without function words. Not the search tokenizer, which drops words too common to rank by ("cities") that
-    still say what a figure counts ("25 diverse cities")."""
-    return [_singular(w) for w in re.findall(r"[a-z]+", fold(text)) if w not in _FUNCTION and len(w) > 1]
-
-
 def _singular(word: str) -> str:
+    """A counted noun's singular ("cities" → "city", "families" → "family"): not the search tokenizer, which
+    drops words too common to rank by ("cities") that still say what a figure counts."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
