@@ -48,5 +48,6 @@ def pledge_vectors_of(store: Store, pledges: list[Pledge], sentences: SentenceIn
 def derive(store: Store, pledges: list[Pledge], sections: list[Section]) -> None:
     """Compute and save into `store`'s folder what a start would otherwise compute from the whole index."""
     quote_vectors(store, collect_quotes(pledges, sections))
-    pledge_vectors_of(store, pledges, sentence_index(store))
+    if store.sentence_vectors is None:  # in memory they are not saved: computing them here would be thrown away
+        pledge_vectors_of(store, pledges, sentence_index(store))
     HybridSearcher(store)  # builds the BM25 index of the passages and saves it in the folder (the default tokens)
