@@ -201,3 +201,31 @@ def test_a_store_chroma_searches_scores_a_few_documents_as_the_store_in_memory_d
         got = HybridSearcher(large).search(question, **options)
         assert got == HybridSearcher(memory).search(question, **options), question
     assert queried == [] and store_mod.EXACT_PASSAGES > len(memory.passages)
+
+
+def test_a_hit_only_the_words_found_gets_its_similarity_in_meaning(store):
+    searcher = HybridSearcher(store)
+    vector = store.embedder.embed_query("housing for refugees")
+    # the nearest passage alone gets a dense score in the first pass: every other hit is found by its words
+    searcher.store.dense = _limited(store.dense, 1)
+    hits = searcher.search("housing for refugees", k=10, kinds=("pledge",), vector=np.asarray(vector))
+    assert len(hits) > 1
+    passages = {p.id: p for p in store.passages}
+    for hit in hits:
+        exact = max(
+            float(np.dot(store.embedder.embed_query(passages[pid].text), vector))
+            / (np.linalg.norm(store.embedder.embed_query(passages[pid].text)) * np.linalg.norm(vector))
+            for pid in passages if passages[pid].doc_id == hit.doc_id
+        )
+        assert hit.mini == pytest.approx(exact, abs=1e-4), hit.doc_id
+
+
+def _limited(dense, first_k):
+    """The store's search, its first call cut to `first_k` passages (as the nearest 80 are at scale)."""
+    calls = []
+
+    def search(query, k=50, docs=None):
+        calls.append(k)
+        return dense(query, k=first_k if len(calls) == 1 else k, docs=docs)
+
+    return search

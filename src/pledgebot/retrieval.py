@@ -125,6 +125,10 @@ class HybridSearcher:
         if extra:
             ids, score, best_dense, kind = _fuse_extra(ids, score, best_dense, kind, extra, self.rrf_k, allowed)
         top = np.argsort(-score, kind="stable")[:k]  # stable: ties keep the order the passages ranked them in
+        # a hit the words found beyond the nearest passages has no similarity yet: scored exactly, or it would
+        # read as 0 and look unrelated in meaning to whatever judges the hits
+        unscored = [ids[int(n)] for n in top if int(n) < n_passages and g.dense[int(n)] == 0]
+        exact = self._exact_dense(text if vector is None else vector, set(unscored)) if unscored and not few else {}
         out = []
         for n in top:
             n = int(n)
@@ -134,13 +138,24 @@ class HybridSearcher:
                     doc_id=ids[n],
                     kind=kind[n],
                     score=float(score[n]),
-                    dense=float(best_dense[n]),
+                    dense=max(float(best_dense[n]), exact.get(ids[n], 0.0)),
                     lexical=float(g.lexical[n]) if own else 0.0,
                     passages=tuple(self.passages[i].id for i in g.top3[n] if i >= 0) if own else (),
-                    mini=float(g.dense[n]) if own else 0.0,
+                    mini=exact.get(ids[n], float(g.dense[n])) if own else 0.0,
                 )
             )
         return out
+
+    def _exact_dense(self, query: str | np.ndarray, docs: set[str]) -> dict[str, float]:
+        """Each of `docs`' best passage cosine, every one of their passages scored."""
+        if self.fusion == "bm25":
+            return {}
+        best: dict[str, float] = {}
+        for pid, sim in self.store.dense(query, k=len(self.passages), docs=docs):
+            doc = self.passages[self._index[pid]].doc_id
+            if doc in docs and sim > best.get(doc, -1.0):
+                best[doc] = sim
+        return best
 
     def _keep(self, kinds: tuple[str, ...], allowed: set[str] | None) -> np.ndarray:
         """Which passages may be ranked: of these kinds, and of the allowed documents (masks, not a loop over
