@@ -37,7 +37,7 @@ GAZ = Gazetteer(
 DATA = {
     "chatter": "which what who how many are is the a of in for from pledges pledge cities city doing did do has have "
     "any anything and or rather than other refugees migrants people on about committed to there only that ending "
-    "started back pledged with whose an including included",
+    "started back pledged with whose an including included cidade",
     "pledge_types": {"Mirror": ["mirror", "mirror pledges"], "GCR only": ["gcr only", "gcr-only"]},
     "submitter_kinds": {"organization": ["organizations", "networks", "city networks"], "region": ["counties", "provinces"]},
     "flags": {
@@ -369,3 +369,14 @@ def test_validation_and_language():
     assert detect_language("Quelles villes accueillent des réfugiés ?") == "fr"
     assert detect_language("Which towns run one-stop shops?") == "en"
     assert understand("What is Athens doing?").intent is Intent.FIND  # no model: every question is a search
+
+
+def test_an_ordinary_word_after_a_capitalised_one_is_part_of_a_name_not_a_place():
+    # "Solidária" is a word the Portuguese table translates: with "Cidade" it names a network, not a town
+    assert understand("Que cidades entram na Cidade Solidária do Zzyzx?").unknown_places == ("Zzyzx",)
+    assert understand("Did Oslo make a pledge?").unknown_places == ("Oslo",)  # no word: still a place
+
+
+def test_a_french_verb_with_its_subject_inverted_is_read_as_the_verb():
+    q = understand("La ville a-t-elle des logements, et que propose-t-elle ?")
+    assert not {"a-t-elle", "propose-t-elle"} & set(q.unplaced)

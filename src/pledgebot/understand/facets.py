@@ -83,7 +83,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     r = Reading(question, fold_aligned(question), words(question), english=english)
     r.focus = focus_span(question)
     table = lex.translations.get(language, {}) if not english else {}
-    r.gloss = {n: lex.shorthand.get(w.text) or table[w.text] for n, w in enumerate(r.words) if w.text in table or w.text in lex.shorthand}
+    r.gloss = {n: g for n, w in enumerate(r.words) if (g := _glossed(w.text, table, lex))}
     aside = grammar.set_aside(r.folded)
     r.aside = {n for n, w in enumerate(r.words) if _within(w, aside)}
     inside = grammar.included(r.folded)
@@ -96,6 +96,22 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     _read_unknown_words(r, lex, english)
     _read_topic(r, lex, english)
     return r
+
+
+# a French question inverts its subject onto the verb ("a-t-elle", "proposent-elles", "agit-il", "est-ce"):
+# the verb is the word; the pronoun says nothing about the topic
+_INVERTED = re.compile(r"-(?:t-)?(?:il|elle|on|ils|elles|ce|m[eê]mes?)$")
+
+
+def _glossed(word: str, table: dict[str, str], lex: Lexicon) -> str | None:
+    """The English for `word` (shorthand, then the language's table, then its verb without an inverted pronoun);
+    a verb that is itself chatter ("a-t-il") glosses as that chatter word."""
+    if word in lex.shorthand or word in table:
+        return lex.shorthand.get(word) or table[word]
+    base = _INVERTED.sub("", word) if table else word
+    if base == word:
+        return None
+    return table.get(base) or (base if base in lex.chatter else None)
 
 
 # "(i.e. signed up to both)", "e.g. Greece": a full stop that ends an abbreviation ends no sentence
@@ -389,11 +405,14 @@ def _in_title(r: Reading, lex: Lexicon, n: int) -> bool:
     if k < 0 or not r.words[k].capitalised or r.consumed.get(k) not in (None, "agency", "flag"):
         return False
     word = r.words[k].text
-    if word in lex.chatter:  # "Did Toronto …", "Has Oslo …": a question's own words open no name
+    # an ordinary word right after another capitalised one names a thing, not a place ("Cidade Solidária",
+    # "City Card"), even after a word that opens place names or a question's own word
+    ordinary = n == k + 1 and (n in r.gloss or lex.known(r.words[n].text))
+    if word in lex.chatter and not ordinary:  # "Did Toronto …", "Has Oslo …": a question's own words open no name
         return False
     opens_places = {word, r.gloss.get(k, word)} & lex.place_openers
     kinds = any(e.kind == "kind" for e in lex.phrases.get(word, ()))
-    return (lex.known(word) or k in r.gloss) and not kinds and not opens_places
+    return (lex.known(word) or k in r.gloss) and not kinds and (not opens_places or ordinary)
 
 
 def _unknown_name(r: Reading, lex: Lexicon, n: int) -> int:
