@@ -64,6 +64,7 @@ DATA = {
     "more_words": ["what"],
     "shorthand": {"ppl": "people", "govts": "governments"},
     "people_articles": ["les", "los"],
+    "helped_before": ["helping", "train"],
     "population_destination": ["going to"],
     "this_year": ["this year"],
     "reply_language": ["in greek"],
@@ -380,3 +381,8 @@ def test_an_ordinary_word_after_a_capitalised_one_is_part_of_a_name_not_a_place(
 def test_a_french_verb_with_its_subject_inverted_is_read_as_the_verb():
     q = understand("La ville a-t-elle des logements, et que propose-t-elle ?")
     assert not {"a-t-elle", "propose-t-elle"} & set(q.unplaced)
+
+
+def test_a_kind_of_submitter_that_is_helped_is_no_filter_on_who_pledged():
+    assert understand("who is helping networks grow?").filters.kinds == ()
+    assert understand("which networks train staff?").filters.kinds == ("organization",)

@@ -206,6 +206,9 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
             r.population.append(entry.value)  # "Ukrainian refugees": the topic, not where the pledge is from
             n += size
             continue
+        if entry.kind == "kind" and n > 0 and r.words[n - 1].text in lex.helped_before:
+            n += size  # "helping organisations become diverse": who is helped; the words stay in the topic
+            continue
         if entry.kind in ("country", "subregion", "region") and _destination(r, lex, n):
             n += size  # "workers heading to the Gulf": where they go is the topic; the words stay in it
             continue
