@@ -47,7 +47,7 @@ DATA = {
         "quoted": ["quote"],
     },
     "agencies": {"UNHCR": ["unhcr", "un refugee agency"]},
-    "population_nouns": ["refugees", "families"],
+    "population_nouns": ["refugees", "families", "asylum seekers"],
     "population_before": ["réfugiés"],
     "population_origin": ["from", "fleeing"],
     "flight_verbs": ["fled", "fleeing"],
@@ -197,6 +197,7 @@ def test_demonyms_name_who_is_helped_or_where_from():
     helped = understand("Who helps Ukrainian refugees?")
     assert helped.filters.countries == () and helped.population == ("Ukraine",)
     assert understand("Who helps refugees from Ukraine?").population == ("Ukraine",)
+    assert understand("Who helps asylum seekers from Ukraine?").population == ("Ukraine",)  # people in two words
     fled_from = understand("Greece: which pledges help those who fled Ukraine?")  # whoever fled
     assert fled_from.filters.countries == ("Greece",) and fled_from.population == ("Ukraine",)
     # after a noun a Romance plural adjective says where the noun is from; after an article it is the people
@@ -251,6 +252,7 @@ def test_grammar_reads_units_thresholds_and_mentions():
     assert understand("which cities made more than one pledge?").min_per_submitter == 2
     q = understand("Which pledges from Kenya mention the private sector?")
     assert q.mention == "private sector" and q.filters.countries == ("Kenya",)
+    assert understand("Which pledges from Kenya? Count and names only.").mention is None  # nothing to look for
     assert understand("pledges carrying a quote by the mayor").quote_role == "mayor"
 
 

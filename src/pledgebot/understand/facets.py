@@ -16,7 +16,7 @@ from ..glossary import Term
 from ..query import Facet
 from ..text import Word, fold_aligned, words
 from . import grammar
-from .lexicon import Entry, Lexicon
+from .lexicon import Entry, Lexicon, phrase_key
 
 
 @dataclass
@@ -142,6 +142,8 @@ def _consume(r: Reading, spans: list[tuple[int, int]], tag: str) -> None:
 
 def _read_grammar(r: Reading, lex: Lexicon) -> None:
     r.mention, spans = grammar.mention(r.text)
+    if r.mention and all(w in lex.chatter for w in phrase_key(r.mention).split()):
+        r.mention, spans = None, []  # "count and names please": a noun and a courtesy, no words to look for
     _consume(r, spans, "mention")
     found = grammar.dates(r.folded, lex.months)
     r.start, r.end = found.start, found.end
@@ -296,7 +298,9 @@ def _names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Ent
         entry.other_name and typed.endswith("s") and not fold_aligned(entry.value).endswith("s") and not describes_cities
     )
     noun_after = any(after == p or after.startswith(p + " ") for p in lex.population_nouns)
-    origin = len(before) >= 2 and before[-1] in lex.population_origin and _is_population(before[-2], lex)
+    # the people may be named in two words ("asylum seekers from Afghanistan")
+    people = len(before) >= 2 and (_is_population(before[-2], lex) or " ".join(before[-3:-1]) in lex.population_nouns)
+    origin = people and before[-1] in lex.population_origin
     origin |= bool(before) and before[-1] in lex.flight_verbs
     crises, linking = lex.population_crises
     fled = len(before) >= 2 and before[-1] in linking and before[-2] in crises  # "fleeing the war in Ukraine"
