@@ -103,7 +103,7 @@ SECTIONS = [
     Section("section-x", ("Foreword",), "Medellín used its grant. Daejeon hosted a meeting.", Source("s", 5, 6))
 ]
 LEX = build_lexicon(
-    GAZ, RECORDS, SECTIONS, GLOSSARY, DATA, english=frozenset({"officers", "weather", "never", "police"})
+    GAZ, RECORDS, SECTIONS, GLOSSARY, DATA, english=frozenset({"officers", "weather", "never", "police", "warsaw"})
 )
 READER = Understander(LEX, GAZ, intent_model=None)
 
@@ -229,6 +229,8 @@ def test_english_words_are_not_corrected_and_typos_of_report_words_are():
 def test_unknown_names_by_where_they_stand():
     assert understand("What did Oslo pledge?").unknown_places == ("Oslo",)
     assert understand("pledges from oslo").unknown_places == ("Oslo",)
+    # a word list may hold a city's name: where only a place can stand, a word no record uses is that place
+    assert understand("what is warsaw doing?").unknown_places == ("Warsaw",)
     lgbt = understand("any projects for LGBTQ refugees?")
     assert lgbt.unknown_topics == ("LGBTQ",) and not lgbt.unknown_places
     assert understand("What did Medellín do with its grant?").narrative_names == ("Medellín",)

@@ -344,11 +344,14 @@ def _read_unknown_words(r: Reading, lex: Lexicon, english: bool) -> None:
     languages a country's own adjective ("ukrainiens") comes that close."""
     cutoff = lex.spelling.get("name_cutoff", 86)
     same_start = lex.spelling.get("same_start_cutoff", 80) if english else cutoff
+    # where only a place can stand ("what is warsaw doing"), an English word the records never use is a name
+    slots = [s for _, s in grammar.lower_case_places(r.folded)]
     n = 0
     while n < len(r.words):
         w = r.words[n]
         ordinary = w.text in lex.chatter or lex.known(w.text) or w.text.isdigit()
-        if n in r.consumed or n in r.aside or ordinary or (_english(w.text, lex) and not w.capitalised):
+        word = _english(w.text, lex) and not w.capitalised and not any(a <= w.start < b for a, b in slots)
+        if n in r.consumed or n in r.aside or ordinary or word:
             n += 1
             continue
         if _completes_name(r, lex, n, cutoff):
