@@ -223,6 +223,7 @@ def test_english_words_are_not_corrected_and_typos_of_report_words_are():
     assert "officers" in understand("pledges training police officers").topic
     q = understand("who works on integraton?")
     assert "integration" in q.topic and ("integraton", "integration") in q.corrections
+    assert "integration" in q.full_text.split() and "integraton" not in q.full_text  # the narrative's words too
     assert "weather" in understand("What is the weather in Athens?").unplaced
 
 

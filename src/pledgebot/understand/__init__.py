@@ -265,8 +265,10 @@ class Understander:
         return _with_expansions(base, r.terms, population, self.gaz)
 
     def _full_text(self, r: Reading) -> str:
-        """The whole question but its set-aside clauses, plus the terms' meanings: for the narrative."""
-        kept = [r.gloss.get(n, w.raw) for n, w in enumerate(r.words) if n not in r.aside]
+        """The whole question but its set-aside clauses, spelling corrected, plus the terms' meanings: for the
+        narrative ("how many familes" counts families)."""
+        fixed = dict(r.corrections)
+        kept = [r.gloss.get(n, fixed.get(w.raw, w.raw)) for n, w in enumerate(r.words) if n not in r.aside]
         return _with_expansions(" ".join(kept), r.terms, [], self.gaz)
 
 
