@@ -65,6 +65,7 @@ DATA = {
     "shorthand": {"ppl": "people", "govts": "governments"},
     "people_articles": ["les", "los"],
     "helped_before": ["helping", "train"],
+    "place_nouns": ["region"],
     "population_destination": ["going to"],
     "this_year": ["this year"],
     "reply_language": ["in greek"],
@@ -391,3 +392,11 @@ def test_a_french_verb_with_its_subject_inverted_is_read_as_the_verb():
 def test_a_kind_of_submitter_that_is_helped_is_no_filter_on_who_pledged():
     assert understand("who is helping networks grow?").filters.kinds == ()
     assert understand("which networks train staff?").filters.kinds == ("organization",)
+
+
+def test_a_region_named_with_its_noun_and_cities_listed_with_kinds():
+    q = understand("pledges from the East Africa region")
+    assert q.filters.place_label == "East Africa" and q.topic == ()
+    assert understand("how many pledges from cities and networks in Kenya?").filters.kinds == ("organization", "city")
+    assert understand("which cities in Kenya are networks?").filters.kinds == ("organization",)  # not a list
+    assert understand("how many pledges from networks rather than cities?").filters.kinds == ("organization",)

@@ -90,6 +90,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     r.inclusive = {n for n, w in enumerate(r.words) if _within(w, inside)}
     _read_grammar(r, lex)
     _read_phrases(r, lex)
+    _cities_listed_with_kinds(r, lex)
     _set_aside_glosses(r)
     _drop_owners(r)
     r.terms = _terms(r, lex)
@@ -214,6 +215,8 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
         if entry.kind in ("country", "subregion", "region") and _destination(r, lex, n):
             n += size  # "workers heading to the Gulf": where they go is the topic; the words stay in it
             continue
+        if entry.kind in ("region", "subregion") and n + size < len(r.words) and r.words[n + size].text in lex.place_nouns:
+            size += 1  # "the Asia-Pacific region": the noun is part of the place's name, not a topic
         target = r.negated if all(k in r.aside for k in range(n, n + size)) else r.facets
         if target is r.facets and all(k in r.inclusive for k in range(n, n + size)):
             target = r.included
@@ -221,6 +224,22 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
         for k in range(n, n + size):
             r.consumed[k] = entry.kind
         n += size
+
+
+def _cities_listed_with_kinds(r: Reading, lex: Lexicon) -> None:
+    """'count cities, counties and organisations': a word for cities listed with kinds of submitter is a kind
+    too (alone it is chatter: "which cities …" asks about any submitter)."""
+    kinds = [n for n in range(len(r.words)) if r.consumed.get(n) == "kind" and n not in r.aside]
+    for n, w in enumerate(r.words):
+        if n in r.consumed or n in r.aside or w.text not in lex.city_words:
+            continue
+        for k in kinds:
+            a, b = sorted((n, k))
+            joins = all(r.consumed.get(j) == "kind" or r.words[j].text in lex.coordinators for j in range(a + 1, b))
+            if joins and all(re.fullmatch(r"[\s,;&/]*", r.text[r.words[j].end : r.words[j + 1].start]) for j in range(a, b)):
+                r.facets.append(Facet("kind", "city", w.raw, at=w.start))
+                r.consumed[n] = "kind"
+                break
 
 
 def _set_aside_glosses(r: Reading) -> None:

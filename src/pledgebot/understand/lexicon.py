@@ -73,6 +73,7 @@ class Lexicon:
     english: frozenset[str] = frozenset()  # English words beyond the report's: never "corrected"
     translations: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> word -> English
     shorthand: dict[str, str] = field(default_factory=dict)  # "ppl" -> "people": read as the words they stand for
+    place_nouns: frozenset[str] = frozenset()  # "the Asia-Pacific region": part of a region's name
     helped_before: frozenset[str] = frozenset()  # "helping organisations": a kind after these is who is helped
 
     @property
@@ -172,6 +173,7 @@ def build_lexicon(
         population_origin=_keys(data.get("population_origin")),
         flight_verbs=_keys(data.get("flight_verbs")),
         helped_before=_keys(data.get("helped_before")),
+        place_nouns=_keys(data.get("place_nouns")),
         population_crises=(
             _keys((data.get("population_crises") or {}).get("crises")),
             _keys((data.get("population_crises") or {}).get("before_place")),
