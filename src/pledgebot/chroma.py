@@ -114,7 +114,27 @@ def add_all(client, collection, ids: list[str], **fields: list) -> None:
     page = page_size(client)
     for start in range(0, len(ids), page):
         end = start + page
-        collection.add(ids=ids[start:end], **{name: values[start:end] for name, values in fields.items()})
+        _add(collection, ids[start:end], {name: values[start:end] for name, values in fields.items()})
+
+
+ADD_RETRIES = 2  # a batch a busy server did not acknowledge in time is sent again this many times, no more
+
+
+def _add(collection, ids: list[str], batch: dict[str, list]) -> None:
+    """One batch. A server loaded by other work can take longer than SERVER_TIMEOUT to index a large batch (an
+    18,000-pledge build into a `chroma run` on a busy machine failed so); the request may still have landed,
+    so it is sent again as an upsert (the same rows, stored once), a bounded number of times."""
+    for attempt in range(ADD_RETRIES + 1):
+        try:
+            (collection.add if attempt == 0 else collection.upsert)(ids=ids, **batch)
+            return
+        except httpx.TimeoutException as exc:
+            if attempt == ADD_RETRIES:
+                raise StoreError(
+                    f"the Chroma server did not store a batch of {len(ids)} rows of {collection.name} within "
+                    f"{SERVER_TIMEOUT:.0f} s, {ADD_RETRIES + 1} times: is it overloaded? ({exc})"
+                ) from exc
+            log.warning("the Chroma server timed out storing %d rows of %s; sending them again", len(ids), collection.name)
 
 
 SERVER_TIMEOUT = 30.0  # seconds any one request to a Chroma server may take: waits are bounded
