@@ -73,6 +73,23 @@ def test_words_linking_pledges_to_a_priority_are_not_a_topic(bot, template):
         assert a.total_matches == len(expected) and not a.abstained, (n, a.route)
 
 
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "How many {t} pledges were filed?",
+        "Which {t} pledges did local governments put forward?",
+        "{t} pledges in this edition, according to the report",
+        "I heard there are {t} pledges from LGUs. Which?",
+    ],
+)
+def test_words_about_submitting_and_editions_are_not_a_topic(bot, template):
+    # the verbs of filing a pledge, the edition and "LGUs" sit in the shipped lexicon's chatter: a leftover
+    # word of them as a topic would filter the type's pledges down to those that happen to use it
+    a = bot.ask(template.format(t="GCR only"))
+    expected = sorted(p.id for p in bot.pledges if p.pledge_type == "GCR only")
+    assert a.total_matches == len(expected) and not a.abstained, a.route
+
 def test_matches_beyond_the_quoted_are_named_not_dropped(bot):
     a = bot.ask("pledges about employment")  # broad: many match, five are quoted
     cited = {c.id for c in a.citations}
