@@ -66,3 +66,16 @@ def test_a_distinctive_count_leaves_out_the_records_own_nouns():
     sentence = "Cities made more than 100 local pledges at the Forum."
     assert counted_match(sentence, "how many pledges are global?")
     assert not counted_match(sentence, "how many pledges are global?", distinctive=True)
+
+
+@pytest.mark.parametrize(
+    ("context", "figure"),
+    [
+        ("", 40),  # alone, the larger figure near the question's words
+        ("The fund is meant to reach $40 million.", 15),  # stated before the question: known, not asked
+        ("It opened 2 offices.", 40),  # a figure of context the sentence does not print changes nothing
+    ],
+)
+def test_a_figure_the_context_states_is_not_the_one_asked(context, figure):
+    sentence = "The fund will reach $40 million by 2030, with $15 million by 2026."
+    assert number_in(sentence, "what is the fund's target in million?", context=context) == figure

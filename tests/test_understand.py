@@ -294,6 +294,18 @@ def test_a_destination_in_a_sentence_of_context_leaves_the_next_sentences_places
     assert set(q.filters.countries) == {"Kenya", "Greece"}
 
 
+@pytest.mark.parametrize(
+    ("question", "context"),
+    [
+        ("Athens spends $3 million on housing. How much does Kenya spend?", "Athens spends $3 million on housing."),
+        ("How much does Kenya spend on housing?", ""),  # one sentence: all of it asks
+        ("Kenya spends 3%. Right? And Greece?", "Kenya spends 3%. Right?"),  # the last sentence that asks
+    ],
+)
+def test_the_sentences_before_the_one_that_asks_are_its_context(question, context):
+    assert understand(question).context == context
+
+
 def test_a_question_for_others_leaves_out_the_places_its_context_named():
     q = understand("Athens works on housing. Which other pledges from Kenya do that?")
     assert q.filters.exclude == ("Athens",) and q.filters.countries == ("Kenya",) and not q.filters.submitters

@@ -74,6 +74,7 @@ class Query:
     mention: str | None = None  # MENTION: the phrase asked about
     quote_role: str | None = None  # "a quote from a mayor": whose quotes
     wants_number: bool = False  # a figure is asked for
+    context: str = ""  # the sentences before the one that asks ("MMC aims for $50M. And by 2025?"): known, not asked
     chatter: tuple[str, ...] = ()
     corrections: tuple[tuple[str, str], ...] = ()
     unplaced: tuple[str, ...] = ()  # topic words no record uses

@@ -147,7 +147,7 @@ def features(q: Query, ranked: list[Ranked], own: bool) -> np.ndarray:
     scores = np.array([r.score for r in ranked])
     z = float(zscores(scores)[0]) if len(ranked) > 1 else 0.0
     figure = float(q.wants_number and any(ch.isdigit() for ch in top.sentence))
-    found = float(q.wants_number and number_in(top.sentence, q.question, q.full_text) is not None)
+    found = float(q.wants_number and number_in(top.sentence, q.question, q.full_text, q.context) is not None)
     what = float(q.wants_number and counted_match(top.counted_text, q.full_text or q.question))
     english, section = float(q.language == "en"), float(top.kind == "section")
     return np.array(
@@ -196,7 +196,7 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
         return policy.nothing_on(q, ctx, "figures", f"the closest sentence is unlikely to answer (p={p:.2f})", [decision])
     within = res.calibration.param("report", "second_within")
     keep = [r for r in ranked[:3] if r.score >= ranked[0].score - within][:2]
-    number = number_in(keep[0].sentence, q.question, q.full_text) if q.wants_number else None
+    number = number_in(keep[0].sentence, q.question, q.full_text, q.context) if q.wants_number else None
     if q.wants_number and number is None:
         return None if sections_only else policy.no_figure(q, ctx, [decision])
     keep.sort(key=lambda r: r.kind != "section")  # numbered in the order shown: the narrative first

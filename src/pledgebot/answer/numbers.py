@@ -113,11 +113,13 @@ def _noun_phrase(text: str) -> list[str]:
     return out
 
 
-def number_in(text: str, question: str, expanded: str = "") -> float | None:
+def number_in(text: str, question: str, expanded: str = "", context: str = "") -> float | None:
     """The figure a question asks for: the number whose neighbouring words best match the question.
 
     A share question takes a percentage and a money question an amount when the sentence has one; years
-    count only when the question asks when; a growth question takes the figure something became."""
+    count only when the question asks when; a growth question takes the figure something became. A figure
+    the question's `context` states (the sentences before the one that asks) is what the asker knows already:
+    another figure of the sentence is the one asked for."""
     wants_share = bool(SHARE.search(question))
     wants_year = bool(_WHEN.search(question))
     wants_growth = bool(GROWTH.search(question))
@@ -149,6 +151,9 @@ def number_in(text: str, question: str, expanded: str = "") -> float | None:
         found = [f for f in found if not f[2]]  # "how many sessions …" asks a count, not "85% of all sessions"
     if wants_money and any(f[3] for f in found):
         found = [f for f in found if f[3]]  # "how much money …": an amount, not the people it serves
+    given = {float(m.group(1).replace(",", "")) for m in NUMBER.finditer(context)}
+    if any(f[1] not in given for f in found):
+        found = [f for f in found if f[1] not in given]
     if not found:
         return None
     best = max(found, key=lambda f: f[0])  # the first of equals: the report states the main figure first

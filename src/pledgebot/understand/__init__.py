@@ -133,6 +133,7 @@ class Understander:
             mention=r.mention,
             quote_role=r.quote_role,
             wants_number=r.wants_number,
+            context=r.text[: r.focus[0]].strip(),
             chatter=tuple(r.chatter),
             corrections=tuple(r.corrections),
             unplaced=tuple(dict.fromkeys([*r.unplaced, *r.unknown_topics])),
