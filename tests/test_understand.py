@@ -11,6 +11,7 @@ from pledgebot.places import Country, Gazetteer, Submitter
 from pledgebot.query import Intent, Unit
 from pledgebot.records import Pledge, Section, Source
 from pledgebot.understand import Understander, detect_language, validate
+from pledgebot.understand.facets import _glossed
 from pledgebot.understand.lexicon import build_lexicon
 
 GAZ = Gazetteer(
@@ -323,6 +324,20 @@ def test_a_parenthesis_that_says_not_sets_aside_what_it_names():
 
 def test_a_word_in_another_language_the_glossary_does_not_translate_is_no_records_word():
     assert "zzfaziam" in understand("Quelles villes grecques zzfaziam?").unplaced
+
+
+@pytest.mark.parametrize(
+    ("word", "english"),
+    [
+        ("guardería", "daycare"),
+        ("guarderías", "daycare"),  # a plural the table lacks reads as its singular
+        ("naciones", "nation"),  # "-es" taken off whole
+        ("mais", None),  # too short: a letter less is another word
+    ],
+)
+def test_a_plural_the_glossary_lacks_is_glossed_as_its_singular(word, english):
+    table = {"guardería": "daycare", "nacion": "nation", "mai": "may"}
+    assert _glossed(word, table, LEX) == english
 
 
 def test_set_aside_clauses_are_neither_searched_nor_filtered():

@@ -16,7 +16,7 @@ from ..glossary import Term
 from ..query import Facet
 from ..text import Word, fold_aligned, words
 from . import grammar
-from .lexicon import Entry, Lexicon, phrase_key
+from .lexicon import Entry, Lexicon, phrase_key, plural_forms
 
 
 @dataclass
@@ -105,12 +105,16 @@ _INVERTED = re.compile(r"-(?:t-)?(?:il|elle|on|ils|elles|ce|m[eê]mes?)$")
 
 
 def _glossed(word: str, table: dict[str, str], lex: Lexicon) -> str | None:
-    """The English for `word` (shorthand, then the language's table, then its verb without an inverted pronoun);
-    a verb that is itself chatter ("a-t-il") glosses as that chatter word."""
+    """The English for `word` (shorthand, then the language's table, then its singular, then its verb without an
+    inverted pronoun); a verb that is itself chatter ("a-t-il") glosses as that chatter word."""
     if word in lex.shorthand or word in table:
         return lex.shorthand.get(word) or table[word]
     base = _INVERTED.sub("", word) if table else word
     if base == word:
+        # a plural the table lacks reads as its singular ("guarderías" as "guardería"); short words are left
+        # alone, where a letter less is another word ("mais" is not "mai")
+        if table and len(word) >= 5 and word not in lex.chatter:
+            return next((table[f] for f in plural_forms(word)[1:] if f in table), None)
         return None
     return table.get(base) or (base if base in lex.chatter else None)
 

@@ -83,10 +83,10 @@ class Lexicon:
     def known(self, word: str) -> bool:
         """A word the report, the glossary or the lexicon uses."""
         parts = re.findall(r"[^\W_]+", word)
-        return bool(parts) and all(any(f in self.vocabulary or f in self.chatter for f in _forms(p)) for p in parts)
+        return bool(parts) and all(any(f in self.vocabulary or f in self.chatter for f in plural_forms(p)) for p in parts)
 
 
-def _forms(word: str) -> tuple[str, ...]:
+def plural_forms(word: str) -> tuple[str, ...]:
     """A word and its singular ("shops" is known when the report says "shop")."""
     if word.endswith("ies") and len(word) > 4:
         return (word, word[:-3] + "y")
