@@ -526,8 +526,8 @@ def composed_report(
         "Everything else is the real code: Chroma writes, manifests, start-up (`PledgeBot.load`), BM25, memory, "
         "and queries with the real models.",
         "",
-        f"Code: {code}. {time.strftime('%Y-%m-%d %H:%M %Z')}; {os.cpu_count()} cores; shared machine (another "
-        f"person's evaluations ran at the same time). Storage: {storage}. Whole run {wall / 60:.1f} min (budget "
+        f"Code: {code}. {time.strftime('%Y-%m-%d %H:%M %Z')}; {os.cpu_count()} cores; shared machine (how busy it was: "
+        f"the load average column). Storage: {storage}. Whole run {wall / 60:.1f} min (budget "
         f"{f'{budget_min:.0f} min' if budget_min else 'none'}). Warm asks: "
         f"{len(next(iter(KINDS.values())))} questions per kind x {rounds} rounds after one untimed pass. Index MB "
         "with a server: the index folder (manifest) + the server's data folder. " + inference,
