@@ -44,7 +44,12 @@ def is_year(value: float, suffix: str | None) -> bool:
 
 def has_figure(text: str) -> bool:
     """A number that is a figure: not a year ("the 2022 IMRF") and not part of a name ("COVID-19")."""
-    return any(m.group(2) or not is_year(float(m.group(1).replace(",", "")), None) for m in NUMBER.finditer(text))
+    return any(m.group(2) or not is_year(_value(m), None) for m in NUMBER.finditer(text))
+
+
+def _value(m: re.Match[str]) -> float:
+    """The number a `NUMBER` match prints ("5,000" is 5000.0)."""
+    return float(m.group(1).replace(",", ""))
 
 
 def _singular(word: str) -> str:
@@ -130,7 +135,7 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
     # "how many city grantees … now": the number of grantees, though the sentence also says what the fund became
     names_unit = any(counts_it(text, m, what) for m in NUMBER.finditer(text))
     for m in NUMBER.finditer(text):
-        value = float(m.group(1).replace(",", ""))
+        value = _value(m)
         if is_year(value, m.group(2)) and not wants_year:
             continue
         is_pct = bool(m.group(2) and "%" in m.group(2))
@@ -151,7 +156,7 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
         found = [f for f in found if not f[2]]  # "how many sessions …" asks a count, not "85% of all sessions"
     if wants_money and any(f[3] for f in found):
         found = [f for f in found if f[3]]  # "how much money …": an amount, not the people it serves
-    given = {float(m.group(1).replace(",", "")) for m in NUMBER.finditer(context)}
+    given = {_value(m) for m in NUMBER.finditer(context)}
     if any(f[1] not in given for f in found):
         found = [f for f in found if f[1] not in given]
     if not found:
