@@ -49,6 +49,7 @@ DATA = {
     },
     "agencies": {"UNHCR": ["unhcr", "un refugee agency"]},
     "population_nouns": ["refugees", "families", "asylum seekers"],
+    "back_references": ["this", "that", "they"],
     "population_before": ["réfugiés"],
     "population_origin": ["from", "fleeing"],
     "flight_verbs": ["fled", "fleeing"],
@@ -301,10 +302,28 @@ def test_a_destination_in_a_sentence_of_context_leaves_the_next_sentences_places
         ("Athens spends $3 million on housing. How much does Kenya spend?", "Athens spends $3 million on housing."),
         ("How much does Kenya spend on housing?", ""),  # one sentence: all of it asks
         ("Kenya spends 3%. Right? And Greece?", "Kenya spends 3%. Right?"),  # the last sentence that asks
+        # a statement joined by a colon or dash to what asks is context too; a lead-in that asks is not
+        ("Briefing the council tomorrow: how many are from Kenya?", "Briefing the council tomorrow:"),
+        ("Some have not started yet — which ones start in 2024?", "Some have not started yet —"),
+        ("Which cities run shelters — and where?", ""),
+        ("cities in greece - athens and larissa?", ""),  # the rest opens with no question word: one question
     ],
 )
 def test_the_sentences_before_the_one_that_asks_are_its_context(question, context):
     assert understand(question).context == context
+
+
+def test_a_lead_in_of_the_same_sentence_still_filters_and_a_sentence_of_context_does_not():
+    q = understand("Looking back at the 2022 actions — how many came from Greece?")
+    assert q.filters.year == 2022 and q.filters.countries == ("Greece",)
+    q = understand("We looked at the 2022 actions. How many came from Greece?")
+    assert q.filters.year is None and q.filters.countries == ("Greece",)
+
+
+def test_an_asking_sentence_that_points_back_at_its_context_refers_back():
+    assert understand("We run night shelters. Which Greek cities do that?").refers_back
+    assert understand("shelters for the homeless - any city doing this?").refers_back
+    assert not understand("I work for a county. How many pledges are from Greece?").refers_back
 
 
 def test_a_question_for_others_leaves_out_the_places_its_context_named():

@@ -76,7 +76,7 @@ PLEDGES = [
        "The Helpers Network commits to publish a guide of good practices, including projects in Guatemala."),
 ]  # fmt: skip
 SECTIONS = [
-    Section("section-foreword", ("Foreword",), "In 2022, 1.2% of humanitarian aid went to local actors. "
+    Section("section-foreword", ("Foreword",), "In 2022, 1.2% of humanitarian funding reached local actors. "
             "Local and regional governments (LRGs) lead the way. Medellín used its grant for housing. "
             "San Marcos (Guatemala) wrote its first migration policy.", Source("Foreword", 1, 3)),
     Section("section-numbers", ("By the numbers",), "The pledges come from 4 countries.", Source("Numbers", 4, 5)),

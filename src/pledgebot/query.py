@@ -60,6 +60,7 @@ class Query:
     focus_text: str = ""  # the sentence that asks, when the question opens with context; else the search text
     focus_topic: tuple[str, ...] = ()  # the topic words of that sentence
     focus_filters: Filters = field(default_factory=Filters)  # the facets that sentence names
+    refers_back: bool = False  # that sentence points at its context ("… – which pledges include that?")
     language: str = "en"
     intent_scores: dict[str, float] = field(default_factory=dict)
     facets: tuple[Facet, ...] = ()

@@ -63,9 +63,10 @@ def answer(q: Query, ctx: Ctx) -> Answer:
 def _records(q: Query, ctx: Ctx) -> Answer:
     """COUNT and FIND: the pledges the filters let through, listed, or judged against the topic."""
     res = ctx.res
-    if q.focus_text != q.search_text and not q.focus_topic and q.focus_filters.has_place():
-        # "A delegation visits us next month. Which Greek cities have pledges?": the sentence
-        # that asks names the place and nothing else; the context's words are no topic to narrow it by
+    if q.focus_text != q.search_text and not (q.focus_topic or q.refers_back) and not q.focus_filters.is_empty():
+        # "A delegation visits us next month. Which Greek cities have pledges?", "I work for a county. How many
+        # pledges are from provinces?": the sentence that asks names facets and nothing else; the context's
+        # words are no topic to narrow them by
         q = replace(q, topic=(), search_text=q.focus_text)
     candidates = res.matching(q.filters)
     if not candidates:

@@ -17,7 +17,7 @@ from ..filters import Filters
 from ..glossary import Term
 from ..places import Gazetteer
 from ..query import Intent, Query, Unit
-from .facets import Reading, read
+from .facets import Reading, focus_span, read
 from .followup import follow_up
 from .intent import IntentModel, features
 from .lexicon import Lexicon, lexicon_data
@@ -84,13 +84,18 @@ class Understander:
         r = read(text, self.lex, language)
         scores = self._intent_scores(r, language, vector)
         intent = max(scores, key=scores.get) if scores else Intent.FIND
+        if intent is Intent.COMPARE:
+            # "Laguna runs a one-stop shop — which cities do likewise?": the lead-in is the project compared
+            r.focus = focus_span(text, lead_in=False)
         filters, population = self._filters(r, r.facets)
         focus_filters, _ = self._filters(r, [f for f in r.facets if r.focus[0] <= f.at < r.focus[1]])
         if not any(r.focus[0] <= at < r.focus[1] for at in r.date_at):
             focus_filters = replace(focus_filters, start=None, start_month=None, end=None, year=None)  # said of the context
         context = r.text[: r.focus[0]]
         opens_with_context = bool(context.strip()) and "?" not in context and not r.text[r.focus[1] :].strip()
-        if opens_with_context and intent is not Intent.COMPARE and not focus_filters.is_empty():
+        # a lead-in of the same sentence ("Looking back at 2022 — how many came from Africa?") still filters
+        own_sentence = bool(re.search(r"[.!]\s*$", context))
+        if opens_with_context and own_sentence and intent is not Intent.COMPARE and not focus_filters.is_empty():
             # "I'm briefing a city network. How many mirror pledges came from Latin America?": the sentence
             # that asks says what to count by; the context says who asks, not what their answer is filtered by
             filters = focus_filters
@@ -119,6 +124,7 @@ class Understander:
             focus_text=self._search_text(r, population, focus=True),
             focus_topic=tuple(w for w, n in zip(r.topic, r.topic_at, strict=True) if r.in_focus(n)),
             focus_filters=focus_filters,
+            refers_back=any(r.in_focus(n) and w.text in self.lex.back_references for n, w in enumerate(r.words)),
             language=language,
             intent_scores={str(k): v for k, v in sorted(scores.items(), key=lambda kv: -kv[1])[:3]},
             facets=tuple(r.facets),

@@ -123,16 +123,44 @@ def _glossed(word: str, table: dict[str, str], lex: Lexicon) -> str | None:
 _ABBREVIATED = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx)\.\s+$", re.I)
 
 
-def focus_span(text: str) -> tuple[int, int]:
+def focus_span(text: str, lead_in: bool = True) -> tuple[int, int]:
     """The sentence that asks, when a question opens with context ("Dallas recruits ambassadors. Who else …?"):
-    the last sentence with a question mark, else the last sentence; the whole text when it is one sentence."""
+    the last sentence with a question mark, else the last sentence; the whole text when it is one sentence.
+    With `lead_in`, a statement that opens the sentence before a colon or dash is context too."""
+    split = _after_lead_in if lead_in else (lambda _, span: span)
     ends = [m.end() for m in re.finditer(r"[.?!]+\s+(?=\S)", text) if not _ABBREVIATED.search(text[: m.end()])]
     bounds = [0, *ends, len(text)]
     spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
     if len(spans) < 2:
-        return (0, len(text))
+        return split(text, (0, len(text)))
     asking = [s for s in spans if "?" in text[s[0] : s[1]]]
-    return (asking or spans)[-1]
+    return split(text, (asking or spans)[-1])
+
+
+# "Briefing the council tomorrow: how many …?", "Some have not started — which ones …?": a statement
+# joined to the question by a colon or a dash is context, like a sentence of its own
+_LEAD_IN = re.compile(r"\s*:\s+|\s+[\u2014\u2013-]+\s+|\s*[\u2014]\s*")
+_ASKS = re.compile(
+    r"(?:who|whom|whose|what|which|where|when|why|how|is|are|was|were|do|does|did|can|could|has|have|any)\b",
+    re.I,
+)
+
+
+def _after_lead_in(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The part of the sentence `span` after a lead-in statement, when the rest opens with a question word
+    and the lead-in asks nothing itself; else `span` unchanged ("cities in turkey - nilufer and gaziantep?"
+    is one question)."""
+    a, b = span
+    sentence = text[a:b]
+    if "?" not in sentence or _ASKS.match(sentence.lstrip()):
+        return span
+    for m in _LEAD_IN.finditer(sentence):
+        lead, rest = sentence[: m.start()], sentence[m.end() :]
+        if "?" in lead or not rest.strip() or not lead.strip():
+            break
+        if _ASKS.match(rest):
+            return (a + m.end(), b)
+    return span
 
 
 def _within(w: Word, spans: list[tuple[int, int]]) -> bool:

@@ -73,6 +73,7 @@ class Lexicon:
     english: frozenset[str] = frozenset()  # English words beyond the report's: never "corrected"
     translations: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> word -> English
     shorthand: dict[str, str] = field(default_factory=dict)  # "ppl" -> "people": read as the words they stand for
+    back_references: frozenset[str] = frozenset()  # "which pledges include that?": the context is the topic
     place_nouns: frozenset[str] = frozenset()  # "the Asia-Pacific region": part of a region's name
     helped_before: frozenset[str] = frozenset()  # "helping organisations": a kind after these is who is helped
 
@@ -140,8 +141,7 @@ def build_lexicon(
     for p in pledges:
         # "Nicușor Dan's city": a mayor named stands for the place they lead (the records carry the names)
         for mayor in re.split(r"\s*/\s*|\s*\(.*?\)", p.mayor or ""):
-            name = re.sub(r"^(?:H\.E\.|Dr\.|Mr\.|Ms\.|Mrs\.)\s+", "", mayor.strip())
-            name = re.sub(r"^(?:H\.E\.|Dr\.)\s+", "", name)
+            name = re.sub(r"^(?:(?:H\.E\.|Dr\.|Mr\.|Ms\.|Mrs\.)\s+)+", "", mayor.strip())  # "H.E. Dr. …"
             if len(name.split()) >= 2:
                 _add(table, name, Entry("submitter", p.submitter))
     agencies = {name: tuple(names) for name, names in (data.get("agencies") or {}).items()}
@@ -197,6 +197,7 @@ def build_lexicon(
         english=english,
         translations=translations if translations is not None else load_translations(),
         shorthand={phrase_key(k): str(v) for k, v in (data.get("shorthand") or {}).items()},
+        back_references=_keys(data.get("back_references")),
     )
 
 
