@@ -326,6 +326,16 @@ def test_an_asking_sentence_that_points_back_at_its_context_refers_back():
     assert not understand("I work for a county. How many pledges are from Greece?").refers_back
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["How many pledges came from networks (Helpers Network etc.)?", "pledges by networks such as Helpers Network"],
+)
+def test_names_given_as_examples_of_a_kind_illustrate_it(question):
+    q = understand(question)
+    assert q.filters.kinds == ("organization",) and not q.filters.submitters
+    assert not {"helpers", "network", "etc", "such"} & set(q.topic)  # the examples are no topic either
+
+
 def test_a_question_for_others_leaves_out_the_places_its_context_named():
     q = understand("Athens works on housing. Which other pledges from Kenya do that?")
     assert q.filters.exclude == ("Athens",) and q.filters.countries == ("Kenya",) and not q.filters.submitters

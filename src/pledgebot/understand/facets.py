@@ -91,6 +91,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     _read_grammar(r, lex)
     _read_phrases(r, lex)
     _cities_listed_with_kinds(r, lex)
+    _examples_of_kinds(r)
     _set_aside_glosses(r)
     _drop_owners(r)
     r.terms = _terms(r, lex)
@@ -272,6 +273,27 @@ def _cities_listed_with_kinds(r: Reading, lex: Lexicon) -> None:
                 r.facets.append(Facet("kind", "city", w.raw, at=w.start))
                 r.consumed[n] = "kind"
                 break
+
+
+# "organisations (UCLG, Eurocities etc.)", "counties such as Salt Lake County": names given for a kind
+_EXAMPLES = re.compile(r"\s*(?:\(([^)]*)\)|,?\s*(?:such as|e\.g\.|for example|for instance)\s+([^.;:?!()]*))")
+
+
+def _examples_of_kinds(r: Reading) -> None:
+    """Submitters named as examples right after a kind of submitter illustrate the kind: the kind filters,
+    and the names neither filter nor become the topic."""
+    kinds = [f for f in r.facets if f.kind == "kind"]
+    for n, w in enumerate(r.words):
+        if r.consumed.get(n) != "kind" or (n + 1 < len(r.words) and r.consumed.get(n + 1) == "kind"):
+            continue
+        m = _EXAMPLES.match(r.text, w.end)
+        if not kinds or not m:
+            continue
+        named = [f for f in r.facets if f.kind == "submitter" and m.start() <= f.at < m.end()]
+        if not named:
+            continue
+        r.facets = [f for f in r.facets if f not in named]
+        r.aside.update(k for k, x in enumerate(r.words) if m.start() <= x.start and x.end <= m.end())
 
 
 def _set_aside_glosses(r: Reading) -> None:
