@@ -164,3 +164,19 @@ def test_langchain_retriever(bot):
     docs = bot.retriever(k=3).invoke("one-stop shop for Overseas Filipino Workers")
     assert 1 <= len(docs) <= 3 and {"Laguna Province", "Quezon City"} & {d.metadata.get("submitter") for d in docs}
     assert len(bot.retriever(k=3, mode="search").invoke("one-stop shop for Overseas Filipino Workers")) == 3
+
+
+def test_a_follow_ups_earlier_turns_are_not_embedded_again(tmp_path, monkeypatch):
+    from tiny import tiny_bot
+
+    bot = tiny_bot(tmp_path)
+    embedder = bot.res.store.embedder
+    embedded: list[str] = []
+    real = embedder.embed_query
+    monkeypatch.setattr(embedder, "embed_query", lambda text: embedded.append(text) or real(text))
+    bot.ask("Which pledges come from Greece?")
+    assert embedded.count("Which pledges come from Greece?") == 1
+    bot.ask("And from Kenya?", history=["Which pledges come from Greece?"])
+    assert embedded.count("Which pledges come from Greece?") == 1 and "And from Kenya?" in embedded
+    bot.ask("And from Kenya?")  # the question itself is always embedded afresh
+    assert embedded.count("And from Kenya?") == 2

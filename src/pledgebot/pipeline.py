@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from . import answer as answering
 from .answer import Ctx, Resources, Similar, llm_rewrite, load_chat_model
@@ -41,6 +45,30 @@ __all__ = ["PledgeBot", "Similar"]
 log = logging.getLogger(__name__)
 
 
+class AskedVectors:
+    """The vectors of the last questions asked (bounded, shared by threads): a follow-up's earlier turns are
+    read again with every new turn, and each would otherwise cost a model call. Only earlier turns are looked
+    up here; a question itself is always embedded afresh."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> np.ndarray | None:
+        with self._lock:
+            if text in self._vectors:
+                self._vectors.move_to_end(text)
+            return self._vectors.get(text)
+
+    def put(self, text: str, vector: np.ndarray) -> None:
+        with self._lock:
+            self._vectors[text] = vector
+            self._vectors.move_to_end(text)
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+
+
 class PledgeBot:
     """Everything needed to answer: records, index, models, the question reader and the router."""
 
@@ -61,6 +89,7 @@ class PledgeBot:
         self.llm = llm
         self.llm_timeout = llm_timeout
         self.use_understanding = use_understanding
+        self._asked = AskedVectors()
 
     @classmethod
     def from_parts(
@@ -196,9 +225,13 @@ class PledgeBot:
                 text = validate(earlier)
             except Exception:  # noqa: BLE001 - a bad earlier turn just gives no context
                 continue
+            if (known := self._asked.get(text)) is not None:
+                ctx.vectors.setdefault(text, known)  # a chat resends its earlier turns: embedded when they were asked
             previous = self.understander.understand(text, previous=previous, vector=ctx.vec(text))
         text = validate(question)
-        return self.understander.understand(text, filters, previous, vector=ctx.vec(text))
+        vector = ctx.vec(text)
+        self._asked.put(text, vector)
+        return self.understander.understand(text, filters, previous, vector=vector)
 
     def ask(self, question: str, filters: Filters | None = None, history: list[str] | None = None) -> Answer:
         """Answer `question` with numbered, verbatim citations, or say the report has nothing."""
