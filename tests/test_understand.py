@@ -50,6 +50,7 @@ DATA = {
     "agencies": {"UNHCR": ["unhcr", "un refugee agency"]},
     "population_nouns": ["refugees", "families", "asylum seekers"],
     "back_references": ["this", "that", "they"],
+    "back_reference_after": ["too"],
     "population_before": ["réfugiés"],
     "population_origin": ["from", "fleeing"],
     "flight_verbs": ["fled", "fleeing"],
@@ -324,6 +325,8 @@ def test_an_asking_sentence_that_points_back_at_its_context_refers_back():
     assert understand("We run night shelters. Which Greek cities do that?").refers_back
     assert understand("shelters for the homeless - any city doing this?").refers_back
     assert not understand("I work for a county. How many pledges are from Greece?").refers_back
+    assert not understand("I work for a county. How many pledges in this report are from Greece?").refers_back
+    assert understand("We teach Greek. Which cities do that too?").refers_back
 
 
 @pytest.mark.parametrize(

@@ -124,7 +124,7 @@ class Understander:
             focus_text=self._search_text(r, population, focus=True),
             focus_topic=tuple(w for w, n in zip(r.topic, r.topic_at, strict=True) if r.in_focus(n)),
             focus_filters=focus_filters,
-            refers_back=any(r.in_focus(n) and w.text in self.lex.back_references for n, w in enumerate(r.words)),
+            refers_back=self._refers_back(r),
             language=language,
             intent_scores={str(k): v for k, v in sorted(scores.items(), key=lambda kv: -kv[1])[:3]},
             facets=tuple(r.facets),
@@ -206,6 +206,18 @@ class Understander:
             ),
             population,
         )
+
+    def _refers_back(self, r: Reading) -> bool:
+        """Whether the sentence that asks points at its context with a pronoun ("any city doing this?",
+        "which cities do that too?"); "this report" is no pointer."""
+        for n, w in enumerate(r.words):
+            if not r.in_focus(n) or w.text not in self.lex.back_references:
+                continue
+            after = r.words[n + 1] if n + 1 < len(r.words) else None
+            gap = r.text[w.end : after.start] if after else ""
+            if after is None or re.search(r"[^\s'’-]", gap) or after.text in self.lex.back_reference_after:
+                return True
+        return False
 
     def _others_asked(self, r: Reading) -> list[str]:
         """The submitters and places a context sentence names when the sentence that asks wants others

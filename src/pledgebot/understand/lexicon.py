@@ -74,6 +74,7 @@ class Lexicon:
     translations: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> word -> English
     shorthand: dict[str, str] = field(default_factory=dict)  # "ppl" -> "people": read as the words they stand for
     back_references: frozenset[str] = frozenset()  # "which pledges include that?": the context is the topic
+    back_reference_after: frozenset[str] = frozenset()  # "do that too": still a back-reference
     place_nouns: frozenset[str] = frozenset()  # "the Asia-Pacific region": part of a region's name
     helped_before: frozenset[str] = frozenset()  # "helping organisations": a kind after these is who is helped
 
@@ -198,6 +199,7 @@ def build_lexicon(
         translations=translations if translations is not None else load_translations(),
         shorthand={phrase_key(k): str(v) for k, v in (data.get("shorthand") or {}).items()},
         back_references=_keys(data.get("back_references")),
+        back_reference_after=_keys(data.get("back_reference_after")),
     )
 
 
