@@ -325,7 +325,7 @@ def test_an_asking_sentence_that_points_back_at_its_context_refers_back():
     assert understand("We run night shelters. Which Greek cities do that?").refers_back
     assert understand("shelters for the homeless - any city doing this?").refers_back
     assert not understand("I work for a county. How many pledges are from Greece?").refers_back
-    assert not understand("I work for a county. How many pledges in this report are from Greece?").refers_back
+    assert not understand("We are a small county. Which Greek pledges does this report list?").refers_back
     assert understand("We teach Greek. Which cities do that too?").refers_back
 
 

@@ -120,6 +120,11 @@ def _spelled_out(phrases: Iterable[str], glossary: tuple[Term, ...]) -> list[str
     return list(dict.fromkeys(out))
 
 
+# the lists of lexicon.yaml read as they are, each into the Lexicon field of its name
+_WORD_LISTS = ("coordinators", "name_connectors", "other_words", "more_words", "people_articles", "back_references",
+               "back_reference_after")  # fmt: skip
+
+
 def build_lexicon(
     gazetteer: Gazetteer,
     pledges: Iterable[Pledge],
@@ -185,12 +190,7 @@ def build_lexicon(
         months=frozenset(month_number),
         month_number=month_number,
         city_words=_keys(data.get("city_words")),
-        coordinators=_keys(data.get("coordinators")),
-        name_connectors=_keys(data.get("name_connectors")),
         place_openers=_keys(data.get("place_openers")) | _keys(data.get("city_words")),
-        other_words=_keys(data.get("other_words")),
-        more_words=_keys(data.get("more_words")),
-        people_articles=_keys(data.get("people_articles")),
         this_year=_longest_first(_keys(data.get("this_year"))),
         reply_language=_longest_first(_keys(data.get("reply_language"))),
         report_years=tuple(sorted({p.year for p in pledges})) or (2023,),
@@ -198,8 +198,7 @@ def build_lexicon(
         english=english,
         translations=translations if translations is not None else load_translations(),
         shorthand={phrase_key(k): str(v) for k, v in (data.get("shorthand") or {}).items()},
-        back_references=_keys(data.get("back_references")),
-        back_reference_after=_keys(data.get("back_reference_after")),
+        **{name: _keys(data.get(name)) for name in _WORD_LISTS},
     )
 
 
