@@ -51,6 +51,7 @@ DATA = {
     "population_nouns": ["refugees", "families", "asylum seekers"],
     "back_references": ["this", "that", "they"],
     "back_reference_after": ["too"],
+    "lead_in_subjects": ["we", "some"],
     "population_before": ["réfugiés"],
     "population_origin": ["from", "fleeing"],
     "flight_verbs": ["fled", "fleeing"],
@@ -304,10 +305,11 @@ def test_a_destination_in_a_sentence_of_context_leaves_the_next_sentences_places
         ("How much does Kenya spend on housing?", ""),  # one sentence: all of it asks
         ("Kenya spends 3%. Right? And Greece?", "Kenya spends 3%. Right?"),  # the last sentence that asks
         # a statement joined by a colon or dash to what asks is context too; a lead-in that asks is not
-        ("Briefing the council tomorrow: how many are from Kenya?", "Briefing the council tomorrow:"),
+        ("We are a small council: how many are from Kenya?", "We are a small council:"),
         ("Some have not started yet — which ones start in 2024?", "Some have not started yet —"),
         ("Which cities run shelters — and where?", ""),
         ("cities in greece - athens and larissa?", ""),  # the rest opens with no question word: one question
+        ("Language courses for refugees: which cities in Greece?", ""),  # no statement: the lead-in is the topic
     ],
 )
 def test_the_sentences_before_the_one_that_asks_are_its_context(question, context):

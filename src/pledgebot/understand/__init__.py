@@ -86,7 +86,7 @@ class Understander:
         intent = max(scores, key=scores.get) if scores else Intent.FIND
         if intent is Intent.COMPARE:
             # "Laguna runs a one-stop shop — which cities do likewise?": the lead-in is the project compared
-            r.focus = focus_span(text, lead_in=False)
+            r.focus = focus_span(text)
         filters, population = self._filters(r, r.facets)
         focus_filters, _ = self._filters(r, [f for f in r.facets if r.focus[0] <= f.at < r.focus[1]])
         if not any(r.focus[0] <= at < r.focus[1] for at in r.date_at):

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from ..filters import YearRange
 from ..glossary import Term
 from ..query import Facet
-from ..text import Word, fold_aligned, words
+from ..text import Word, fold, fold_aligned, words
 from . import grammar
 from .lexicon import Entry, Lexicon, phrase_key, plural_forms
 
@@ -81,7 +81,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     topic and the search are in the report's language."""
     english = language == "en"
     r = Reading(question, fold_aligned(question), words(question), english=english)
-    r.focus = focus_span(question)
+    r.focus = focus_span(question, lex.lead_in_subjects)
     table = lex.translations.get(language, {}) if not english else {}
     r.gloss = {n: g for n, w in enumerate(r.words) if (g := _glossed(w.text, table, lex))}
     aside = grammar.set_aside(r.folded)
@@ -124,11 +124,15 @@ def _glossed(word: str, table: dict[str, str], lex: Lexicon) -> str | None:
 _ABBREVIATED = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx)\.\s+$", re.I)
 
 
-def focus_span(text: str, lead_in: bool = True) -> tuple[int, int]:
+def focus_span(text: str, subjects: frozenset[str] = frozenset()) -> tuple[int, int]:
     """The sentence that asks, when a question opens with context ("Dallas recruits ambassadors. Who else …?"):
     the last sentence with a question mark, else the last sentence; the whole text when it is one sentence.
-    With `lead_in`, a statement that opens the sentence before a colon or dash is context too."""
-    split = _after_lead_in if lead_in else (lambda _, span: span)
+    Given the `subjects` that make a lead-in a statement, one that opens the sentence before a colon or dash
+    is context too."""
+
+    def split(text: str, span: tuple[int, int]) -> tuple[int, int]:
+        return _after_lead_in(text, span, subjects) if subjects else span
+
     ends = [m.end() for m in re.finditer(r"[.?!]+\s+(?=\S)", text) if not _ABBREVIATED.search(text[: m.end()])]
     bounds = [0, *ends, len(text)]
     spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
@@ -147,10 +151,11 @@ _ASKS = re.compile(
 )
 
 
-def _after_lead_in(text: str, span: tuple[int, int]) -> tuple[int, int]:
+def _after_lead_in(text: str, span: tuple[int, int], subjects: frozenset[str]) -> tuple[int, int]:
     """The part of the sentence `span` after a lead-in statement, when the rest opens with a question word
     and the lead-in asks nothing itself; else `span` unchanged ("cities in turkey - nilufer and gaziantep?"
-    is one question)."""
+    is one question). A statement says something of someone (one of `subjects`: "I need the number", "some
+    have not started"); a lead-in without one is a topic ("Language courses for refugees: which Greek cities?")."""
     a, b = span
     sentence = text[a:b]
     if "?" not in sentence or _ASKS.match(sentence.lstrip()):
@@ -159,7 +164,8 @@ def _after_lead_in(text: str, span: tuple[int, int]) -> tuple[int, int]:
         lead, rest = sentence[: m.start()], sentence[m.end() :]
         if "?" in lead or not rest.strip() or not lead.strip():
             break
-        if _ASKS.match(rest):
+        words = re.findall(r"[\w']+", fold(lead).replace("’", "'"))
+        if _ASKS.match(rest) and any(w in subjects for w in words):
             return (a + m.end(), b)
     return span
 
