@@ -323,6 +323,19 @@ def test_a_lead_in_of_the_same_sentence_still_filters_and_a_sentence_of_context_
     assert q.filters.year is None and q.filters.countries == ("Greece",)
 
 
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("Which pledges are about housing, including 2022 ones?", None),  # included: both years
+        ("Which pledges are about housing, 2022 included?", None),
+        ("Which 2022 pledges are about housing?", 2022),
+    ],
+)
+def test_a_year_said_to_be_included_widens_the_answer(question, year):
+    q = understand(question)
+    assert q.filters.year == year and "2022" not in q.topic
+
+
 def test_an_asking_sentence_that_points_back_at_its_context_refers_back():
     assert understand("We run night shelters. Which Greek cities do that?").refers_back
     assert understand("shelters for the homeless - any city doing this?").refers_back

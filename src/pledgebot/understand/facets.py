@@ -200,8 +200,11 @@ def _read_grammar(r: Reading, lex: Lexicon) -> None:
             r.chatter += phrase.split()
             _consume(r, [m.span()], "chatter")
     years, spans = grammar.report_years(r.folded, list(found.spans), lex.report_years)
-    r.years += years
-    r.date_at += [a for a, _ in spans]
+    # "… including 2022 ones", "2022 included": a year said to be included widens the answer, it filters nothing
+    widening = grammar.included(r.folded)
+    said = [(y, s) for y, s in zip(years, spans, strict=True) if not any(a <= s[0] and s[1] <= b for a, b in widening)]
+    r.years += [y for y, _ in said]
+    r.date_at += [s[0] for _, s in said]
     _consume(r, spans, "year")
     r.priority, spans = grammar.priority(r.folded)
     _consume(r, spans, "priority")
