@@ -11,7 +11,8 @@ Run with `make bench-load` (or `.venv/bin/python benchmarks/bench_load.py`). Sta
    the answer's first line being visible in the chat.
 
 Questions come from `evals/questions.yaml` (read at run time). Figures come from one run on a shared machine:
-compare figures from the same run only. Writes benchmarks/results/load.md.
+compare figures from the same run only. Writes benchmarks/results/load.md, or the file named as the argument
+(`PLEDGEBOT_EMBEDDER=minilm PLEDGEBOT_INDEX_DIR=index/.minilm … bench_load.py benchmarks/results/load-minilm.md`).
 """
 
 from __future__ import annotations
@@ -61,29 +62,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def call(client: httpx.Client, url: str, name: str, data: list) -> float:
+def call(client: httpx.Client, url: str, name: str, data: list, session: str | None = None) -> float:
     """One request through Gradio's REST protocol; returns its wall time in ms (raises on an error event)."""
     t0 = time.perf_counter()
-    call_event(client, url, name, {"data": data})
+    call_event(client, url, name, {"data": data} | ({"session_hash": session} if session else {}))
     return (time.perf_counter() - t0) * 1000
 
 
-def load(url: str, name: str, args: list[list], users: int) -> dict:
-    """`users` threads, each sending PER_USER requests back to back; latencies, errors and throughput."""
+def load(url: str, name: str, args: list[list], users: int, sessions: bool = True) -> dict:
+    """`users` threads, each sending PER_USER requests back to back; latencies, errors and throughput.
+
+    Each user keeps one connection and, with `sessions`, one Gradio session, as a browser tab or a
+    gradio_client does; without, every request opens a new session (what a bare REST call does). Clients are
+    made before the clock starts: they share the server's two cores, and building each one's TLS trust store
+    (~20 ms) is no cost of the server."""
     times: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
+    clients = [httpx.Client(timeout=120) for _ in range(users)]
 
     def user(k: int) -> None:
-        with httpx.Client(timeout=120) as client:
-            for i in range(PER_USER):
-                try:
-                    ms = call(client, url, name, args[(k * PER_USER + i) % len(args)])
-                    with lock:
-                        times.append(ms)
-                except Exception as exc:  # counted, not fatal: the benchmark reports errors
-                    with lock:
-                        errors.append(repr(exc)[:120])
+        session = f"bench-{name}-{users}-{k}-{time.monotonic_ns()}" if sessions else None
+        for i in range(PER_USER):
+            try:
+                ms = call(clients[k], url, name, args[(k * PER_USER + i) % len(args)], session)
+                with lock:
+                    times.append(ms)
+            except Exception as exc:  # counted, not fatal: the benchmark reports errors
+                with lock:
+                    errors.append(repr(exc)[:120])
 
     threads = [threading.Thread(target=user, args=(k,)) for k in range(users)]
     t0 = time.perf_counter()
@@ -92,6 +99,8 @@ def load(url: str, name: str, args: list[list], users: int) -> dict:
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
+    for client in clients:
+        client.close()
     return {"users": users, "n": len(times), "errors": errors, "rps": len(times) / wall, "times": times}
 
 
@@ -135,9 +144,9 @@ async def one_tab_under_load(url: str, questions: list[str], json_args: list[lis
 
     def busy(k: int) -> None:
         with httpx.Client(timeout=120) as client:
-            i = k
+            i, session = k, f"bench-busy-{k}-{time.monotonic_ns()}"  # one session per user, as in `load`
             while not stop.is_set():
-                call(client, url, "ask_json", json_args[i % len(json_args)])
+                call(client, url, "ask_json", json_args[i % len(json_args)], session)
                 i += others
 
     threads = [threading.Thread(target=busy, args=(k,), daemon=True) for k in range(others)]
@@ -193,6 +202,8 @@ def main() -> int:
             call(client, url, "ask_json", json_args[0])  # the first request opens the queue
         results = [("`ask_json` (JSON API)", load(url, "ask_json", json_args, n)) for n in USERS]
         results += [("`ask` (the chat's event)", load(url, "ask", chat_args, n)) for n in USERS]
+        # a bare REST call opens a new Gradio session each time: what that costs the server
+        results += [("`ask_json`, a new session per request", load(url, "ask_json", json_args, 20, sessions=False))]
         browser = Path(CHROMIUM).exists()
         one_tab = asyncio.run(one_tab_under_load(url, english, json_args, PAGE_USERS - 1)) if browser else []
         page = asyncio.run(page_latency(url, english)) if browser else []
@@ -203,12 +214,14 @@ def main() -> int:
         "",
         f"Machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
         f"{time.strftime('%Y-%m-%d %H:%M %Z')}. Command: `make bench-load`. App concurrency limit "
-        f"{settings.concurrency} (PLEDGEBOT_CONCURRENCY); clients run on the same machine.",
+        f"{settings.concurrency} (PLEDGEBOT_CONCURRENCY); clients run on the same machine. English model: "
+        f"{bot.res.store.embedder.name} (PLEDGEBOT_EMBEDDER).",
         "",
         f"Pipeline alone, in-process, same {len(questions)} questions: p50 {statistics.median(pipeline):.0f} ms, "
         f"p95 {pct(pipeline, 0.95):.0f} ms, {1000 / statistics.mean(pipeline):.1f} answers/s on one thread.",
         "",
-        f"HTTP: each user sends {PER_USER} questions back to back through Gradio's REST protocol.",
+        f"HTTP: each user sends {PER_USER} questions back to back through Gradio's REST protocol, on one connection "
+        "and one Gradio session (as a browser tab or gradio_client does); clients are made before the clock starts.",
         "",
         "| endpoint | users | requests | errors | requests/s | p50 ms | p95 ms | p99 ms |",
         "|---|---|---|---|---|---|---|---|",
@@ -229,7 +242,7 @@ def main() -> int:
         lines += ["", f"First errors: {errors[:3]}"]
     text = "\n".join(lines) + "\n"
     print(text)
-    out = ROOT / "benchmarks" / "results" / "load.md"
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "benchmarks" / "results" / "load.md"
     out.write_text(text, encoding="utf-8")
     return 0
 
