@@ -49,7 +49,7 @@ def test_search_pledges_and_similar(api: Client):
 
 def test_the_endpoints_are_mcp_tools(mcp_url: str):
     from mcp import ClientSession
-    from mcp.client.streamable_http import streamablehttp_client
+    from mcp.client.streamable_http import streamable_http_client
 
     calls = [
         ("search_pledges", {"query": "housing", "k": 2}),
@@ -58,7 +58,7 @@ def test_the_endpoints_are_mcp_tools(mcp_url: str):
     ]
 
     async def call():
-        async with streamablehttp_client(f"{mcp_url}/gradio_api/mcp/") as (read, write, _):  # noqa: SIM117
+        async with streamable_http_client(f"{mcp_url}/gradio_api/mcp/") as (read, write, _):  # noqa: SIM117
             async with ClientSession(read, write) as session:
                 await session.initialize()
                 tools = {t.name: t for t in (await session.list_tools()).tools}
