@@ -89,7 +89,7 @@ class PledgeBot:
         self.llm = llm
         self.llm_timeout = llm_timeout
         self.use_understanding = use_understanding
-        self._asked = AskedVectors()
+        self.asked_vectors = AskedVectors()  # public: a benchmark swaps in an empty one
 
     @classmethod
     def from_parts(
@@ -225,12 +225,12 @@ class PledgeBot:
                 text = validate(earlier)
             except Exception:  # noqa: BLE001 - a bad earlier turn just gives no context
                 continue
-            if (known := self._asked.get(text)) is not None:
+            if (known := self.asked_vectors.get(text)) is not None:
                 ctx.vectors.setdefault(text, known)  # a chat resends its earlier turns: embedded when they were asked
             previous = self.understander.understand(text, previous=previous, vector=ctx.vec(text))
         text = validate(question)
         vector = ctx.vec(text)
-        self._asked.put(text, vector)
+        self.asked_vectors.put(text, vector)
         return self.understander.understand(text, filters, previous, vector=vector)
 
     def ask(self, question: str, filters: Filters | None = None, history: list[str] | None = None) -> Answer:

@@ -285,18 +285,18 @@ def _cities_listed_with_kinds(r: Reading, lex: Lexicon) -> None:
 
 
 # "organisations (UCLG, Eurocities etc.)", "counties such as Salt Lake County": names given for a kind
-_EXAMPLES = re.compile(r"\s*(?:\(([^)]*)\)|,?\s*(?:such as|e\.g\.|for example|for instance)\s+([^.;:?!()]*))")
+_EXAMPLES = re.compile(r"\s*(?:\([^)]*\)|,?\s*(?:such as|e\.g\.|for example|for instance)\s+[^.;:?!()]*)")
 
 
 def _examples_of_kinds(r: Reading) -> None:
     """Submitters named as examples right after a kind of submitter illustrate the kind: the kind filters,
     and the names neither filter nor become the topic."""
-    kinds = [f for f in r.facets if f.kind == "kind"]
+    if not any(f.kind == "kind" for f in r.facets):
+        return
     for n, w in enumerate(r.words):
         if r.consumed.get(n) != "kind" or (n + 1 < len(r.words) and r.consumed.get(n + 1) == "kind"):
             continue
-        m = _EXAMPLES.match(r.text, w.end)
-        if not kinds or not m:
+        if not (m := _EXAMPLES.match(r.text, w.end)):
             continue
         named = [f for f in r.facets if f.kind == "submitter" and m.start() <= f.at < m.end()]
         if not named:
