@@ -18,6 +18,10 @@ values and listed under "set". The file is keyed by the embedding model the scor
     .venv/bin/python scripts/fit_relevance.py --e5       # with multilingual-e5 as a second signal in English
     .venv/bin/python scripts/fit_relevance.py --stem     # with stemmed BM25
     .venv/bin/python scripts/fit_relevance.py --minilm   # with all-MiniLM-L6-v2 instead of all-mpnet-base-v2
+    .venv/bin/python scripts/fit_relevance.py --only compare   # refit one decision (its features changed);
+                                                               # the others stay as stored, so do not move
+
+A decision refitted alone records the sets it was fitted on under cross_validation.<decision>.fitted_on.
 """
 
 from __future__ import annotations
@@ -256,6 +260,40 @@ def _compare_grid():
 # -- main --------------------------------------------------------------------------------------------
 
 
+def refit_one(bot, name: str, decision: str, current: dict, path: Path) -> int:
+    """Refit `decision` (compare, topical) alone, every other stored value kept: for a change of its features,
+    so that decisions whose features did not change are not moved by a refit on more or other sets."""
+    from pledgebot.answer.compare import COMPARE_FEATURES
+    from pledgebot.answer.topical import TOPICAL_FEATURES
+    from pledgebot.relevance import Calibration
+
+    if name not in current or decision not in ("compare", "topical"):
+        print(f"--only takes compare or topical, for a calibration already stored (have: {sorted(current)})")
+        return 2
+    values = json.loads(json.dumps(current[name]))
+    permissive = bootstrap(name)[name]
+    groups = ("topical_en", "topical_xx") if decision == "topical" else ("compare",)
+    values |= {g: permissive[g] for g in groups}
+    bot.res.calibration = Calibration(name, values)
+    _, topical_rows, compare_rows = collect(bot, items())
+    cv = values.setdefault("cross_validation", {})
+    if decision == "compare":
+        params, cv["compare"] = fit_candidates(compare_rows, COMPARE_FEATURES, _compare_grid)
+        values["compare"] = current[name]["compare"] | {k: v for k, v in params.items() if k != "max_cited"}
+        values["compare"] |= {"max_shown": params["max_cited"]}
+    else:
+        for group in ("en", "xx"):
+            rows = [r for r in topical_rows if r[3] == group]
+            values[f"topical_{group}"], cv[f"topical_{group}"] = fit_candidates(rows, TOPICAL_FEATURES, _grid)
+        values["topical_xx"] |= {k: v for k, v in values["topical_en"].items() if k != "model"}
+    for g in groups:
+        cv[g]["fitted_on"] = list(TUNED)
+    current[name] = values
+    path.write_text(json.dumps(current, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps({g: cv[g] for g in groups}, indent=1))
+    return 0
+
+
 def main(argv: list[str]) -> int:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     from pledgebot.config import Settings
@@ -269,6 +307,11 @@ def main(argv: list[str]) -> int:
     settings = Settings.from_env(env)
     bot = PledgeBot.load(settings, llm=None, calibration=Calibration("bootstrap", {}), **signals)
     name = calibration_key(bot.res.store.embedder.name, **signals)
+    path = ROOT / "src/pledgebot/data/calibration.json"
+    current = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    only = argv[argv.index("--only") + 1] if "--only" in argv else None
+    if only is not None:
+        return refit_one(bot, name, only, current, path)
     values = bootstrap(name)[name]
     bot.res.calibration = Calibration(name, values)
     data = items()
@@ -295,8 +338,6 @@ def main(argv: list[str]) -> int:
     values["fitted_on"] = list(TUNED)
     values["cross_validation"] = cv
     values["set"] = [f"{s}.{k}" for s, ks in SET.items() for k in ks]
-    path = ROOT / "src/pledgebot/data/calibration.json"
-    current = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     current[name] = values
     path.write_text(json.dumps(current, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(cv, indent=1))

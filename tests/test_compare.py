@@ -7,7 +7,15 @@ import pytest
 from tiny import tiny_bot
 
 from pledgebot.answer import Ctx
-from pledgebot.answer.compare import Compared, _facet_is_the_aspect, _nearest, _with_partners
+from pledgebot.answer.compare import (
+    ABOVE_MEDIAN,
+    COMPARE_FEATURES,
+    Compared,
+    _facet_is_the_aspect,
+    _nearest,
+    _with_partners,
+    score,
+)
 from pledgebot.retrieval import DocScore
 
 
@@ -60,3 +68,14 @@ def test_a_chosen_joint_pledge_brings_its_partners_record(bot):
 def test_a_flag_with_no_topic_is_the_aspect_asked(bot, question, facet):
     q = bot.understand(question, ctx=Ctx(bot.res))
     assert _facet_is_the_aspect(q, _compared(bot.res, [p.id for p in bot.res.pledges])) is facet
+
+
+@pytest.mark.parametrize(
+    "question", ["Which cities do something like Athens's housing pledge?", "Who else trains young people like Larissa?"]
+)
+def test_each_candidate_is_judged_against_the_median_candidate(bot, question):
+    c = score(bot.understand(question, ctx=Ctx(bot.res)), Ctx(bot.res))
+    assert c is not None and len(c.hits) > 2 and c.x.shape == (len(c.hits), len(COMPARE_FEATURES))
+    for name in ABOVE_MEDIAN:
+        own, above = c.x[:, COMPARE_FEATURES.index(name)], c.x[:, COMPARE_FEATURES.index(f"{name}_above_median")]
+        assert np.allclose(above, own - np.median(own)) and np.ptp(own) == pytest.approx(np.ptp(above))

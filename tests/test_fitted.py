@@ -58,6 +58,14 @@ def test_calibration_is_keyed_by_embedder(tmp_path):
         Calibration("model-a", {}).param("topical", "cite")
 
 
+def test_a_model_fitted_on_other_features_is_refused_by_name():
+    model = LogisticModel(("a", "b"), (1.0, 1.0, 0.0), (0.0, 0.0), (1.0, 1.0)).to_dict()
+    cal = Calibration("model-a", {"topical_en": {"model": model}})
+    assert cal.model("topical_en", ("a", "b")).features == ("a", "b")
+    with pytest.raises(StoreError, match="topical_en on other features; run scripts/fit_relevance.py"):
+        cal.model("topical_en", ("a", "b", "c"))
+
+
 def test_scores_relative_to_the_question():
     assert np.allclose(zscores(np.array([1.0, 2.0, 3.0])), [-1.2247, 0.0, 1.2247], atol=1e-3)
     assert zscores(np.array([0.5])).tolist() == [0.0]

@@ -86,8 +86,14 @@ class Calibration:
     embedder: str
     values: dict[str, Any]
 
-    def model(self, name: str) -> LogisticModel:
-        return LogisticModel.from_dict(self.values[name]["model"])
+    def model(self, name: str, features: tuple[str, ...]) -> LogisticModel:
+        """The fitted model `name`, which must take `features` (the code's columns, in order): a calibration
+        fitted before a feature was added would otherwise fail on a matrix shape, far from the cause."""
+        model = LogisticModel.from_dict(self.values[name]["model"])
+        if model.features != tuple(features):
+            msg = f"the calibration for {self.embedder} fitted {name} on other features; run scripts/fit_relevance.py"
+            raise StoreError(msg)
+        return model
 
     def param(self, section: str, name: str) -> float:
         try:

@@ -88,7 +88,29 @@ def _anchor(q: Query, ctx: Ctx) -> Pledge | None:
     return res.records[best.doc_id] if best else own[0]
 
 
-COMPARE_FEATURES = (*TOPICAL_FEATURES, "anchor_sim", "anchor_gap", "anchor_z")
+# A candidate's standing among all the candidates of the comparison: how far above the typical candidate it
+# stands in meaning, sentences and words. One aspect ("on housing") makes every pledge score high, another low, so
+# the distance from the median says more than a score alone. Held out by tuned set, these columns raised the
+# comparison's Recall@5 from 0.60 to 0.65 at the same precision; on the untouched sets, from 0.53 to 0.59.
+ABOVE_MEDIAN = (
+    "dense",
+    "sentence_max",
+    "topic_sentence_max",
+    "lexical",
+    "coverage",
+    "coverage_idf",
+    "rarest_covered",
+    "title_coverage",
+    "term_coverage",
+    "phrase_share",
+)
+COMPARE_FEATURES = (
+    *TOPICAL_FEATURES,
+    *(f"{name}_above_median" for name in ABOVE_MEDIAN),
+    "anchor_sim",
+    "anchor_gap",
+    "anchor_z",
+)
 
 
 @dataclass(frozen=True)
@@ -124,8 +146,10 @@ def score(q: Query, ctx: Ctx) -> Compared | None:
     hits, x, _ = retrieve_features(asking, ctx, fits, exhaustive=True)
     sims = res.pledge_vectors @ res.pledge_vectors[res.pledge_row[anchor.id]]
     a = np.array([float(sims[res.pledge_row[h.doc_id]]) for h in hits])
-    x = np.hstack([x, a[:, None], (a - a.max())[:, None], zscores(a)[:, None]]) if len(hits) else x
-    p = res.calibration.model("compare").probabilities(x) if len(hits) else np.zeros(0)
+    if len(hits):
+        own = x[:, [TOPICAL_FEATURES.index(name) for name in ABOVE_MEDIAN]]
+        x = np.hstack([x, own - np.median(own, axis=0), a[:, None], (a - a.max())[:, None], zscores(a)[:, None]])
+    p = res.calibration.model("compare", COMPARE_FEATURES).probabilities(x) if len(hits) else np.zeros(0)
     narrowed = not replace(others, place_label=None).is_empty()
     return Compared(anchor, hits, x, p, narrowed, by_anchor=asking.search_text == anchor.title)
 

@@ -183,7 +183,7 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
         ranked = [r for r in ranked if counted_match(r.counted_text, text, distinctive=True)]
     if not ranked:
         return None if sections_only else policy.nothing_on(q, ctx, "figures", "no sentence of the report is about this")
-    p = float(res.calibration.model("report").probabilities(features(q, ranked, own))[0])
+    p = float(res.calibration.model("report", REPORT_FEATURES).probabilities(features(q, ranked, own))[0])
     # the section presenting the priority the question names is about it for certain: no decision to make
     certain = ranked[0].doc_id in _priority_sections(q, res)
     bar = res.calibration.param("report", "answer")
@@ -228,7 +228,7 @@ def _best_part(q: Query, ctx: Ctx, p: float) -> tuple[list[Ranked], bool, float]
         asked = replace(q, full_text=part, search_text=part)
         ranked, own = candidates(asked, ctx)
         if ranked:
-            p_part = float(ctx.res.calibration.model("report").probabilities(features(asked, ranked, own))[0])
+            p_part = float(ctx.res.calibration.model("report", REPORT_FEATURES).probabilities(features(asked, ranked, own))[0])
             if p_part > (best[2] if best else p):
                 best = (ranked, own, p_part)
     return best

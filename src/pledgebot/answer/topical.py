@@ -67,7 +67,7 @@ def score(q: Query, ctx: Ctx, candidates: Sequence[Pledge]) -> Scored:
     """Retrieve among `candidates` and judge each hit."""
     hits, x, e5_text = retrieve_features(q, ctx, candidates)
     group = model_group(q)
-    p = ctx.res.calibration.model(f"topical_{group}").probabilities(x) if len(hits) else np.zeros(0)
+    p = ctx.res.calibration.model(f"topical_{group}", TOPICAL_FEATURES).probabilities(x) if len(hits) else np.zeros(0)
     return Scored(hits, x, p, group)
 
 
