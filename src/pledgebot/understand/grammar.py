@@ -27,11 +27,14 @@ def _month(months: frozenset[str]) -> str:
     return r"(?:(?:" + "|".join(map(re.escape, ordered)) + r")\.?\s+)?"
 
 
-# "from cities rather than networks": what follows is set aside, neither searched for nor filtered on.
+# "from cities rather than networks": what follows is set aside, neither searched for nor filtered on, up to the
+# clause's end: punctuation, a colon or a spaced dash ("Not counting cities - how many by networks?" asks about
+# networks; the words after the dash are not set aside with the cities)
 _SET_ASIDE = re.compile(
     r"(?:\b(?:rather than|instead of|as opposed to|other than|excluding|except(?: for)?|but not|apart from|aside from|"
     r"besides|leav(?:e|ing) out|leaving aside|setting aside|omit(?:ting)?|not counting|"
-    r"no incluye|en lugar de|plut[oô]t que|au lieu de|em vez de|ao inv[eé]s de)|(?:,|\(|\band|\bso|\s[-–—])\s+not)\b[^,;.?!()]*"
+    r"no incluye|en lugar de|plut[oô]t que|au lieu de|em vez de|ao inv[eé]s de)|(?:,|\(|\band|\bso|\s[-–—])\s+not)\b"
+    r"(?:(?!\s[-–—]\s)[^,;:.?!()])*"
     # "Not arrivals - I mean people coming back": a sentence that opens by saying what is not meant, up to the dash
     r"|(?:^|(?<=[.?!]\s))not\s+(?!only\b|just\b|sure\b)[^,;.?!()–—-]*(?=\s[-–—]\s)"
 )
