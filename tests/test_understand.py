@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from pledgebot.errors import QuestionError
@@ -10,9 +12,10 @@ from pledgebot.glossary import Term
 from pledgebot.places import Country, Gazetteer, Submitter
 from pledgebot.query import Intent, Unit
 from pledgebot.records import Pledge, Section, Source
+from pledgebot.text import fold
 from pledgebot.understand import Understander, detect_language, validate
 from pledgebot.understand.facets import _glossed
-from pledgebot.understand.lexicon import build_lexicon
+from pledgebot.understand.lexicon import build_lexicon, gloss_table
 
 GAZ = Gazetteer(
     regions=("Africa", "Europe", "Global"),
@@ -135,6 +138,9 @@ def understand(question: str, **kw):
         ("projects with UNHCR", Filters(mentions=(("unhcr", "un refugee agency"),)), ("projects", "with")),
         ("pledges from organizations rather than counties", Filters(kinds=("organization",)), ()),
         ("pledges rather than from networks", Filters(kinds=("city", "region", "national government")), ()),
+        # a set-aside clause ends at a colon or a spaced dash: what follows is asked
+        ("Leaving aside cities - which pledges are from networks?", Filters(kinds=("organization",)), ()),
+        ("besides the cities: pledges by networks", Filters(kinds=("organization",)), ()),
         # a Spanish or French adjective agrees with the cities it follows: a place, not people helped
         ("ciudades griegas", Filters(countries=("Greece",), place_label="Greece"), ()),
         ("villes grecques", Filters(countries=("Greece",), place_label="Greece"), ()),
@@ -385,6 +391,24 @@ def test_a_word_in_another_language_the_glossary_does_not_translate_is_no_record
 def test_a_plural_the_glossary_lacks_is_glossed_as_its_singular(word, english):
     table = {"guardería": "daycare", "nacion": "nation", "mai": "may"}
     assert _glossed(word, table, LEX) == english
+
+
+@pytest.mark.parametrize(
+    ("typed", "english"),
+    [("sur", "about"), ("sûr", "safe"), ("e", "and"), ("é", "is"), ("ages", "ages"), ("âgés", "elderly")],
+)
+def test_an_accent_tells_apart_words_that_fold_together(typed, english):
+    # accented spellings first: the plain spelling keeps its meaning whatever the table's order
+    table = gloss_table({"sûr": "safe", "sur": "about", "é": "is", "e": "and", "âgés": "elderly", "ages": "ages"})
+    assert _glossed(fold(typed), table, LEX, typed) == english
+
+
+def test_a_word_the_language_glosses_is_not_a_misspelt_place():
+    gaz = replace(GAZ, submitters=GAZ.submitters | {"Paris": Submitter("Paris", "city", "Greece")})
+    lex = build_lexicon(gaz, RECORDS, SECTIONS, GLOSSARY, DATA, translations={"fr": gloss_table({"país": "country"})})
+    reader = Understander(lex, gaz, intent_model=None)
+    q = reader.understand("Quelles villes des país offrent des cours ?")
+    assert q.language == "fr" and not q.filters.submitters
 
 
 def test_set_aside_clauses_are_neither_searched_nor_filtered():

@@ -83,7 +83,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     r = Reading(question, fold_aligned(question), words(question), english=english)
     r.focus = focus_span(question, lex.lead_in_subjects)
     table = lex.translations.get(language, {}) if not english else {}
-    r.gloss = {n: g for n, w in enumerate(r.words) if (g := _glossed(w.text, table, lex))}
+    r.gloss = {n: g for n, w in enumerate(r.words) if (g := _glossed(w.text, table, lex, w.raw))}
     aside = grammar.set_aside(r.folded)
     r.aside = {n for n, w in enumerate(r.words) if _within(w, aside)}
     inside = grammar.included(r.folded)
@@ -105,9 +105,12 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
 _INVERTED = re.compile(r"-(?:t-)?(?:il|elle|on|ils|elles|ce|m[eê]mes?)$")
 
 
-def _glossed(word: str, table: dict[str, str], lex: Lexicon) -> str | None:
-    """The English for `word` (shorthand, then the language's table, then its singular, then its verb without an
-    inverted pronoun); a verb that is itself chatter ("a-t-il") glosses as that chatter word."""
+def _glossed(word: str, table: dict[str, str], lex: Lexicon, raw: str = "") -> str | None:
+    """The English for `word` (folded; `raw` as typed: its accents pick "sûr" over "sur"): shorthand, then the
+    language's table, then its singular, then its verb without an inverted pronoun; a verb that is itself chatter
+    ("a-t-il") glosses as that chatter word."""
+    if (typed := raw.lower()) != word and typed in table:
+        return table[typed]
     if word in lex.shorthand or word in table:
         return lex.shorthand.get(word) or table[word]
     base = _INVERTED.sub("", word) if table else word
@@ -431,7 +434,8 @@ def _read_unknown_words(r: Reading, lex: Lexicon, english: bool) -> None:
     n = 0
     while n < len(r.words):
         w = r.words[n]
-        ordinary = w.text in lex.chatter or lex.known(w.text) or w.text.isdigit()
+        # a word the question's language glosses is a word of that language ("país"), not a misspelt "Paris"
+        ordinary = w.text in lex.chatter or lex.known(w.text) or w.text.isdigit() or n in r.gloss
         word = _english(w.text, lex) and not w.capitalised and not any(a <= w.start < b for a, b in slots)
         if n in r.consumed or n in r.aside or ordinary or word:
             n += 1

@@ -207,7 +207,24 @@ def build_lexicon(
 def load_translations() -> dict[str, dict[str, str]]:
     """The packaged word gloss (`translations.yaml`): Spanish, French and Portuguese words in English."""
     data = yaml.safe_load(files("pledgebot.data").joinpath("translations.yaml").read_text(encoding="utf-8")) or {}
-    return {lang: {fold(k): str(v) for k, v in (words or {}).items()} for lang, words in data.items()}
+    return {lang: gloss_table(words or {}) for lang, words in data.items()}
+
+
+def gloss_table(words: dict[str, object]) -> dict[str, str]:
+    """Each word under its folded spelling, which is what a question's words are looked up by. Two spellings
+    that fold together ("sur" about, "sûr" safe; "e" and, "é" is) must not let the accented one take the plain
+    word's meaning: the spelling without accents keeps the folded slot, and an accented spelling is also kept as
+    typed, looked up first when the question has the accent."""
+    table: dict[str, str] = {}
+    plain: dict[str, str] = {}
+    for key, value in words.items():
+        typed, folded = str(key).lower(), fold(str(key))
+        if typed == folded:
+            plain[folded] = str(value)
+        else:
+            table[typed] = str(value)
+            table.setdefault(folded, str(value))
+    return table | plain
 
 
 def _keys(values: Iterable[str] | None) -> frozenset[str]:
