@@ -29,6 +29,11 @@ from pledgebot.answer.numbers import counted, counted_match, has_figure, number_
         # part of a whole counts what the whole counts
         ("Mayors spoke in 6 of the 7 official sessions.", "in how many official sessions did mayors speak?", 6),
         ("It links clients to over 90 of the town's employers.", "how many employers does it reach?", 90),
+        # an age says who is served, not how many: the count or nothing; the age when the question asks it
+        ("It serves 120 children aged 0 to 6 and their parents.", "how many children does it serve?", 120),
+        ("Classes for youth aged 15-24 open in spring.", "how many young people are in the classes?", None),
+        ("It trains 40 mentors for 14-year-olds.", "how many mentors does it train?", 40),
+        ("Classes for youth aged 15-24 open in spring.", "from what age can youth join?", 15),
     ],
 )
 def test_the_figure_asked_for(sentence, question, figure):

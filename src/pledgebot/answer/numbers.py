@@ -31,6 +31,11 @@ _FUNCTION = frozenset(
     uma""".split()  # noqa: SIM905
 )
 _WHEN = re.compile(r"\b(when|what year|which year|cu[aá]ndo|quand|quando)\b", re.I)
+# "children aged 0 to 6", "young people 15-24 years old": an age says who is served and counts nothing; it is the
+# figure only when the question asks about age
+_AGED = re.compile(r"\b(?:aged|ages)\s*(?:\d+\s*(?:to|and|-|–)\s*)?$", re.I)
+_YEARS_OLD = re.compile(r"\s*(?:(?:to|and|-|–)\s*\d+\s*)?(?:years? old|-?year-olds?|years of age)\b", re.I)
+_ASKS_AGE = re.compile(r"\b(?:age|ages|aged|old|how young|edad|[aâ]ge|idade)\b", re.I)
 
 
 def contrast_words(question: str) -> set[str]:
@@ -40,6 +45,11 @@ def contrast_words(question: str) -> set[str]:
 
 def is_year(value: float, suffix: str | None) -> bool:
     return suffix is None and value.is_integer() and 1900 <= value <= 2100
+
+
+def is_age(text: str, m: re.Match[str]) -> bool:
+    """Whether the number at `m` is an age or an age range's bound ("aged 0 to 6", "15-24 years old")."""
+    return bool(_AGED.search(text[max(0, m.start() - 20) : m.start()]) or _YEARS_OLD.match(text[m.end() : m.end() + 30]))
 
 
 def has_figure(text: str) -> bool:
@@ -134,9 +144,12 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
     found: list[tuple[float, float, bool, bool]] = []  # (score, value, is a percentage, is an amount)
     # "how many city grantees … now": the number of grantees, though the sentence also says what the fund became
     names_unit = any(counts_it(text, m, what) for m in NUMBER.finditer(text))
+    wants_age = bool(_ASKS_AGE.search(question))
     for m in NUMBER.finditer(text):
         value = _value(m)
         if is_year(value, m.group(2)) and not wants_year:
+            continue
+        if not wants_age and is_age(text, m):
             continue
         is_pct = bool(m.group(2) and "%" in m.group(2))
         is_amount = bool(
