@@ -162,6 +162,9 @@ def understand(question: str, **kw):
         ("pledges from Kenya and Greece", Filters(countries=("Kenya", "Greece"), place_label="Kenya or Greece"), ()),
         # nested places narrow: the first named is what the answer calls it
         ("Greek cities in Europe", Filters(countries=("Greece",), regions=("Europe",), place_label="Greece"), ()),
+        # a submitter joined to its own country by "and" is one of the country's: the country's pledges answer
+        ("pledges by Greek cities and Athens", Filters(countries=("Greece",), place_label="Greece"), ()),
+        ("pledges by Athens or other Greek cities", Filters(countries=("Greece",), place_label="Athens"), ()),
         ("black and white cities", Filters(), ("black", "white")),
         (
             "What are Kenyan cities and counties doing?",

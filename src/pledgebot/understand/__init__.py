@@ -168,6 +168,10 @@ class Understander:
             countries += [c for c in self.gaz.subregions.get(sub, ()) if c not in countries]
         population = list(r.population)
         if submitters and countries:
+            # "Brazilian cities and the Brazilian government": a submitter joined by "and" or "or" to its own
+            # country is one of that country's, not a narrower place; the country's pledges answer
+            submitters = [s for s in submitters if not self._joined_to_its_country(r, facets, s)]
+        if submitters and countries:
             # "Brasov welcome centre for Ukrainians" names Brașov; a country that is not Brașov's is context
             own = {c for s in submitters for c in self.gaz.submitters[s].countries}
             population += [c for c in countries if c not in own]
@@ -206,6 +210,23 @@ class Understander:
             ),
             population,
         )
+
+    def _joined_to_its_country(self, r: Reading, facets: list, submitter: str) -> bool:
+        """Whether `submitter` is named beside its own country, joined by a coordinator and nothing but city words,
+        articles or "other" ("Greek cities and Athens", "Athens or other Greek cities"), not nested in it
+        ("Athens, Greece", "Athens in Greece") nor in another clause of the sentence."""
+        sub = self.gaz.submitters.get(submitter)
+        own = {sub.country, *sub.countries} if sub else set()
+        places = sorted((f for f in facets if f.kind in _PLACE_KINDS), key=lambda f: f.at)
+        for a, b in zip(places, places[1:], strict=False):
+            pair = {(a.kind, a.value), (b.kind, b.value)}
+            if not any(pair == {("submitter", submitter), ("country", c)} for c in own):
+                continue
+            between = [w.text for w in r.words if a.at + len(a.words) <= w.start < b.at]
+            plain = self.lex.coordinators | self.lex.city_words | self.lex.name_connectors | self.lex.other_words
+            if any(w in self.lex.coordinators for w in between) and all(w in plain for w in between):
+                return True
+        return False
 
     def _refers_back(self, r: Reading) -> bool:
         """Whether the sentence that asks points at its context with a pronoun ("any city doing this?",
