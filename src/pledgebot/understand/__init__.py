@@ -168,7 +168,7 @@ class Understander:
             countries += [c for c in self.gaz.subregions.get(sub, ()) if c not in countries]
         population = list(r.population)
         if submitters and countries:
-            # "Brazilian cities and the Brazilian government": a submitter joined by "and" or "or" to its own
+            # "Kenyan towns and the Kenyan national government": a submitter joined by "and" or "or" to its own
             # country is one of that country's, not a narrower place; the country's pledges answer
             submitters = [s for s in submitters if not self._joined_to_its_country(r, facets, s)]
         if submitters and countries:
