@@ -27,13 +27,13 @@ def test_invented_citations_are_removed(bot):
     laguna, quezon = number_of(answer, "Laguna Province"), number_of(answer, "Quezon City")
     n = len(answer.citations)
     reply = (
-        f"Laguna Province runs a one-stop migration resource centre [{laguna}]. "
+        f"Laguna Province operates a one-stop migration resource centre [{laguna}]. "
         f"Manila does too [{n + 5}]. This sentence cites nothing. Quezon City opened a centre [{quezon}]. "
         f"Quezon City also runs a Laguna hotline [{laguna}]."
     )
     out = llm_rewrite(answer, fake(reply), timeout=5)
     assert "Manila" not in out.text and "cites nothing" not in out.text
-    assert "Laguna Province runs" in out.text and "Quezon City opened" in out.text
+    assert "Laguna Province operates" in out.text and "Quezon City opened" in out.text
     assert "hotline" not in out.text  # names Quezon City but cites only Laguna's excerpt
     assert {c.n for c in out.citations} == {laguna, quezon}
     assert any("LLM" in note for note in out.notes)
@@ -98,9 +98,9 @@ def test_keep_cited_sentences():
 def test_sentences_naming_what_their_excerpt_does_not_are_dropped():
     grounding = {1: "Laguna Province: One Stop Migration Resource Center for Overseas Filipino Workers (OFWs)"}
     text, _ = keep_cited_sentences(
-        "Laguna Province runs a one-stop centre for OFWs [1]. Laguna opened a Migrants Resource Center (MRC) [1]. "
+        "Laguna Province operates a one-stop centre for OFWs [1]. Laguna opened a Migrants Resource Center (MRC) [1]. "
         "It also serves Overseas Filipino Workers (OF [1]",
         {1},
         grounding,
     )
-    assert text == "Laguna Province runs a one-stop centre for OFWs [1]."  # MRC is Quezon City's; the last is cut off
+    assert text == "Laguna Province operates a one-stop centre for OFWs [1]."  # MRC is Quezon City's; the last is cut off
