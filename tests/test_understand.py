@@ -141,6 +141,7 @@ def understand(question: str, **kw):
         # a set-aside clause ends at a colon or a spaced dash: what follows is asked
         ("Leaving aside cities - which pledges are from networks?", Filters(kinds=("organization",)), ()),
         ("besides the cities: pledges by networks", Filters(kinds=("organization",)), ()),
+        ("pledges for teens (not toddlers)", Filters(), ("teens",)),  # "(not" with no space after the bracket
         # a Spanish or French adjective agrees with the cities it follows: a place, not people helped
         ("ciudades griegas", Filters(countries=("Greece",), place_label="Greece"), ()),
         ("villes grecques", Filters(countries=("Greece",), place_label="Greece"), ()),
