@@ -218,12 +218,12 @@ class Understander:
         sub = self.gaz.submitters.get(submitter)
         own = {sub.country, *sub.countries} if sub else set()
         places = sorted((f for f in facets if f.kind in _PLACE_KINDS), key=lambda f: f.at)
+        plain = self.lex.coordinators | self.lex.city_words | self.lex.name_connectors | self.lex.other_words
         for a, b in zip(places, places[1:], strict=False):
             pair = {(a.kind, a.value), (b.kind, b.value)}
             if not any(pair == {("submitter", submitter), ("country", c)} for c in own):
                 continue
             between = [w.text for w in r.words if a.at + len(a.words) <= w.start < b.at]
-            plain = self.lex.coordinators | self.lex.city_words | self.lex.name_connectors | self.lex.other_words
             if any(w in self.lex.coordinators for w in between) and all(w in plain for w in between):
                 return True
         return False
