@@ -41,7 +41,7 @@ GAZ = Gazetteer(
 DATA = {
     "chatter": "which what who how many are is the a of in for from pledges pledge cities city doing did do has have "
     "any anything and or rather than other refugees migrants people on about committed to there only that ending "
-    "started back pledged with whose an including included cidade",
+    "started back pledged with whose an including included cidade too as well",
     "pledge_types": {"Mirror": ["mirror", "mirror pledges"], "GCR only": ["gcr only", "gcr-only"]},
     "submitter_kinds": {"organization": ["organizations", "networks", "city networks"], "region": ["counties", "provinces"]},
     "flags": {
@@ -156,6 +156,9 @@ def understand(question: str, **kw):
         # a kind named as included widens nothing and narrows nothing
         ("pledges from Kenya, organizations included", Filters(countries=("Kenya",), place_label="Kenya"), ()),
         ("pledges from Kenya including counties", Filters(countries=("Kenya",), place_label="Kenya"), ()),
+        # a short clause ending "too" / "as well" adds to the sentence before it; it does not narrow to what it names
+        ("How many pledges from Kenya? Networks too.", Filters(countries=("Kenya",), place_label="Kenya"), ()),
+        ("pledges from Kenya, organizations as well", Filters(countries=("Kenya",), place_label="Kenya"), ()),
         ("which Greek pledges included housing?", Filters(countries=("Greece",), place_label="Greece"), ("housing",)),
         # places side by side are either; a head word shared ("east or west africa") names both places
         ("pledges from east or west africa", Filters(countries=("Kenya", "Ghana"), place_label="East Africa or West Africa"), ()),
@@ -295,6 +298,7 @@ def test_a_clause_explaining_a_facet_is_no_topic_and_one_explaining_the_topic_is
         ("towns under what population count as small?", True),
         ("what stat does the foreword give on displacement?", True),
         ("how expensive was the pilot?", True),
+        ("what is the literacy rate of newcomers?", True),
         ("which towns run a shelter?", False),
     ],
 )

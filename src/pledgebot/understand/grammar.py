@@ -57,11 +57,14 @@ def glosses(folded: str) -> list[Span]:
     return [m.span() for m in _GLOSS.finditer(folded)]
 
 
-# "from the US, organizations included", "including counties": these are in the answer, not all of it; a place
-# or kind named there widens nothing and narrows nothing (a topic word there stays a topic word)
+# "from the US, organizations included", "including counties", "count organisations too": these are in the answer,
+# not all of it; a place or kind named there widens nothing and narrows nothing (a topic word there stays a topic
+# word). A short clause that ends "too" / "as well" adds to what the sentence before it asked ("How many from the
+# US? Count organisations too"); a longer one is a question of its own.
 _INCLUDED = re.compile(
     r"\b(?:including|inclusive of|incl\.?|incluyendo|incluindo|y compris)\s+[^,;.?!()]*|"
-    r"(?<=[,;(])[^,;.?!()]*?\s(?:included|inclusive|incluidas|incluidos|incluídas|incluídos|inclus|incluses|comprises?)\b"
+    r"(?<=[,;(])[^,;.?!()]*?\s(?:included|inclusive|incluidas|incluidos|incluídas|incluídos|inclus|incluses|comprises?)\b|"
+    r"(?:(?<=[,;(])\s*|(?<=[.?!]\s))(?:[^\s,;.?!()]+\s+){0,2}[^\s,;.?!()]+\s+(?:too|as well|tambi[eé]n|aussi|tamb[eé]m)\b"
 )
 
 
@@ -208,7 +211,7 @@ def count_unit(folded: str, units: dict[str, str]) -> str | None:
 
 
 _NUMBER_ASKED = re.compile(
-    r"\b(how many|how much|what share|what percentage|what proportion|what fraction|how large|how big|how long|"
+    r"\b(how many|how much|what share|what percentage|what proportion|what fraction|how large|how big|how long|rate|"
     r"number of|percent|per ?cent|target|goal|figure|amount|budget|cost|costs|how expensive|population|size|"
     r"stats?|statistics?|cu[aá]nt[oa]s?|combien|"
     r"quant[oa]s?|porcentaje|pourcentage|porcentagem)\b|%"
