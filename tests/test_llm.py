@@ -71,7 +71,7 @@ def test_reply_without_valid_citations_falls_back(bot):
 
 def test_pipeline_uses_the_model_when_configured(bot):
     laguna = number_of(extractive(bot), "Laguna Province")
-    reply = f"Laguna Province has a one-stop centre [{laguna}]."
+    reply = f"Laguna Province set up a one-stop centre [{laguna}]."
     llm_bot = bot.variant(llm=fake(reply))
     out = llm_bot.ask("Who runs one-stop shops for OFWs?")
     assert out.text.startswith(reply) and "llm" in out.timings_ms
@@ -96,7 +96,7 @@ def test_keep_cited_sentences():
 
 
 def test_sentences_naming_what_their_excerpt_does_not_are_dropped():
-    grounding = {1: "Laguna Province: One Stop Migration Resource Center for Overseas Filipino Workers (OFWs)"}
+    grounding = {1: "Laguna Province: One Stop Migration Resource Center (OFWs)"}
     text, _ = keep_cited_sentences(
         "Laguna Province operates a one-stop centre for OFWs [1]. Laguna opened a Migrants Resource Center (MRC) [1]. "
         "It also serves Overseas Filipino Workers (OF [1]",
