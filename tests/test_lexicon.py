@@ -16,7 +16,7 @@ from pledgebot.corpus import read_pledges, read_sections, records_dir
 from pledgebot.glossary import Term
 from pledgebot.places import default_gazetteer, with_records
 from pledgebot.text import sentences
-from pledgebot.understand.lexicon import _spelled_out, build_lexicon, inflections, proper_names
+from pledgebot.understand.lexicon import _spelled_out, build_lexicon, inflections, lexicon_data, proper_names
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -143,3 +143,19 @@ def test_a_demonym_is_read_in_its_other_genders_and_numbers(word, forms):
 def test_a_facets_acronym_is_also_read_spelled_out(phrase, also):
     glossary = (Term("GCM", ("global compact for migration", "migration compact", "GCMs"), "", ""),)
     assert set(_spelled_out([phrase], glossary)) == {phrase} | also
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("get", "gets", "getting", "got"),
+        ("give", "gives", "giving", "given"),
+        ("make", "makes", "making", "made"),
+        ("try", "tries", "trying", "tried"),
+        ("help", "helps", "helping", "helped"),
+    ],
+)
+def test_a_chatter_verb_is_chatter_in_each_of_its_forms(forms):
+    # "which cities are getting newcomers into work": the -ing form says no more about the topic than "get"
+    chatter = set(lexicon_data()["chatter"].split())
+    assert set(forms) <= chatter
