@@ -2,7 +2,7 @@
 
 import pytest
 
-from pledgebot.glossary import spell_inline, spell_out
+from pledgebot.glossary import load_glossary, spell_inline, spell_out
 
 MEANINGS = {"LRG": "local and regional governments", "GCF": "Global Cities Fund"}
 
@@ -25,3 +25,10 @@ def test_spell_out_appends_every_acronym_used():
     assert spell_out("84% of GCF grants went to LRGs", MEANINGS).endswith(
         "(LRG: local and regional governments; GCF: Global Cities Fund)"
     )
+
+
+@pytest.mark.parametrize("words", ["lawyers", "legal advice", "asesoría legal", "aide juridique"])
+def test_users_words_for_legal_help_search_for_the_reports(words):
+    # the pledges say "legal assistance" and "legal services"; users ask for lawyers and advice
+    term = next(t for t in load_glossary() if words in t.variants)
+    assert "legal assistance" in term.expand
