@@ -39,6 +39,10 @@ def test_spell_out_appends_every_acronym_used():
         ("multilingual", "language services"),
         ("identity papers", "documentation"),
         ("IDs", "identity documents"),
+        ("toddlers", "early childhood"),
+        ("crèche", "daycare"),
+        ("right to vote", "participation"),
+        ("consultation", "decision-making"),
     ],
 )
 def test_users_words_search_for_the_reports(words, reports_words):
