@@ -17,7 +17,7 @@ from ..relevance import zscores
 from ..reports import profile
 from ..text import sentences, tokenize
 from . import policy
-from .numbers import contrast_words, counted_match, has_figure, number_in, sentence_bonus
+from .numbers import contrast_words, counted_match, figure_as_printed, has_figure, number_in, sentence_bonus
 from .render import citation_for, render_mixed, reply
 from .resources import Ctx, Resources
 
@@ -199,6 +199,8 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
     number = number_in(keep[0].sentence, q.question, q.full_text, q.context) if q.wants_number else None
     if q.wants_number and number is None:
         return None if sections_only else policy.no_figure(q, ctx, [decision])
+    if number is not None and len(keep) == 1:
+        keep += _same_figure(q, ranked[1:4], keep[0].sentence, number)[:1]
     keep.sort(key=lambda r: r.kind != "section")  # numbered in the order shown: the narrative first
     citations = [citation_for(n, res.records[r.doc_id], r.sentence) for n, r in enumerate(keep, 1)]
     pledges = sum(c.kind == "pledge" for c in citations)
@@ -214,6 +216,19 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
         decisions=[decision],
         intent="count" if sections_only else "report",
     )
+
+
+def _same_figure(q: Query, ranked: list[Ranked], first: str, number: float) -> list[Ranked]:
+    """The other records whose best sentence gives the figure `first` gives, printed alike: a pledge and the
+    narrative that presents it ("$50 million" in the MMC's pledge and in its section) both state it, and both are
+    sources; "50 cities" beside "$50 million" is another figure."""
+    printed = figure_as_printed(first, number)
+    return [
+        r
+        for r in ranked
+        if number_in(r.sentence, q.question, q.full_text, q.context) == number
+        and figure_as_printed(r.sentence, number) == printed
+    ]
 
 
 def _best_part(q: Query, ctx: Ctx, p: float) -> tuple[list[Ranked], bool, float] | None:

@@ -180,6 +180,19 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
     return int(best[1]) if best[1].is_integer() else best[1]
 
 
+def figure_as_printed(text: str, value: float) -> str | None:
+    """How `text` prints the figure `value`: its currency, scale or percent sign and the first word of what it
+    counts ("$50 million", "124 local", "36 %"); None when it does not print it."""
+    for m in NUMBER.finditer(text):
+        if _value(m) != value:
+            continue
+        currency = re.search(r"(?:\$|€|£|CHF)\s*$", text[max(0, m.start() - 4) : m.start()])
+        counts = _noun_phrase(text[m.end() : m.end() + 60])
+        unit = (m.group(2) or "").strip()
+        return " ".join(filter(None, [currency.group(0).strip() if currency else "", m.group(1), unit, *counts[:1]]))
+    return None
+
+
 def sentence_bonus(text: str, question: str, weights: dict[str, float]) -> float:
     """How much better a sentence answers a figure question for the figure it gives: one at all, one of what
     is counted ("how many people" → "5,000 people"), a percentage for a share, an end value for growth."""

@@ -1,0 +1,28 @@
+"""The report handler's choice of sources for a figure: pure functions, no model or index."""
+
+import pytest
+
+from pledgebot.answer.figures import Ranked, _same_figure
+from pledgebot.query import Intent, Query
+
+
+def ranked(doc_id: str, sentence: str) -> Ranked:
+    return Ranked(doc_id, 1.0, "section", 0.5, sentence, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "same"),
+    [
+        # the narrative restating the pledge's figure is a second source for it
+        ("The council pledged to grow the fund to $50 million by 2027.", True),
+        # another figure of the same kind is not
+        ("The fund has grown to $8 million.", False),
+        # the same number counting something else is not the figure asked
+        ("Around 50 cities took part in 2023.", False),
+        ("No figure here.", False),
+    ],
+)
+def test_a_second_record_is_cited_when_it_gives_the_same_figure(sentence, same):
+    q = Query("How much money does the council want the fund to reach?", Intent.REPORT, wants_number=True)
+    first = "The council pledges to bring the fund to $50 million."
+    assert bool(_same_figure(q, [ranked("section-b", sentence)], first, 50)) is same
