@@ -2,7 +2,7 @@
 
 import pytest
 
-from pledgebot.answer.figures import Ranked, _same_figure
+from pledgebot.answer.figures import Ranked, _counts_another, _same_figure
 from pledgebot.query import Intent, Query
 
 
@@ -26,3 +26,22 @@ def test_a_second_record_is_cited_when_it_gives_the_same_figure(sentence, same):
     q = Query("How much money does the council want the fund to reach?", Intent.REPORT, wants_number=True)
     first = "The council pledges to bring the fund to $50 million."
     assert bool(_same_figure(q, [ranked("section-b", sentence)], first, 50)) is same
+
+
+@pytest.mark.parametrize(
+    ("counted", "sentence", "number", "another"),
+    [
+        # the figure counts something else, and the sentence never names what is asked: no answer
+        (("signatures",), "The text was drafted by about 300 residents of the city.", 300, True),
+        # the sentence names it, misspelt or not, in the question or the sentence
+        (("signatures",), "It has gathered 300 signatures so far.", 300, False),
+        (("familes",), "The project supports 500 families.", 500, False),
+        # an amount or a share counts no noun
+        (("euros",), "The budget is $300 million.", 300, False),
+        # people in general (understanding leaves `counted` empty): any figure of people may answer
+        ((), "The text was drafted by about 300 residents of the city.", 300, False),
+    ],
+)
+def test_a_figure_of_another_thing_answers_no_count_of_one_thing(counted, sentence, number, another):
+    q = Query("How many … ?", Intent.REPORT, wants_number=True, counted=counted)
+    assert _counts_another(q, sentence, number) is another

@@ -306,6 +306,21 @@ def test_a_figure_is_asked_for_by_what_it_measures(question, wants):
     assert understand(question).wants_number is wants
 
 
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("How many signatures has the campaign gathered?", ("signatures",)),
+        ("how many of the stalls were opened by refugees?", ("stalls",)),
+        ("How many people does the shelter house?", ()),  # people in general: any figure of people answers
+        ("How many refugees did the city welcome?", ()),
+        ("How many pledges from Kenya?", ()),  # no verb after one noun: a count of records, not of a thing
+        ("¿Cuántas firmas tiene la iniciativa?", ()),  # English only
+    ],
+)
+def test_a_count_of_one_particular_thing_names_it(question, counted):
+    assert understand(question).counted == counted
+
+
 def test_a_destination_in_a_sentence_of_context_leaves_the_next_sentences_places_alone():
     assert understand("workers going to Kenya").filters.countries == ()  # where they go: the topic
     q = understand("Our delegation is going to Greece. Which pledges come from Kenya or Greece?")

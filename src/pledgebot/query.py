@@ -75,6 +75,9 @@ class Query:
     mention: str | None = None  # MENTION: the phrase asked about
     quote_role: str | None = None  # "a quote from a mayor": whose quotes
     wants_number: bool = False  # a figure is asked for
+    # a count of one particular thing ("how many signatures"): that noun and the glossary's words for it; empty when
+    # the question counts people in general or says no noun, which any figure of people may answer
+    counted: tuple[str, ...] = ()
     context: str = ""  # the sentences before the one that asks ("MMC aims for $50M. And by 2025?"): known, not asked
     chatter: tuple[str, ...] = ()
     corrections: tuple[tuple[str, str], ...] = ()

@@ -17,7 +17,15 @@ from ..relevance import zscores
 from ..reports import profile
 from ..text import sentences, tokenize
 from . import policy
-from .numbers import contrast_words, counted_match, figure_as_printed, has_figure, number_in, sentence_bonus
+from .numbers import (
+    contrast_words,
+    counted_match,
+    figure_as_printed,
+    has_figure,
+    number_in,
+    sentence_bonus,
+    what_it_counts,
+)
 from .render import citation_for, render_mixed, reply
 from .resources import Ctx, Resources
 
@@ -197,7 +205,7 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
     within = res.calibration.param("report", "second_within")
     keep = [r for r in ranked[:3] if r.score >= ranked[0].score - within][:2]
     number = number_in(keep[0].sentence, q.question, q.full_text, q.context) if q.wants_number else None
-    if q.wants_number and number is None:
+    if q.wants_number and (number is None or _counts_another(q, keep[0].sentence, number)):
         return None if sections_only else policy.no_figure(q, ctx, [decision])
     if number is not None and len(keep) == 1:
         keep += _same_figure(q, ranked[1:4], keep[0].sentence, number)[:1]
@@ -216,6 +224,18 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
         decisions=[decision],
         intent="count" if sections_only else "report",
     )
+
+
+def _counts_another(q: Query, sentence: str, number: float) -> bool:
+    """Whether the figure counts something other than the one thing asked: "300 residents" answers no "how many
+    signatures" (nor does a sentence that never names signatures); "300 people" may answer "how many refugees"."""
+    if not q.counted:
+        return False
+    # a word of the sentence that begins like the one asked is it, misspelt or inflected ("familes", "families")
+    stems = {t[: max(4, len(t) - 3)] for w in q.counted for t in tokenize(w)}
+    if any(word.startswith(stem) for word in tokenize(sentence) for stem in stems):
+        return False
+    return bool(what_it_counts(sentence, number))
 
 
 def _same_figure(q: Query, ranked: list[Ranked], first: str, number: float) -> list[Ranked]:

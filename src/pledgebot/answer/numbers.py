@@ -187,10 +187,21 @@ def figure_as_printed(text: str, value: float) -> str | None:
         if _value(m) != value:
             continue
         currency = re.search(r"(?:\$|€|£|CHF)\s*$", text[max(0, m.start() - 4) : m.start()])
-        counts = _noun_phrase(text[m.end() : m.end() + 60])
         unit = (m.group(2) or "").strip()
-        return " ".join(filter(None, [currency.group(0).strip() if currency else "", m.group(1), unit, *counts[:1]]))
+        counts = what_it_counts(text, value)[:1]
+        return " ".join(filter(None, [currency.group(0).strip() if currency else "", m.group(1), unit, *counts]))
     return None
+
+
+def what_it_counts(text: str, value: float) -> list[str]:
+    """The words of the noun phrase right after the figure `value` in `text` ("300 residents" → resident): what
+    it counts; empty for an amount, a percentage, or a number that stands alone."""
+    for m in NUMBER.finditer(text):
+        if _value(m) == value:
+            if m.group(2) or re.search(r"(?:\$|€|£|CHF)\s*$", text[max(0, m.start() - 4) : m.start()]):
+                return []
+            return _noun_phrase(text[m.end() : m.end() + 60])
+    return []
 
 
 def sentence_bonus(text: str, question: str, weights: dict[str, float]) -> float:

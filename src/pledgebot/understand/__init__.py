@@ -20,7 +20,7 @@ from ..query import Intent, Query, Unit
 from .facets import Reading, focus_span, read
 from .followup import follow_up
 from .intent import IntentModel, features
-from .lexicon import Lexicon, lexicon_data
+from .lexicon import Lexicon, lexicon_data, plural_forms
 
 MAX_CHARS = 2000
 
@@ -139,6 +139,7 @@ class Understander:
             mention=r.mention,
             quote_role=r.quote_role,
             wants_number=r.wants_number,
+            counted=self._counted(r),
             context=r.text[: r.focus[0]].strip(),
             chatter=tuple(r.chatter),
             corrections=tuple(r.corrections),
@@ -292,6 +293,19 @@ class Understander:
                 if r.words[i].text in self.lex.coordinators and (city(i - 1) or city(i + 1)):
                     return True
         return False
+
+    def _counted(self, r: Reading) -> tuple[str, ...]:
+        """The particular thing a "how many" question counts and the glossary's words for it; nothing for people
+        in general ("how many people", "how many refugees"), whom a figure of any group of people may answer."""
+        noun = self.lex.shorthand.get(r.counted, r.counted) if r.counted else None
+        general = self.lex.population_nouns | self.lex.counted_in_general | self.lex.chatter
+        if noun is None or any(f in general for f in plural_forms(noun)):
+            return ()
+        words = {noun}
+        for phrase, term in self.lex.terms.items():
+            if noun in plural_forms(phrase) or phrase in plural_forms(noun):
+                words |= {term.term.lower(), *term.expand.lower().split()}
+        return tuple(sorted(words))
 
     def _search_text(self, r: Reading, population: list[str], focus: bool = False) -> str:
         """The question (or, with `focus`, the sentence that asks) without the words facets and set-aside

@@ -54,6 +54,7 @@ class Reading:
     mention: str | None = None
     quote_role: str | None = None
     wants_number: bool = False
+    counted: str | None = None  # the noun "how many …" counts, when it names one
     gloss: dict[int, str] = field(default_factory=dict)  # word index -> English, for questions in other languages
     focus: tuple[int, int] = (0, 0)  # character span of the sentence that asks (see `focus_span`)
 
@@ -217,6 +218,7 @@ def _read_grammar(r: Reading, lex: Lexicon) -> None:
     _consume(r, spans, "role")
     r.unit = grammar.count_unit(r.folded, lex.count_units)
     r.wants_number = grammar.wants_number(r.folded)
+    r.counted = grammar.counted_noun(r.folded) if r.english else None
 
 
 def _read_phrases(r: Reading, lex: Lexicon) -> None:

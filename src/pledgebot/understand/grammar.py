@@ -222,6 +222,19 @@ def wants_number(folded: str) -> bool:
     return bool(_NUMBER_ASKED.search(folded))
 
 
+# "how many signatures has …", "how many hours is the course": one noun, then the verb that asks about it
+_COUNTED_NOUN = re.compile(
+    r"\bhow many\s+(?:of\s+(?:the|these|those)\s+)?([a-z]+)\s+"
+    r"(?:has|have|had|did|do|does|is|are|was|were|will|would|can|could)\b"
+)
+
+
+def counted_noun(folded: str) -> str | None:
+    """The one noun a "how many …" question counts, when it names one ("how many signatures has …")."""
+    m = _COUNTED_NOUN.search(folded)
+    return m.group(1) if m else None
+
+
 _MENTION = re.compile(
     r"\b(?:(?:mentions?|mentioning|mentioned|refers? to|referring to|cites?|citing|names?|naming)"
     r"(?:\s+the)?(?:\s+(?:words?|phrases?|terms?|expression))?|"

@@ -50,6 +50,7 @@ class Lexicon:
     terms: dict[str, Term]  # glossary phrase -> term
     agencies: dict[str, tuple[str, ...]]  # agency -> its names
     population_nouns: frozenset[str]
+    counted_in_general: frozenset[str]  # "how many people": a count any figure of people may answer
     population_before: frozenset[str]
     population_origin: frozenset[str]
     flight_verbs: frozenset[str]  # "people who fled Ukraine": where they fled from
@@ -176,6 +177,7 @@ def build_lexicon(
         terms=terms,
         agencies=agencies,
         population_nouns=_keys(data.get("population_nouns")),
+        counted_in_general=_keys(data.get("counted_in_general")),
         population_before=_keys(data.get("population_before")),
         population_origin=_keys(data.get("population_origin")),
         flight_verbs=_keys(data.get("flight_verbs")),
