@@ -153,7 +153,7 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
             continue
         is_pct = bool(m.group(2) and "%" in m.group(2))
         is_amount = bool(
-            re.search(r"(?:\$|€|£|CHF)\s*$", text[max(0, m.start() - 4) : m.start()])
+            _currency_before(text, m)
             or re.match(r"\s*(?:million|billion)?\s*(?:dollars|euros|francs|Swiss francs|USD|EUR)\b", text[m.end() :])
         )
         window = text[max(0, m.start() - 80) : m.end() + 80]
@@ -180,28 +180,33 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
     return int(best[1]) if best[1].is_integer() else best[1]
 
 
+def _currency_before(text: str, m: re.Match[str]) -> str:
+    """The currency sign printed right before the number matched at `m` ("$" of "$50"), or ""."""
+    sign = re.search(r"(?:\$|€|£|CHF)\s*$", text[max(0, m.start() - 4) : m.start()])
+    return sign.group(0).strip() if sign else ""
+
+
+def _figure(text: str, value: float) -> re.Match[str] | None:
+    """Where `text` prints the figure `value` first."""
+    return next((m for m in NUMBER.finditer(text) if _value(m) == value), None)
+
+
 def figure_as_printed(text: str, value: float) -> str | None:
     """How `text` prints the figure `value`: its currency, scale or percent sign and the first word of what it
     counts ("$50 million", "124 local", "36 %"); None when it does not print it."""
-    for m in NUMBER.finditer(text):
-        if _value(m) != value:
-            continue
-        currency = re.search(r"(?:\$|€|£|CHF)\s*$", text[max(0, m.start() - 4) : m.start()])
-        unit = (m.group(2) or "").strip()
-        counts = what_it_counts(text, value)[:1]
-        return " ".join(filter(None, [currency.group(0).strip() if currency else "", m.group(1), unit, *counts]))
-    return None
+    if (m := _figure(text, value)) is None:
+        return None
+    unit = (m.group(2) or "").strip()
+    return " ".join(filter(None, [_currency_before(text, m), m.group(1), unit, *what_it_counts(text, value)[:1]]))
 
 
 def what_it_counts(text: str, value: float) -> list[str]:
     """The words of the noun phrase right after the figure `value` in `text` ("300 residents" → resident): what
     it counts; empty for an amount, a percentage, or a number that stands alone."""
-    for m in NUMBER.finditer(text):
-        if _value(m) == value:
-            if m.group(2) or re.search(r"(?:\$|€|£|CHF)\s*$", text[max(0, m.start() - 4) : m.start()]):
-                return []
-            return _noun_phrase(text[m.end() : m.end() + 60])
-    return []
+    m = _figure(text, value)
+    if m is None or m.group(2) or _currency_before(text, m):
+        return []
+    return _noun_phrase(text[m.end() : m.end() + 60])
 
 
 def sentence_bonus(text: str, question: str, weights: dict[str, float]) -> float:
