@@ -2,7 +2,7 @@
 
 import pytest
 
-from pledgebot.answer.figures import Ranked, _counts_another, _same_figure
+from pledgebot.answer.figures import Ranked, _asking_text, _counts_another, _paragraph, _same_figure
 from pledgebot.query import Intent, Query
 
 
@@ -45,3 +45,27 @@ def test_a_second_record_is_cited_when_it_gives_the_same_figure(sentence, same):
 def test_a_figure_of_another_thing_answers_no_count_of_one_thing(counted, sentence, number, another):
     q = Query("How many … ?", Intent.REPORT, wants_number=True, counted=counted)
     assert _counts_another(q, sentence, number) is another
+
+
+@pytest.mark.parametrize(
+    ("question", "context", "leans", "asking"),
+    [
+        # a sentence of restatement, then the sentence that asks
+        ("The fund gave Lima a grant. How many families got homes?", "The fund gave Lima a grant.", False, "How many families got homes?"),
+        # the restatement led in by a dash in the same sentence: understanding made it the context
+        ("The report says Lima got a grant - what share found homes?", "The report says Lima got a grant -", False, "what share found homes?"),
+        # the part that asks points back into the restatement ("they"): the restatement is what is asked about
+        ("The report says Asia was underrepresented - what share did they make?", "The report says Asia was underrepresented -", True, ""),
+        # nothing restated: the whole question asks
+        ("What share of families found homes?", "", False, ""),
+    ],
+)
+def test_the_part_that_asks_picks_the_sentence_to_quote(question, context, leans, asking):
+    assert _asking_text(Query(question, Intent.REPORT, context=context, leans_on_context=leans)) == asking
+
+
+def test_the_paragraph_of_a_sentence_is_between_blank_lines():
+    text = "Intro line.\n\nLima got a grant. Most families found homes.\n\nQuito built a park."
+    assert _paragraph(text, "Lima got a grant.") == "Lima got a grant. Most families found homes."
+    assert _paragraph(text, "Quito built a park.") == "Quito built a park."
+    assert _paragraph(text, "Not there.") == ""

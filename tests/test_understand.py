@@ -13,7 +13,7 @@ from pledgebot.places import Country, Gazetteer, Submitter
 from pledgebot.query import Intent, Unit
 from pledgebot.records import Pledge, Section, Source
 from pledgebot.text import fold
-from pledgebot.understand import Understander, detect_language, validate
+from pledgebot.understand import Understander, detect_language, grammar, validate
 from pledgebot.understand.facets import _glossed
 from pledgebot.understand.lexicon import build_lexicon, gloss_table
 
@@ -54,7 +54,7 @@ DATA = {
     "population_nouns": ["refugees", "families", "asylum seekers"],
     "back_references": ["this", "that", "they"],
     "back_reference_after": ["too"],
-    "lead_in_subjects": ["we", "some"],
+    "lead_in_subjects": ["we", "some", "report"],
     "population_before": ["réfugiés"],
     "population_origin": ["from", "fleeing"],
     "flight_verbs": ["fled", "fleeing"],
@@ -75,6 +75,8 @@ DATA = {
     "place_nouns": ["region"],
     "population_destination": ["going to"],
     "this_year": ["this year"],
+    "last_year": ["last", "last year"],
+    "either_words": ["and", "or"],
     "reply_language": ["in greek"],
     "languages": {"en": ["what", "which", "the"], "fr": ["quelles", "villes", "des"]},
     "spelling": {"name_cutoff": 86, "same_start_cutoff": 80, "word_cutoff": 88},
@@ -151,6 +153,8 @@ def understand(question: str, **kw):
         # "city" inside another kind's name is not cities named beside it
         ("pledges by counties or city networks", Filters(kinds=("region", "organization")), ()),
         ("pledges by counties rather than cities", Filters(kinds=("region",)), ()),  # cities set aside add nothing
+        # the clause sets aside the whole list it opens, not its first item alone
+        ("pledges by networks rather than a city, county or national government", Filters(kinds=("organization",)), ()),
         # a kind that is not the named submitter's is said of others ("which organisations back it")
         ("What has Athens pledged, and which organizations back it?", Filters(submitters=("Athens",), place_label="Athens"), ("it",)),
         # a kind named as included widens nothing and narrows nothing
@@ -194,6 +198,9 @@ def test_facets_are_read_from_data_and_leave_the_topic(question, filters, topic)
         ("pledges ending by 2025", None, YearRange(None, 2025), None),
         ("pledges that started in March 2023", YearRange(2023, 2023), None, None),
         ("this year's pledges", None, None, 2023),
+        # this year joined to the one before: both report years, so no year
+        ("pledges of this year and last", None, None, None),
+        ("last year and this year's pledges", None, None, None),
         # a bound left open after the year, for ends as for starts; the date as a noun
         ("pledges that end in 2026 or later", None, YearRange(2026, None), None),
         ("pledges ending in 2025 or earlier", None, YearRange(None, 2025), None),
@@ -339,10 +346,25 @@ def test_a_destination_in_a_sentence_of_context_leaves_the_next_sentences_places
         ("Which cities run shelters — and where?", ""),
         ("cities in greece - athens and larissa?", ""),  # the rest opens with no question word: one question
         ("Language courses for refugees: which cities in Greece?", ""),  # no statement: the lead-in is the topic
+        # the report as the one who says it makes the lead-in a statement
+        ("The report says Kenya spends 3% - what does Greece spend?", "The report says Kenya spends 3% -"),
     ],
 )
 def test_the_sentences_before_the_one_that_asks_are_its_context(question, context):
     assert understand(question).context == context
+
+
+@pytest.mark.parametrize(
+    ("question", "leans"),
+    [
+        ("The report says Kenya was underrepresented - what share did they make up?", True),
+        ("We work on housing. Which cities do that?", True),
+        ("The report says Kenya got a grant - what share of families found homes?", False),
+        ("What share did they make up?", False),  # no context to lean on
+    ],
+)
+def test_a_part_that_asks_with_a_pronoun_leans_on_its_context(question, leans):
+    assert understand(question).leans_on_context is leans
 
 
 def test_a_lead_in_of_the_same_sentence_still_filters_and_a_sentence_of_context_does_not():
@@ -521,3 +543,18 @@ def test_a_region_named_with_its_noun_and_cities_listed_with_kinds():
     assert understand("how many pledges from cities and networks in Kenya?").filters.kinds == ("organization", "city")
     assert understand("which cities in Kenya are networks?").filters.kinds == ("organization",)  # not a list
     assert understand("how many pledges from networks rather than cities?").filters.kinds == ("organization",)
+
+
+@pytest.mark.parametrize(
+    ("text", "aside"),
+    [
+        ("pledges by networks rather than a city, county or national government?", "rather than a city, county or national government"),
+        ("pledges by networks rather than cities, counties, or states", "rather than cities, counties, or states"),
+        # a clause after the comma that asks or says more is not an item of the list
+        ("rather than cities, which countries lead?", "rather than cities"),
+        ("rather than cities, i want the ones run by ngos and charities", "rather than cities"),
+        ("housing rather than jobs, in greece", "rather than jobs"),
+    ],
+)
+def test_set_aside_takes_the_list_it_opens(text: str, aside: str) -> None:
+    assert [text[a:b] for a, b in grammar.set_aside(text)] == [aside]

@@ -79,6 +79,7 @@ class Query:
     # the question counts people in general or says no noun, which any figure of people may answer
     counted: tuple[str, ...] = ()
     context: str = ""  # the sentences before the one that asks ("MMC aims for $50M. And by 2025?"): known, not asked
+    leans_on_context: bool = False  # the part that asks points into its context ("what share did they make up?")
     chatter: tuple[str, ...] = ()
     corrections: tuple[tuple[str, str], ...] = ()
     unplaced: tuple[str, ...] = ()  # topic words no record uses

@@ -66,8 +66,8 @@ class Ranked:
         return self.spelled or self.sentence
 
 
-def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str) -> list[Ranked]:
-    """Records by their best sentence for `text`, best first."""
+def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: str = "") -> list[Ranked]:
+    """Records by their best sentence for `text`, best first; with `within`, only its sentences count."""
     res = ctx.res
     qvec = ctx.vec(text)
     qtokens = set(tokenize(text)) - contrast_words(q.question)
@@ -75,7 +75,7 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str) -> list[Ra
     out = []
     res.sentences.warm(doc_ids)
     for doc in dict.fromkeys(doc_ids):
-        rows = res.sentences.content_rows(doc)
+        rows = [r for r in res.sentences.content_rows(doc) if not within or res.sentences.texts[r] in within]
         if not rows:
             continue
         if q.wants_number:
@@ -135,17 +135,42 @@ def _asked_sentences(q: Query, ctx: Ctx, ranked: list[Ranked]) -> list[Ranked]:
     """With a sentence of context before the question, the whole text finds the record, and the sentences
     that ask pick what to quote from it: a user restates what they know ("Medellín used its grant for
     shelter.") and asks what they do not ("What share found permanent housing?"), and the sentence that
-    matches the restatement best is the one they already know."""
-    parts = sentences(q.question)
-    asking = [s for s in parts if "?" in s]
-    if not ranked or not asking or len(asking) == len(parts):
+    matches the restatement best is the one they already know. The restatement may share the sentence, led
+    in by a dash or a colon ("The report says Medellín used its grant for shelter - what share …?"): then it is
+    the query's context."""
+    text = _asking_text(q)
+    if not ranked or not text:
         return ranked
-    text = " ".join(asking)
     out = []
     for r in ranked[:3]:
-        best = rank_sentences(q, ctx, [r.doc_id], text)
+        # the restatement found the place; the part that asks picks the figure there, in the same paragraph
+        record = ctx.res.records[r.doc_id]
+        best = rank_sentences(q, ctx, [r.doc_id], text, _paragraph(getattr(record, "text", ""), r.sentence))
         out.append(replace(r, sentence=best[0].sentence, spelled=best[0].spelled) if best else r)
     return out + ranked[3:]
+
+
+def _paragraph(text: str, sentence: str) -> str:
+    """The paragraph (between blank lines) of `text` that holds `sentence`; "" when it is not found."""
+    i = text.find(sentence) if sentence else -1
+    if i < 0:
+        return ""
+    start, end = text.rfind("\n\n", 0, i), text.find("\n\n", i)
+    return text[start + 2 if start >= 0 else 0 : end if end >= 0 else len(text)]
+
+
+def _asking_text(q: Query) -> str:
+    """The part of the question that asks, when the rest restates what the user knows; else "". A part that
+    points back with a pronoun ("what share did they make up?") asks about the restatement itself."""
+    if q.leans_on_context:
+        return ""
+    parts = sentences(q.question)
+    asking = [s for s in parts if "?" in s]
+    if asking and len(asking) < len(parts):
+        return " ".join(asking)
+    if q.context and q.question.startswith(q.context):
+        return q.question[len(q.context) :].strip()
+    return ""
 
 
 def features(q: Query, ranked: list[Ranked], own: bool) -> np.ndarray:

@@ -141,6 +141,7 @@ class Understander:
             wants_number=r.wants_number,
             counted=self._counted(r),
             context=r.text[: r.focus[0]].strip(),
+            leans_on_context=bool(r.focus[0]) and self._uses_pronoun(r),
             chatter=tuple(r.chatter),
             corrections=tuple(r.corrections),
             unplaced=tuple(dict.fromkeys([*r.unplaced, *r.unknown_topics])),
@@ -240,6 +241,11 @@ class Understander:
             if after is None or re.search(r"[^\s'’-]", gap) or after.text in self.lex.back_reference_after:
                 return True
         return False
+
+    def _uses_pronoun(self, r: Reading) -> bool:
+        """Whether the sentence that asks has a pronoun anywhere ("what share did they make up?"): it cannot
+        be read without its context."""
+        return any(r.in_focus(n) and w.text in self.lex.back_references for n, w in enumerate(r.words))
 
     def _others_asked(self, r: Reading) -> list[str]:
         """The submitters and places a context sentence names when the sentence that asks wants others

@@ -149,10 +149,6 @@ def focus_span(text: str, subjects: frozenset[str] = frozenset()) -> tuple[int, 
 # "Briefing the council tomorrow: how many …?", "Some have not started — which ones …?": a statement
 # joined to the question by a colon or a dash is context, like a sentence of its own
 _LEAD_IN = re.compile(r"\s*:\s+|\s+[\u2014\u2013-]+\s+|\s*[\u2014]\s*")
-_ASKS = re.compile(
-    r"(?:who|whom|whose|what|which|where|when|why|how|is|are|was|were|do|does|did|can|could|has|have|any)\b",
-    re.I,
-)
 
 
 def _after_lead_in(text: str, span: tuple[int, int], subjects: frozenset[str]) -> tuple[int, int]:
@@ -162,14 +158,14 @@ def _after_lead_in(text: str, span: tuple[int, int], subjects: frozenset[str]) -
     have not started"); a lead-in without one is a topic ("Language courses for refugees: which Greek cities?")."""
     a, b = span
     sentence = text[a:b]
-    if "?" not in sentence or _ASKS.match(sentence.lstrip()):
+    if "?" not in sentence or grammar.ASKS.match(sentence.lstrip()):
         return span
     for m in _LEAD_IN.finditer(sentence):
         lead, rest = sentence[: m.start()], sentence[m.end() :]
         if "?" in lead or not rest.strip() or not lead.strip():
             break
         words = re.findall(r"[\w']+", fold(lead).replace("’", "'"))
-        if _ASKS.match(rest) and any(w in subjects for w in words):
+        if grammar.ASKS.match(rest) and any(w in subjects for w in words):
             return (a + m.end(), b)
     return span
 
@@ -194,11 +190,7 @@ def _read_grammar(r: Reading, lex: Lexicon) -> None:
     r.start_month = lex.month_number.get(found.start_month or "")
     r.date_at += [a for a, _ in found.spans]
     _consume(r, list(found.spans), "date")
-    for phrase in lex.this_year:
-        if m := re.search(rf"(?<!\w){re.escape(phrase)}(?:'s)?(?!\w)", r.folded):
-            r.years.append(lex.latest_year)  # "this year's pledges": the newest report's
-            _consume(r, [m.span()], "year")
-            break
+    _read_this_year(r, lex)
     for phrase in lex.reply_language:  # "responde en español": the answer's language, not Spain's pledges
         for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", r.folded):
             r.chatter += phrase.split()
@@ -219,6 +211,24 @@ def _read_grammar(r: Reading, lex: Lexicon) -> None:
     r.unit = grammar.count_unit(r.folded, lex.count_units)
     r.wants_number = grammar.wants_number(r.folded)
     r.counted = grammar.counted_noun(r.folded) if r.english else None
+
+
+def _read_this_year(r: Reading, lex: Lexicon) -> None:
+    """ "this year's pledges": the newest report's; "this year and last" (either order): it and the one before."""
+    this = "|".join(re.escape(p) for p in lex.this_year)
+    last = "|".join(re.escape(p) for p in lex.last_year)
+    either = "|".join(re.escape(p) for p in lex.either_words)
+    if not this:
+        return
+    both = rf"(?:{this})(?:'s)?\s+(?:{either})\s+(?:{last})|(?:{last})\s+(?:{either})\s+(?:{this})" if last and either else None
+    if both and (m := re.search(rf"(?<!\w)(?:{both})(?:'s)?(?!\w)", r.folded)):
+        earlier = [y for y in lex.report_years if y < lex.latest_year]
+        r.years += [lex.latest_year, *earlier[-1:]]
+    elif not (m := re.search(rf"(?<!\w)(?:{this})(?:'s)?(?!\w)", r.folded)):
+        return
+    else:
+        r.years.append(lex.latest_year)
+    _consume(r, [m.span()], "year")
 
 
 def _read_phrases(r: Reading, lex: Lexicon) -> None:

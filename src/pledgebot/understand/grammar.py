@@ -40,9 +40,35 @@ _SET_ASIDE = re.compile(
 )
 
 
+# a clause that opens with one of these asks something
+ASKS = re.compile(
+    r"(?:who|whom|whose|what|which|where|when|why|how|is|are|was|were|do|does|did|can|could|has|have|any)\b",
+    re.I,
+)
+
+# one more item of a list the clause names: ", region or national government" after "rather than a city"
+_LIST_ITEM = re.compile(r",\s*([^,;:.?!()]*)")
+_JOINED = re.compile(r"\b(?:or|and|nor)\b")
+
+
 def set_aside(folded: str) -> list[Span]:
-    """Spans of "rather than …" clauses."""
-    return [m.span() for m in _SET_ASIDE.finditer(folded)]
+    """Spans of "rather than …" clauses, with the rest of a list they open ("rather than a city, region or
+    national government"): items of a few words after a comma, up to the one joined by "or"/"and"."""
+    spans = []
+    for m in _SET_ASIDE.finditer(folded):
+        end = m.end()
+        while (item := _LIST_ITEM.match(folded, end)) is not None:
+            words = item.group(1).split()
+            if not words or len(words) > 5 or ASKS.match(item.group(1)):
+                break
+            joined = bool(_JOINED.search(item.group(1)))
+            if not joined and not folded.startswith(",", item.end()):
+                break
+            end = item.end()
+            if joined:
+                break
+        spans.append((m.start(), end))
+    return spans
 
 
 # "GCR-only pledges - those that serve refugees alone -": a clause that says what the words before it mean
