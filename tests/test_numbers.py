@@ -33,6 +33,12 @@ from pledgebot.answer.numbers import counted, counted_match, has_figure, number_
         ("It serves 120 children aged 0 to 6 and their parents.", "how many children does it serve?", 120),
         ("Classes for youth aged 15-24 open in spring.", "how many young people are in the classes?", None),
         ("It trains 40 mentors for 14-year-olds.", "how many mentors does it train?", 40),
+        # of two counts asked, the first
+        ("From 40 countries, 74 councils have signed.", "how many councils signed, and from how many countries?", 74),
+        # a goal is the figure something is to become, not what it has become
+        ("Now a $8 million fund, it aims to reach $50 million.", "how big does the council want the fund to become?", 50),
+        ("Now a $8 million fund, it aims to reach $50 million.", "how big has the fund become?", 8),
+        ("Now a $8 million fund, it aims to reach $50 million.", "how big is the fund now, against its goal?", 8),
         ("Classes for youth aged 15-24 open in spring.", "from what age can youth join?", 15),
     ],
 )
@@ -50,6 +56,8 @@ def test_figures_and_what_is_counted():
     # English names what it counts last, Spanish, French and Portuguese first; articles are not counted
     assert counted("how many city grantees are in the pipeline?") == {"city", "grantee"}
     assert counted("how many de familles de la ville") == {"famille"}
+    # two counts asked: the first is the one answered
+    assert counted("how many councils are in, and from how many countries?") == {"council"}
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,14 @@ GROWTH = re.compile(r"\b(grow|grown|grew|growth|increased?|risen|rose|expanded|b
 _END_VERB = r"\b(?:become|became|grown to|grew to|risen to|rose to|increased to|reached|reaches|now)\b"
 _END_STATE = re.compile(_END_VERB + r"[^.]*$", re.I)  # the text before a number ends "... has become an"
 END_FIGURE = re.compile(_END_VERB + r"[^.\d]*\d", re.I)  # a sentence says what something became
+# "how big does the council want the fund to become?": a goal, not what the fund has become so far
+_TARGET = re.compile(
+    r"\b(?:wants?|aims?|aiming|plans?|planning|goal|target|intends?|hopes?|ambition|meta|objetivo|objectif)\b", re.I
+)
+# "how big is it now, and what is the goal?": the figure of today comes first
+_NOW = re.compile(r"\b(?:now|currently|so far|today|at present|to date|ahora|actualmente|maintenant|actuellement|agora)\b", re.I)
+# the text before a number ends "... to reach $", "... bring the fund to US$": the figure something is to become
+_TO_REACH = re.compile(r"\bto\s+(?:reach\s+|grow\s+to\s+|become\s+)?(?:an?\s+)?(?:US)?[$€£]?\s*$", re.I)
 _MONEY = re.compile(
     r"\b(?:how much (?:money|funding|funds)|budget|funding|funds|cost|costs|dollars|euros|spend|spent|invest\w*|"
     r"dinero|argent|dinheiro|invierte|investit|investe)\b|\$",
@@ -76,19 +84,20 @@ def counted(question: str) -> set[str]:
     """What a "how many …" question counts: the first and last word of the phrase after it, up to a function
     word ("how many city grantees are …" → city, grantee; "how many of the plenary sessions did …" →
     plenary, session). English puts the counted noun last and Spanish, French and Portuguese first; the
-    words in between qualify it, and a number before any of them counts something else."""
+    words in between qualify it, and a number before any of them counts something else. Of two counts asked
+    ("how many governments joined, and from how many countries?") the answer gives the first."""
     pattern = (
         r"\b(?:how many|cu[aá]nt[oa]s|combien de|combien d'|quant[oa]s)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?"
         r"(?:\d{4}\s+)?([\w-]+(?:\s+[\w-]+){0,3})"
     )
-    out: set[str] = set()
-    for m in re.finditer(pattern, question, re.I):
-        words = re.findall(r"[a-z]+", fold(m.group(1)))
-        start = next((n for n, w in enumerate(words) if w not in _FUNCTION), len(words))
-        cut = next((n for n, w in enumerate(words[start:], start) if w in _FUNCTION), len(words))
-        phrase = [_singular(w) for w in words[start:cut]]
-        out |= {phrase[0], phrase[-1]} if phrase else set()
-    return out
+    m = re.search(pattern, question, re.I)
+    if m is None:
+        return set()
+    words = re.findall(r"[a-z]+", fold(m.group(1)))
+    start = next((n for n, w in enumerate(words) if w not in _FUNCTION), len(words))
+    cut = next((n for n, w in enumerate(words[start:], start) if w in _FUNCTION), len(words))
+    phrase = [_singular(w) for w in words[start:cut]]
+    return {phrase[0], phrase[-1]} if phrase else set()
 
 
 def counted_match(text: str, question: str, distinctive: bool = False) -> bool:
@@ -128,6 +137,12 @@ def _noun_phrase(text: str) -> list[str]:
     return out
 
 
+def wants_goal(question: str) -> bool:
+    """Whether a question asks for a goal ("how big does the council want the fund to become?"), not for
+    what something is now."""
+    return bool(_TARGET.search(question)) and not _NOW.search(question)
+
+
 def number_in(text: str, question: str, expanded: str = "", context: str = "") -> float | None:
     """The figure a question asks for: the number whose neighbouring words best match the question.
 
@@ -137,7 +152,8 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
     another figure of the sentence is the one asked for."""
     wants_share = bool(SHARE.search(question))
     wants_year = bool(_WHEN.search(question))
-    wants_growth = bool(GROWTH.search(question))
+    wants_target = wants_goal(question)
+    wants_growth = bool(GROWTH.search(question)) and not wants_target
     wants_money = bool(_MONEY.search(question))
     qwords = set(tokenize(expanded or question)) - contrast_words(question)
     what = counted(expanded or question)
@@ -160,6 +176,8 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
         score = len(qwords & set(tokenize(window))) + (0.5 if m.group(2) else 0)
         if wants_growth and not names_unit and _END_STATE.search(text[max(0, m.start() - 30) : m.start()]):
             score += 3  # "has grown to / become / reached $8 million": the figure now, not the starting one
+        if wants_target and _TO_REACH.search(text[max(0, m.start() - 30) : m.start()]):
+            score += 3  # "to reach $50 million": the goal asked for, not the figure on the way
         if counts_it(text, m, what):
             score += 3
         found.append((score, value, is_pct, is_amount))
@@ -220,6 +238,9 @@ def sentence_bonus(text: str, question: str, weights: dict[str, float]) -> float
         bonus += weights["counted"]
     if SHARE.search(question) and "%" in text:
         bonus += weights["share"]
-    if GROWTH.search(question) and END_FIGURE.search(text):
+    if wants_goal(question):
+        if any(_TO_REACH.search(text[max(0, m.start() - 30) : m.start()]) for m in NUMBER.finditer(text)):
+            bonus += weights["growth"]  # a goal: the sentence that says what something is to become
+    elif GROWTH.search(question) and END_FIGURE.search(text):
         bonus += weights["growth"]
     return bonus
