@@ -13,6 +13,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -227,11 +228,12 @@ class PledgeBot:
                 continue
             if (known := self.asked_vectors.get(text)) is not None:
                 ctx.vectors.setdefault(text, known)  # a chat resends its earlier turns: embedded when they were asked
-            previous = self.understander.understand(text, previous=previous, vector=ctx.vec(text))
+            previous = self.understander.understand(text, previous=previous, vector=partial(ctx.vec, text))
         text = validate(question)
-        vector = ctx.vec(text)
-        self.asked_vectors.put(text, vector)
-        return self.understander.understand(text, filters, previous, vector=vector)
+        query = self.understander.understand(text, filters, previous, vector=partial(ctx.vec, text))
+        if (vector := ctx.vectors.get(text)) is not None:  # embedded if the intent model needed it
+            self.asked_vectors.put(text, vector)
+        return query
 
     def ask(self, question: str, filters: Filters | None = None, history: list[str] | None = None) -> Answer:
         """Answer `question` with numbered, verbatim citations, or say the report has nothing."""

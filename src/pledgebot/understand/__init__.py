@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -76,9 +77,11 @@ class Understander:
         question: str,
         explicit: Filters | None = None,
         previous: Query | None = None,
-        vector: np.ndarray | None = None,
+        vector: np.ndarray | Callable[[], np.ndarray] | None = None,
     ) -> Query:
-        """Read `question`; `explicit` filters win over inferred ones; `previous` makes it a follow-up."""
+        """Read `question`; `explicit` filters win over inferred ones; `previous` makes it a follow-up.
+        `vector`: the question's embedding, or a function that embeds it, called only when the intent model
+        needs it."""
         text = validate(question)
         language = detect_language(text)
         r = read(text, self.lex, language)
@@ -152,10 +155,16 @@ class Understander:
 
     # -- parts -----------------------------------------------------------------------------------
 
-    def _intent_scores(self, r: Reading, language: str, vector: np.ndarray | None) -> dict[Intent, float]:
+    def _intent_scores(
+        self, r: Reading, language: str, vector: np.ndarray | Callable[[], np.ndarray] | None
+    ) -> dict[Intent, float]:
         if self.model is None:
             return {}
-        return self.model.scores(features(r, language), vector)
+        feats = features(r, language)
+        if callable(vector):
+            # an embedding costs a model run (~30 ms); when the words decide, the scores are the words' alone
+            vector = None if self.model.decided_without_vector(feats) else vector()
+        return self.model.scores(feats, vector)
 
     def _filters(self, r: Reading, facets: list) -> tuple[Filters, list[str]]:
         """The facets as one Filters, and the countries named as who is helped."""

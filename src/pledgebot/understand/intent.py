@@ -73,6 +73,20 @@ class IntentModel:
         x[-1] = 1.0
         return x
 
+    def decided_without_vector(self, feats: dict[str, float]) -> bool:
+        """Whether the words alone settle the most likely intent, whatever the question's embedding: a
+        unit-length vector v moves logit_i - logit_j by (w_i - w_j)·v, at most ||w_i - w_j||, so when the best
+        intent leads every other by more than that, embedding the question cannot change the choice."""
+        if not self.dim:
+            return True
+        logits = self.row(feats, None) @ self.weights
+        best = int(logits.argmax())
+        embedding = self.weights[len(self.vocabulary) : len(self.vocabulary) + self.dim]
+        # embeddings are unit length to float precision: a thousandth more reach covers their rounding
+        reach = 1.001 * np.linalg.norm(embedding - embedding[:, [best]], axis=0)
+        lead = logits[best] - logits
+        return bool(np.all((lead > reach)[np.arange(len(logits)) != best]))
+
     def scores(self, feats: dict[str, float], vector: np.ndarray | None) -> dict[Intent, float]:
         """Probability of each intent."""
         logits = self.row(feats, vector) @ self.weights
