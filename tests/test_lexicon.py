@@ -159,3 +159,9 @@ def test_a_chatter_verb_is_chatter_in_each_of_its_forms(forms):
     # "which cities are getting newcomers into work": the -ing form says no more about the topic than "get"
     chatter = set(lexicon_data()["chatter"].split())
     assert set(forms) <= chatter
+
+
+@pytest.mark.parametrize("phrase", ["city partnerships", "sister cities", "partner cities", "city pairings"])
+def test_a_partnership_of_cities_names_joint_pledges(phrase):
+    # "what other city partnerships are there?": the pledges two cities made together, not a topic word
+    assert phrase in lexicon_data()["flags"]["joint"]
