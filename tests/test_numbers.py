@@ -39,6 +39,7 @@ from pledgebot.answer.numbers import counted, counted_match, has_figure, number_
         ("Now a $8 million fund, it aims to reach $50 million.", "how big does the council want the fund to become?", 50),
         ("Now a $8 million fund, it aims to reach $50 million.", "how big has the fund become?", 8),
         ("Now a $8 million fund, it aims to reach $50 million.", "how big is the fund now, against its goal?", 8),
+        ("Now a $8 million fund, it seeks to reach $50 million.", "how big is the council trying to grow the fund?", 50),
         ("Classes for youth aged 15-24 open in spring.", "from what age can youth join?", 15),
     ],
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pledgebot.answer import excerpt_is_verbatim
@@ -13,7 +14,9 @@ from pledgebot.corpus.text import clean
 from pledgebot.errors import QuestionError
 from pledgebot.filters import normalise, regions_of
 from pledgebot.locate import REACH
+from pledgebot.query import Intent
 from pledgebot.records import Pledge
+from pledgebot.understand.intent import IntentModel
 
 REPORT = Path(__file__).resolve().parents[1] / "corpus" / "localizing-the-global-compacts-2023.txt"
 
@@ -174,6 +177,11 @@ def test_a_follow_ups_earlier_turns_are_not_embedded_again(tmp_path, monkeypatch
     embedded: list[str] = []
     real = embedder.embed_query
     monkeypatch.setattr(embedder, "embed_query", lambda text: embedded.append(text) or real(text))
+    # an intent model whose words never settle the intent: every question is embedded as typed
+    dim = len(real("x"))
+    weights = np.zeros((dim + 1, 2))
+    weights[:dim, 0] = 1.0
+    bot.understander.model = IntentModel((Intent.FIND, Intent.COUNT), {}, weights, dim, "test", {})
     bot.ask("Which pledges come from Greece?")
     assert embedded.count("Which pledges come from Greece?") == 1
     bot.ask("And from Kenya?", history=["Which pledges come from Greece?"])

@@ -225,3 +225,9 @@ def test_an_abstention_names_the_editions_it_searched(bot, reports, lang, expect
     ctx = Ctx(res)
     q = replace(bot.understand("What did Oslo pledge?", ctx=ctx), language=lang)
     assert answer(q, ctx).text.split("\n")[0] == expected
+
+
+def test_a_share_asked_takes_the_percentage_of_the_same_paragraph(bot):
+    # the sentence that matches best gives a count; the share is the next sentence's, not Lima's paragraph
+    a = ask(bot, "Quito used its fund grant to shelter 300 families at risk, so what share found homes?", Intent.REPORT)
+    assert a.number == 75 and ids(a) == ["section-fund"]

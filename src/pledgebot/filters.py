@@ -88,7 +88,7 @@ class Filters:
     start_month: int | None = None  # and in which month ("kicked off in October 2023")
     end: YearRange | None = None  # when it ends
     open_ended: bool = False  # no end date
-    gcf: bool = False  # supported by the Global Cities Fund
+    gcf: bool = False  # a Global Cities Fund grant supports it
     joint: bool = False  # made together by two places
     quoted: bool = False  # printed with a speaker's quote
     # Text predicates: each group lists other names of one thing (an agency); the pledge must name one of them

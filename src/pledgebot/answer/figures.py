@@ -18,6 +18,7 @@ from ..reports import profile
 from ..text import sentences, tokenize
 from . import policy
 from .numbers import (
+    SHARE,
     contrast_words,
     counted_match,
     figure_as_printed,
@@ -150,6 +151,18 @@ def _asked_sentences(q: Query, ctx: Ctx, ranked: list[Ranked]) -> list[Ranked]:
     return out + ranked[3:]
 
 
+def _share_nearby(q: Query, ctx: Ctx, r: Ranked) -> Ranked:
+    """A share asked, and the best sentence gives none ("Medellín's grant sheltered 300 families"): the sentence
+    of the same paragraph that gives a percentage and best matches the question ("more than 75% of the
+    families found permanent housing"); `r` itself when there is none."""
+    if "%" in r.sentence:
+        return r
+    paragraph = _paragraph(getattr(ctx.res.records[r.doc_id], "text", ""), r.sentence)
+    with_share = " ".join(s for s in sentences(paragraph) if "%" in s)
+    best = rank_sentences(q, ctx, [r.doc_id], q.full_text or q.question, with_share) if with_share else []
+    return replace(r, sentence=best[0].sentence, spelled=best[0].spelled) if best else r
+
+
 def _paragraph(text: str, sentence: str) -> str:
     """The paragraph (between blank lines) of `text` that holds `sentence`; "" when it is not found."""
     i = text.find(sentence) if sentence else -1
@@ -229,6 +242,8 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
         return policy.nothing_on(q, ctx, "figures", f"the closest sentence is unlikely to answer (p={p:.2f})", [decision])
     within = res.calibration.param("report", "second_within")
     keep = [r for r in ranked[:3] if r.score >= ranked[0].score - within][:2]
+    if q.wants_number and SHARE.search(q.question):
+        keep[0] = _share_nearby(q, ctx, keep[0])
     number = number_in(keep[0].sentence, q.question, q.full_text, q.context) if q.wants_number else None
     if q.wants_number and (number is None or _counts_another(q, keep[0].sentence, number)):
         return None if sections_only else policy.no_figure(q, ctx, [decision])

@@ -18,7 +18,9 @@ _END_STATE = re.compile(_END_VERB + r"[^.]*$", re.I)  # the text before a number
 END_FIGURE = re.compile(_END_VERB + r"[^.\d]*\d", re.I)  # a sentence says what something became
 # "how big does the council want the fund to become?": a goal, not what the fund has become so far
 _TARGET = re.compile(
-    r"\b(?:wants?|aims?|aiming|plans?|planning|goal|target|intends?|hopes?|ambition|meta|objetivo|objectif)\b", re.I
+    r"\b(?:wants?|aims?|aiming|plans?|planning|goal|target|intends?|hopes?|ambition|trying to|tries to|seeks?|"
+    r"seeking|meta|objetivo|objectif)\b",
+    re.I,
 )
 # "how big is it now, and what is the goal?": the figure of today comes first
 _NOW = re.compile(r"\b(?:now|currently|so far|today|at present|to date|ahora|actualmente|maintenant|actuellement|agora)\b", re.I)

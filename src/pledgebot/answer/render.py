@@ -94,7 +94,7 @@ def context(pledges: Sequence[Pledge], limit: int = 12, lang: str = "en") -> str
 
 
 def describe(f: Filters, noun: str = "pledges", lang: str = "en", count: int | None = None) -> str:
-    """The filters in words: "GCR only 2023 pledges from Europe supported by the Global Cities Fund".
+    """The filters in words: "GCR only 2023 pledges from Europe with Global Cities Fund support".
 
     `count` makes the words agree with a number (1: "2023 pledge"); None is the plural."""
     n = 2 if count is None else count
