@@ -71,8 +71,8 @@ class SentenceIndex:
         for n, d in enumerate(doc_ids):
             self._position.append(len(self.rows.setdefault(d, [])))
             self.rows[d].append(n)
-        # Sentences printed in three or more records ("This project is supported by the GCF
-        # for Migrants and Refugees.") say nothing about any one pledge: never the best excerpt.
+        # Sentences printed in three or more records (the line every pledge the GCF backs carries, naming
+        # the fund) say nothing about any one pledge: never the best excerpt.
         docs_per_text: dict[str, set[str]] = {}
         for n, d in enumerate(doc_ids):
             docs_per_text.setdefault(self.texts[n], set()).add(d)

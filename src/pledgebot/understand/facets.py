@@ -215,20 +215,22 @@ def _read_grammar(r: Reading, lex: Lexicon) -> None:
 
 def _read_this_year(r: Reading, lex: Lexicon) -> None:
     """ "this year's pledges": the newest report's; "this year and last" (either order): it and the one before."""
-    this = "|".join(re.escape(p) for p in lex.this_year)
-    last = "|".join(re.escape(p) for p in lex.last_year)
-    either = "|".join(re.escape(p) for p in lex.either_words)
-    if not this:
-        return
-    both = rf"(?:{this})(?:'s)?\s+(?:{either})\s+(?:{last})|(?:{last})\s+(?:{either})\s+(?:{this})" if last and either else None
-    if both and (m := re.search(rf"(?<!\w)(?:{both})(?:'s)?(?!\w)", r.folded)):
-        earlier = [y for y in lex.report_years if y < lex.latest_year]
-        r.years += [lex.latest_year, *earlier[-1:]]
-    elif not (m := re.search(rf"(?<!\w)(?:{this})(?:'s)?(?!\w)", r.folded)):
-        return
-    else:
+    this, last, either = (_alternatives(ps) for ps in (lex.this_year, lex.last_year, lex.either_words))
+    if this and last and either:
+        both = rf"(?:{this})(?:'s)?\s+(?:{either})\s+(?:{last})|(?:{last})\s+(?:{either})\s+(?:{this})"
+        if m := re.search(rf"(?<!\w)(?:{both})(?:'s)?(?!\w)", r.folded):
+            earlier = [y for y in lex.report_years if y < lex.latest_year]
+            r.years += [lex.latest_year, *earlier[-1:]]
+            _consume(r, [m.span()], "year")
+            return
+    if this and (m := re.search(rf"(?<!\w)(?:{this})(?:'s)?(?!\w)", r.folded)):
         r.years.append(lex.latest_year)
-    _consume(r, [m.span()], "year")
+        _consume(r, [m.span()], "year")
+
+
+def _alternatives(phrases: tuple[str, ...]) -> str:
+    """A regex alternation of `phrases`, in their order (longest first in the lexicon)."""
+    return "|".join(re.escape(p) for p in phrases)
 
 
 def _read_phrases(r: Reading, lex: Lexicon) -> None:
