@@ -76,7 +76,6 @@ DATA = {
     "population_destination": ["going to"],
     "this_year": ["this year"],
     "last_year": ["last", "last year"],
-    "either_words": ["and", "or"],
     "reply_language": ["in greek"],
     "languages": {"en": ["what", "which", "the"], "fr": ["quelles", "villes", "des"]},
     "spelling": {"name_cutoff": 86, "same_start_cutoff": 80, "word_cutoff": 88},

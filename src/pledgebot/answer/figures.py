@@ -142,13 +142,8 @@ def _asked_sentences(q: Query, ctx: Ctx, ranked: list[Ranked]) -> list[Ranked]:
     text = _asking_text(q)
     if not ranked or not text:
         return ranked
-    out = []
-    for r in ranked[:3]:
-        # the restatement found the place; the part that asks picks the figure there, in the same paragraph
-        record = ctx.res.records[r.doc_id]
-        best = rank_sentences(q, ctx, [r.doc_id], text, _paragraph(getattr(record, "text", ""), r.sentence))
-        out.append(replace(r, sentence=best[0].sentence, spelled=best[0].spelled) if best else r)
-    return out + ranked[3:]
+    # the restatement found the place; the part that asks picks the figure there, in the same paragraph
+    return [_resentenced(q, ctx, r, text, _paragraph_of(ctx, r)) for r in ranked[:3]] + ranked[3:]
 
 
 def _share_nearby(q: Query, ctx: Ctx, r: Ranked) -> Ranked:
@@ -157,10 +152,19 @@ def _share_nearby(q: Query, ctx: Ctx, r: Ranked) -> Ranked:
     families found permanent housing"); `r` itself when there is none."""
     if "%" in r.sentence:
         return r
-    paragraph = _paragraph(getattr(ctx.res.records[r.doc_id], "text", ""), r.sentence)
-    with_share = " ".join(s for s in sentences(paragraph) if "%" in s)
-    best = rank_sentences(q, ctx, [r.doc_id], q.full_text or q.question, with_share) if with_share else []
+    with_share = " ".join(s for s in sentences(_paragraph_of(ctx, r)) if "%" in s)
+    return _resentenced(q, ctx, r, q.full_text or q.question, with_share) if with_share else r
+
+
+def _resentenced(q: Query, ctx: Ctx, r: Ranked, text: str, within: str) -> Ranked:
+    """`r` with its sentence chosen again, for `text`, among those of `within` (all its own when "")."""
+    best = rank_sentences(q, ctx, [r.doc_id], text, within)
     return replace(r, sentence=best[0].sentence, spelled=best[0].spelled) if best else r
+
+
+def _paragraph_of(ctx: Ctx, r: Ranked) -> str:
+    """The paragraph of its record that holds `r`'s sentence ("" for a record without paragraphs)."""
+    return _paragraph(getattr(ctx.res.records[r.doc_id], "text", ""), r.sentence)
 
 
 def _paragraph(text: str, sentence: str) -> str:

@@ -139,6 +139,11 @@ def _noun_phrase(text: str) -> list[str]:
     return out
 
 
+def _said_as_goal(text: str, m: re.Match[str]) -> bool:
+    """Whether the number at `m` is said as what something is to reach ("to reach $50 million")."""
+    return bool(_TO_REACH.search(text[max(0, m.start() - 30) : m.start()]))
+
+
 def wants_goal(question: str) -> bool:
     """Whether a question asks for a goal ("how big does the council want the fund to become?"), not for
     what something is now."""
@@ -178,7 +183,7 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
         score = len(qwords & set(tokenize(window))) + (0.5 if m.group(2) else 0)
         if wants_growth and not names_unit and _END_STATE.search(text[max(0, m.start() - 30) : m.start()]):
             score += 3  # "has grown to / become / reached $8 million": the figure now, not the starting one
-        if wants_target and _TO_REACH.search(text[max(0, m.start() - 30) : m.start()]):
+        if wants_target and _said_as_goal(text, m):
             score += 3  # "to reach $50 million": the goal asked for, not the figure on the way
         if counts_it(text, m, what):
             score += 3
@@ -241,7 +246,7 @@ def sentence_bonus(text: str, question: str, weights: dict[str, float]) -> float
     if SHARE.search(question) and "%" in text:
         bonus += weights["share"]
     if wants_goal(question):
-        if any(_TO_REACH.search(text[max(0, m.start() - 30) : m.start()]) for m in NUMBER.finditer(text)):
+        if any(_said_as_goal(text, m) for m in NUMBER.finditer(text)):
             bonus += weights["growth"]  # a goal: the sentence that says what something is to become
     elif GROWTH.search(question) and END_FIGURE.search(text):
         bonus += weights["growth"]

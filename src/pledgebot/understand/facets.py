@@ -7,6 +7,7 @@ and every word of a "rather than …" clause. What is left is the topic.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -215,7 +216,7 @@ def _read_grammar(r: Reading, lex: Lexicon) -> None:
 
 def _read_this_year(r: Reading, lex: Lexicon) -> None:
     """ "this year's pledges": the newest report's; "this year and last" (either order): it and the one before."""
-    this, last, either = (_alternatives(ps) for ps in (lex.this_year, lex.last_year, lex.either_words))
+    this, last, either = (_alternatives(ps) for ps in (lex.this_year, lex.last_year, sorted(lex.coordinators)))
     if this and last and either:
         both = rf"(?:{this})(?:'s)?\s+(?:{either})\s+(?:{last})|(?:{last})\s+(?:{either})\s+(?:{this})"
         if m := re.search(rf"(?<!\w)(?:{both})(?:'s)?(?!\w)", r.folded):
@@ -228,7 +229,7 @@ def _read_this_year(r: Reading, lex: Lexicon) -> None:
         _consume(r, [m.span()], "year")
 
 
-def _alternatives(phrases: tuple[str, ...]) -> str:
+def _alternatives(phrases: Sequence[str]) -> str:
     """A regex alternation of `phrases`, in their order (longest first in the lexicon)."""
     return "|".join(re.escape(p) for p in phrases)
 

@@ -68,8 +68,7 @@ class Lexicon:
     more_words: frozenset[str]  # "what else …": more of the same, not others
     people_articles: frozenset[str]  # "les Français", "los griegos": after these, a plural demonym is people
     this_year: tuple[str, ...]
-    last_year: tuple[str, ...]  # "this year and last": joined to this_year by one of either_words
-    either_words: tuple[str, ...]
+    last_year: tuple[str, ...]  # "this year and last": joined to this_year by one of the coordinators
     reply_language: tuple[str, ...]  # "en español": chatter, not Spain
     report_years: tuple[int, ...]
     spelling: dict[str, float] = field(default_factory=dict)
@@ -198,7 +197,6 @@ def build_lexicon(
         place_openers=_keys(data.get("place_openers")) | _keys(data.get("city_words")),
         this_year=_longest_first(_keys(data.get("this_year"))),
         last_year=_longest_first(_keys(data.get("last_year"))),
-        either_words=_longest_first(_keys(data.get("either_words"))),
         reply_language=_longest_first(_keys(data.get("reply_language"))),
         report_years=tuple(sorted({p.year for p in pledges})) or (2023,),
         spelling=dict(data.get("spelling") or {}),
