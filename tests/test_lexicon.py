@@ -16,6 +16,7 @@ from pledgebot.corpus import read_pledges, read_sections, records_dir
 from pledgebot.glossary import Term
 from pledgebot.places import default_gazetteer, with_records
 from pledgebot.text import sentences
+from pledgebot.understand import Understander
 from pledgebot.understand.lexicon import _spelled_out, build_lexicon, inflections, lexicon_data, proper_names
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,3 +166,30 @@ def test_a_chatter_verb_is_chatter_in_each_of_its_forms(forms):
 def test_a_partnership_of_cities_names_joint_pledges(phrase):
     # "what other city partnerships are there?": the pledges two cities made together, not a topic word
     assert phrase in lexicon_data()["flags"]["joint"]
+
+
+@pytest.fixture(scope="module")
+def reader(records):
+    """The packaged lexicon over the committed records, read without an intent model."""
+    pledges, sections = records
+    gaz = with_records(default_gazetteer(), pledges)
+    return Understander(build_lexicon(gaz, pledges, sections), gaz, intent_model=None)
+
+
+@pytest.mark.parametrize(
+    ("question", "year"),
+    [
+        ("Which pledges did Milan make this time around?", 2023),  # the newest edition said as a round or a time
+        ("Which cities pledged in the latest round?", 2023),
+        ("Milan's pledges this time and last", None),  # both editions
+    ],
+)
+def test_the_newest_edition_said_in_other_words_is_its_year(reader, question, year):
+    q = reader.understand(question)
+    assert q.filters.year == year and not q.topic
+
+
+def test_a_kind_after_a_first_person_possessive_is_who_asks(reader):
+    q = reader.understand("Our county lacks interpreters. Which local governments train them?")
+    assert q.filters.kinds == ()
+    assert reader.understand("What are counties doing?").filters.kinds == ("region",)

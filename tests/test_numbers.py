@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pledgebot.answer.numbers import counted, counted_match, has_figure, number_in
+from pledgebot.answer.numbers import counted, counted_match, covers_period, has_figure, number_in
 
 
 @pytest.mark.parametrize(
@@ -93,3 +93,23 @@ def test_a_distinctive_count_leaves_out_the_records_own_nouns():
 def test_a_figure_the_context_states_is_not_the_one_asked(context, figure):
     sentence = "The fund will reach $40 million by 2030, with $15 million by 2026."
     assert number_in(sentence, "what is the fund's target in million?", context=context) == figure
+
+
+@pytest.mark.parametrize(
+    ("sentence", "question", "covers"),
+    [
+        ("Over 2020–2021, the network delivered 90 actions.", "how many actions across 2020 and 2021?", True),
+        ("In 2020 the network delivered 40 actions.", "how many actions across 2020 and 2021?", False),
+        ("From 2019 to 2022 it housed 300 families.", "families housed in 2020 and 2021?", True),
+        # a total over every year: a sentence that spans years, or says it is the total to date
+        ("Over 2020–2021, the network delivered 90 actions.", "how many actions in both years?", True),
+        ("To date, the network has delivered 90 actions.", "how many actions in total?", True),
+        ("In 2020 the network delivered 40 actions.", "how many actions in total?", False),
+        # "so far" asks what something is now, not a total over years
+        ("Over 2020–2021 the fund grew from $1 million to $5 million.", "how big has the fund grown so far?", False),
+        # one year asked: no period to cover
+        ("Over 2020–2021, the network delivered 90 actions.", "how many actions in 2021?", False),
+    ],
+)
+def test_a_figure_for_the_whole_period_asked(sentence, question, covers):
+    assert covers_period(sentence, question) is covers

@@ -41,7 +41,7 @@ GAZ = Gazetteer(
 DATA = {
     "chatter": "which what who how many are is the a of in for from pledges pledge cities city doing did do has have "
     "any anything and or rather than other refugees migrants people on about committed to there only that ending "
-    "started back pledged with whose an including included cidade too as well",
+    "started back pledged with whose an including included cidade too as well not just our",
     "pledge_types": {"Mirror": ["mirror", "mirror pledges"], "GCR only": ["gcr only", "gcr-only"]},
     "submitter_kinds": {"organization": ["organizations", "networks", "city networks"], "region": ["counties", "provinces"]},
     "flags": {
@@ -72,6 +72,7 @@ DATA = {
     "shorthand": {"ppl": "people", "govts": "governments"},
     "people_articles": ["les", "los"],
     "helped_before": ["helping", "train"],
+    "askers_own": ["our"],
     "place_nouns": ["region"],
     "population_destination": ["going to"],
     "this_year": ["this year"],
@@ -159,6 +160,12 @@ def understand(question: str, **kw):
         # a kind named as included widens nothing and narrows nothing
         ("pledges from Kenya, organizations included", Filters(countries=("Kenya",), place_label="Kenya"), ()),
         ("pledges from Kenya including counties", Filters(countries=("Kenya",), place_label="Kenya"), ()),
+        # a kind after "our" is who asks, not whose pledges answer
+        ("Our counties want housing. Which cities build homes?", Filters(), ("want", "housing", "build", "homes")),
+        # "not just X" includes X: it neither narrows to X nor sets X aside, and cities listed there are no kind
+        ("pledges from Kenya, not just counties", Filters(countries=("Kenya",), place_label="Kenya"), ()),
+        ("How many from Kenya? Networks too, not just cities and counties", Filters(countries=("Kenya",), place_label="Kenya"), ()),
+        ("pledges from Kenya, not counties", Filters(countries=("Kenya",), kinds=("city", "organization", "national government"), place_label="Kenya"), ()),
         # a short clause ending "too" / "as well" adds to the sentence before it; it does not narrow to what it names
         ("How many pledges from Kenya? Networks too.", Filters(countries=("Kenya",), place_label="Kenya"), ()),
         ("pledges from Kenya, organizations as well", Filters(countries=("Kenya",), place_label="Kenya"), ()),
@@ -305,6 +312,8 @@ def test_a_clause_explaining_a_facet_is_no_topic_and_one_explaining_the_topic_is
         ("what stat does the foreword give on displacement?", True),
         ("how expensive was the pilot?", True),
         ("what is the literacy rate of newcomers?", True),
+        ("did the grants pay off? is there a percentage?", True),  # the figure named, not asked with "what"
+        ("the proportion of towns that joined", True),
         ("which towns run a shelter?", False),
     ],
 )
@@ -367,7 +376,7 @@ def test_a_part_that_asks_with_a_pronoun_leans_on_its_context(question, leans):
 
 
 def test_a_lead_in_of_the_same_sentence_still_filters_and_a_sentence_of_context_does_not():
-    q = understand("Looking back at the 2022 actions — how many came from Greece?")
+    q = understand("Thinking of the 2022 actions — how many came from Greece?")
     assert q.filters.year == 2022 and q.filters.countries == ("Greece",)
     q = understand("We looked at the 2022 actions. How many came from Greece?")
     assert q.filters.year is None and q.filters.countries == ("Greece",)

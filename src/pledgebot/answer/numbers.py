@@ -234,9 +234,43 @@ def what_it_counts(text: str, value: float) -> list[str]:
     return _noun_phrase(text[m.end() : m.end() + 60])
 
 
+# a year, or a span of years ("2022–2023", "2022 to 2023")
+_YEARS = re.compile(r"\b((?:19|20)\d\d)(?:\s*(?:–|—|-|to|through)\s*((?:19|20)\d\d))?\b")
+# a total over every year there is ("in both years", "in total"); not "so far" or "to date", which ask what
+# something is now ("how big has the fund grown so far?")
+_ALL_YEARS = re.compile(
+    r"\b(?:both (?:years|editions|reports|rounds)|in total|altogether|all together|combined|cumulative(?:ly)?|"
+    r"since (?:the )?(?:start|launch|beginning))\b",
+    re.I,
+)
+# ... which a sentence gives when it spans years, or says it is the total until now
+_UNTIL_NOW = re.compile(r"\b(?:to date|so far|since)\b", re.I)
+
+
+def years_covered(text: str) -> set[int]:
+    """The years a text names, a span counting each year in it."""
+    out: set[int] = set()
+    for m in _YEARS.finditer(text):
+        first = int(m.group(1))
+        last = int(m.group(2)) if m.group(2) else first
+        out |= set(range(first, last + 1)) if first <= last else {first, last}
+    return out
+
+
+def covers_period(text: str, question: str) -> bool:
+    """Whether a sentence gives its figure for the whole period a question asks about: all the years it names
+    ("across 2022 and 2023" → "Over 2022–2023, … 124 actions", not "70 actions in 2022"), or, for a total over
+    every year ("in both years", "in total"), more than one year or the total until now ("to date")."""
+    asked, said = years_covered(question), years_covered(text)
+    if len(asked) >= 2:
+        return asked <= said
+    return not asked and bool(_ALL_YEARS.search(question)) and (len(said) >= 2 or bool(_UNTIL_NOW.search(text)))
+
+
 def sentence_bonus(text: str, question: str, weights: dict[str, float]) -> float:
     """How much better a sentence answers a figure question for the figure it gives: one at all, one of what
-    is counted ("how many people" → "5,000 people"), a percentage for a share, an end value for growth."""
+    is counted ("how many people" → "5,000 people"), a percentage for a share, an end value for growth, one
+    for the whole period asked about."""
     if not has_figure(text):
         return 0.0
     bonus = weights["figure"]
@@ -250,4 +284,6 @@ def sentence_bonus(text: str, question: str, weights: dict[str, float]) -> float
             bonus += weights["growth"]  # a goal: the sentence that says what something is to become
     elif GROWTH.search(question) and END_FIGURE.search(text):
         bonus += weights["growth"]
+    if covers_period(text, question):
+        bonus += weights["period"]
     return bonus

@@ -7,7 +7,6 @@ and every word of a "rather than …" clause. What is left is the topic.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -216,7 +215,8 @@ def _read_grammar(r: Reading, lex: Lexicon) -> None:
 
 def _read_this_year(r: Reading, lex: Lexicon) -> None:
     """ "this year's pledges": the newest report's; "this year and last" (either order): it and the one before."""
-    this, last, either = (_alternatives(ps) for ps in (lex.this_year, lex.last_year, sorted(lex.coordinators)))
+    # regex alternations, in the lexicon's order (longest first)
+    this, last, either = ("|".join(map(re.escape, ps)) for ps in (lex.this_year, lex.last_year, sorted(lex.coordinators)))
     if this and last and either:
         both = rf"(?:{this})(?:'s)?\s+(?:{either})\s+(?:{last})|(?:{last})\s+(?:{either})\s+(?:{this})"
         if m := re.search(rf"(?<!\w)(?:{both})(?:'s)?(?!\w)", r.folded):
@@ -227,11 +227,6 @@ def _read_this_year(r: Reading, lex: Lexicon) -> None:
     if this and (m := re.search(rf"(?<!\w)(?:{this})(?:'s)?(?!\w)", r.folded)):
         r.years.append(lex.latest_year)
         _consume(r, [m.span()], "year")
-
-
-def _alternatives(phrases: Sequence[str]) -> str:
-    """A regex alternation of `phrases`, in their order (longest first in the lexicon)."""
-    return "|".join(re.escape(p) for p in phrases)
 
 
 def _read_phrases(r: Reading, lex: Lexicon) -> None:
@@ -272,6 +267,11 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
         if entry.kind == "kind" and n > 0 and r.words[n - 1].text in lex.helped_before:
             n += size  # "helping organisations become diverse": who is helped; the words stay in the topic
             continue
+        if entry.kind == "kind" and n > 0 and r.words[n - 1].text in lex.askers_own:
+            r.chatter += [w.text for w in span]  # "Our county is trying to …": who asks, not whose pledges answer
+            _consume(r, [(span[0].start, span[-1].end)], "chatter")
+            n += size
+            continue
         if entry.kind in ("country", "subregion", "region") and _destination(r, lex, n):
             n += size  # "workers heading to the Gulf": where they go is the topic; the words stay in it
             continue
@@ -291,8 +291,8 @@ def _cities_listed_with_kinds(r: Reading, lex: Lexicon) -> None:
     too (alone it is chatter: "which cities …" asks about any submitter)."""
     kinds = [n for n in range(len(r.words)) if r.consumed.get(n) == "kind" and n not in r.aside]
     for n, w in enumerate(r.words):
-        if n in r.consumed or n in r.aside or w.text not in lex.city_words:
-            continue
+        if n in r.consumed or n in r.aside or n in r.inclusive or w.text not in lex.city_words:
+            continue  # in a clause that includes ("not just cities and counties") it narrows nothing, as kinds there
         for k in kinds:
             a, b = sorted((n, k))
             joins = all(r.consumed.get(j) == "kind" or r.words[j].text in lex.coordinators for j in range(a + 1, b))

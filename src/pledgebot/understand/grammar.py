@@ -33,7 +33,7 @@ def _month(months: frozenset[str]) -> str:
 _SET_ASIDE = re.compile(
     r"(?:\b(?:rather than|instead of|as opposed to|other than|excluding|except(?: for)?|but not|apart from|aside from|"
     r"besides|leav(?:e|ing) out|leaving aside|setting aside|omit(?:ting)?|not counting|"
-    r"no incluye|en lugar de|plut[oô]t que|au lieu de|em vez de|ao inv[eé]s de)|(?:(?:,|\band|\bso|\s[-–—])\s+|\(\s*)not)\b"
+    r"no incluye|en lugar de|plut[oô]t que|au lieu de|em vez de|ao inv[eé]s de)|(?:(?:,|\band|\bso|\s[-–—])\s+|\(\s*)not)\b(?!\s+(?:only|just|merely|simply|solely)\b)"
     r"(?:(?!\s[-–—]\s)[^,;:.?!()])*"
     # "Not arrivals - I mean people coming back": a sentence that opens by saying what is not meant, up to the dash
     r"|(?:^|(?<=[.?!]\s))not\s+(?!only\b|just\b|sure\b)[^,;.?!()–—-]*(?=\s[-–—]\s)"
@@ -83,12 +83,12 @@ def glosses(folded: str) -> list[Span]:
     return [m.span() for m in _GLOSS.finditer(folded)]
 
 
-# "from the US, organizations included", "including counties", "count organisations too": these are in the answer,
-# not all of it; a place or kind named there widens nothing and narrows nothing (a topic word there stays a topic
-# word). A short clause that ends "too" / "as well" adds to what the sentence before it asked ("How many from the
-# US? Count organisations too"); a longer one is a question of its own.
+# "from the US, organizations included", "including counties", "not just cities", "count organisations too": these
+# are in the answer, not all of it; a place or kind named there widens nothing and narrows nothing (a topic word
+# there stays a topic word). A short clause that ends "too" / "as well" adds to what the sentence before it asked
+# ("How many from Kenya? Count networks too"); a longer one is a question of its own.
 _INCLUDED = re.compile(
-    r"\b(?:including|inclusive of|incl\.?|incluyendo|incluindo|y compris)\s+[^,;.?!()]*|"
+    r"\b(?:including|inclusive of|incl\.?|incluyendo|incluindo|y compris|not (?:only|just|merely|simply|solely))\s+[^,;.?!()]*|"
     r"(?<=[,;(])[^,;.?!()]*?\s(?:included|inclusive|incluidas|incluidos|incluídas|incluídos|inclus|incluses|comprises?)\b|"
     r"(?:(?<=[,;(])\s*|(?<=[.?!]\s))(?:[^\s,;.?!()]+\s+){0,2}[^\s,;.?!()]+\s+(?:too|as well|tambi[eé]n|aussi|tamb[eé]m)\b"
 )
@@ -237,7 +237,7 @@ def count_unit(folded: str, units: dict[str, str]) -> str | None:
 
 
 _NUMBER_ASKED = re.compile(
-    r"\b(how many|how much|what share|what percentage|what proportion|what fraction|how large|how big|how long|rate|"
+    r"\b(how many|how much|what share|percentages?|proportions?|ratios?|what fraction|how large|how big|how long|rate|"
     r"number of|percent|per ?cent|target|goal|figure|amount|budget|cost|costs|how expensive|population|size|"
     r"stats?|statistics?|cu[aá]nt[oa]s?|combien|"
     r"quant[oa]s?|porcentaje|pourcentage|porcentagem)\b|%"

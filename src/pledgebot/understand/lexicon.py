@@ -80,6 +80,7 @@ class Lexicon:
     lead_in_subjects: frozenset[str] = frozenset()  # "We brief the council: how many …?": a lead-in that is a statement
     place_nouns: frozenset[str] = frozenset()  # "the Asia-Pacific region": part of a region's name
     helped_before: frozenset[str] = frozenset()  # "helping organisations": a kind after these is who is helped
+    askers_own: frozenset[str] = frozenset()  # "our county": a kind after these is who asks
 
     @property
     def latest_year(self) -> int:
@@ -183,6 +184,7 @@ def build_lexicon(
         population_origin=_keys(data.get("population_origin")),
         flight_verbs=_keys(data.get("flight_verbs")),
         helped_before=_keys(data.get("helped_before")),
+        askers_own=_keys(data.get("askers_own")),
         place_nouns=_keys(data.get("place_nouns")),
         population_crises=(
             _keys((data.get("population_crises") or {}).get("crises")),
