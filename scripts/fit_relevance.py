@@ -57,7 +57,7 @@ SET = {
         "period": 0.2, "pledge_margin": 0.1, "second_within": 0.03,
     },
     "topical": {"candidates": 30},
-    "compare": {"anchor_lexical": 0.5, "candidates": 300},
+    "compare": {"anchor_lexical": 0.5, "candidates": 300, "hub_k": 10},
     "quotes": {"min_similarity": 0.4, "word_weight": 0.3, "second_within": 0.03},
 }
 PERMISSIVE = {"cite": 0.0, "closest": 2.0, "closest_k": 3, "max_cited": 8}

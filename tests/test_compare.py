@@ -79,3 +79,25 @@ def test_each_candidate_is_judged_against_the_median_candidate(bot, question):
     for name in ABOVE_MEDIAN:
         own, above = c.x[:, COMPARE_FEATURES.index(name)], c.x[:, COMPARE_FEATURES.index(f"{name}_above_median")]
         assert np.allclose(above, own - np.median(own)) and np.ptp(own) == pytest.approx(np.ptp(above))
+
+
+def _hub_fake(vectors, k):
+    from types import SimpleNamespace
+
+    cal = SimpleNamespace(param=lambda section, name: {("compare", "hub_k"): k}[(section, name)])
+    v = np.array(vectors, dtype=np.float32)
+    return SimpleNamespace(pledge_vectors=v / np.linalg.norm(v, axis=1, keepdims=True), pledges=list(v), calibration=cal, _hubness={})
+
+
+def test_hubness_is_the_mean_cosine_to_the_nearest_others_and_a_general_pledge_has_more():
+    from pledgebot.answer.resources import Resources
+
+    # A, B specific; H near everything ("general terms"); C, D elsewhere
+    fake = _hub_fake([[1, 0, 0, 0], [0.6, 0, 0, 0.8], [0, 1, 0, 0], [0, 0, 1, 0], [1.2, 1, 1, 0]], k=2)
+    r = Resources.hubness(fake, [0, 1, 4])
+    sims = fake.pledge_vectors @ fake.pledge_vectors[4]
+    assert r[2] == pytest.approx(np.sort(sims[:4])[-2:].mean())  # its own cosine (1.0) is not counted
+    assert r[2] > r[1]
+    # less each side's hubness, the specific pledge is the closer to A though H's plain cosine is higher
+    cos = fake.pledge_vectors[[1, 4]] @ fake.pledge_vectors[0]
+    assert cos[1] > cos[0] and (2 * cos - r[[1, 2]])[0] > (2 * cos - r[[1, 2]])[1]

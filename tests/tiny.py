@@ -106,7 +106,7 @@ CALIBRATION = Calibration(
         "topical": {"candidates": 30},
         "topical_en": {"model": _flat(TOPICAL_FEATURES, {"coverage_idf": 12.0}, -6.0), "cite": 0.5, "closest": 0.2, "closest_coverage": 0.3, "closest_k": 2, "max_cited": 8},
         "topical_xx": {"model": _flat(TOPICAL_FEATURES, {"coverage_idf": 12.0}, -6.0), "cite": 0.5, "closest": 0.2, "closest_coverage": 0.3, "closest_k": 2, "max_cited": 8},
-        "compare": {"model": _flat(COMPARE_FEATURES, {"anchor_sim": 10.0}, -5.0), "cite": 0.5, "closest_k": 1, "max_shown": 3, "anchor_lexical": 0.5, "candidates": 300},
+        "compare": {"model": _flat(COMPARE_FEATURES, {"anchor_sim": 10.0}, -5.0), "cite": 0.5, "closest_k": 1, "max_shown": 3, "anchor_lexical": 0.5, "candidates": 300, "hub_k": 2},
         "quotes": {"min_similarity": 0.2, "word_weight": 0.3, "second_within": 0.03},
     },
 )  # fmt: skip

@@ -9,7 +9,7 @@ a pledge must be are fitted (`compare` in the calibration).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -123,6 +123,7 @@ class Compared:
     p: np.ndarray
     narrowed: bool  # a filter beyond the anchor picked the candidates ("in Greece", "joint pledges")
     by_anchor: bool = False  # no aspect asked ("like Milan's First Steps"): closest to the anchor first
+    cosine: np.ndarray = field(default_factory=lambda: np.zeros(0))  # each candidate's cosine to the anchor, as shown
 
 
 def score(q: Query, ctx: Ctx) -> Compared | None:
@@ -144,14 +145,16 @@ def score(q: Query, ctx: Ctx) -> Compared | None:
     asking = _aspect(q, anchor)
     fits = _nearest(ctx, anchor, asking, fits, int(res.calibration.param("compare", "candidates")))
     hits, x, _ = retrieve_features(asking, ctx, fits, exhaustive=True)
-    sims = res.pledge_vectors @ res.pledge_vectors[res.pledge_row[anchor.id]]
-    a = np.array([float(sims[res.pledge_row[h.doc_id]]) for h in hits])
+    rows = [res.pledge_row[h.doc_id] for h in hits]
+    cosine = res.pledge_vectors[rows] @ res.pledge_vectors[res.pledge_row[anchor.id]] if hits else np.zeros(0)
+    # similarity to the anchor less each side's hubness (CSLS): a pledge near every other is not thereby like this one
+    a = 2 * cosine - res.hubness(rows) - res.hubness([res.pledge_row[anchor.id]])
     if len(hits):
         own = x[:, [TOPICAL_FEATURES.index(name) for name in ABOVE_MEDIAN]]
         x = np.hstack([x, own - np.median(own, axis=0), a[:, None], (a - a.max())[:, None], zscores(a)[:, None]])
     p = res.calibration.model("compare", COMPARE_FEATURES).probabilities(x) if len(hits) else np.zeros(0)
     narrowed = not replace(others, place_label=None).is_empty()
-    return Compared(anchor, hits, x, p, narrowed, by_anchor=asking.search_text == anchor.title)
+    return Compared(anchor, hits, x, p, narrowed, by_anchor=asking.search_text == anchor.title, cosine=cosine)
 
 
 def _nearest(ctx: Ctx, anchor: Pledge, asking: Query, fits: list[Pledge], cap: int) -> list[Pledge]:
@@ -211,7 +214,7 @@ def answer(q: Query, ctx: Ctx) -> Answer:
         anchor_sentence, sentence = closest_sentences(res, c.anchor.id, other.id)
         shared = tuple(sorted(set(c.anchor.priorities) & set(other.priorities)))
         shown.append(
-            Similar(other, float(c.x[i, COMPARE_FEATURES.index("anchor_sim")]), shared, sentence, anchor_sentence)
+            Similar(other, float(c.cosine[i]), shared, sentence, anchor_sentence)
         )
     return _render(q, c.anchor, shown, closest, decisions)
 

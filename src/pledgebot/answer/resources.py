@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -20,6 +21,10 @@ from ..store import Store
 from ..text import tokenize
 from .phrases import catalogue
 from .sentences import SentenceIndex, SentenceWeights
+
+# a pledge's hubness is measured against at most this many others: enough to find its nearest, bounded in a
+# corpus of thousands (a comparison measures up to its 300 candidates, each against these)
+HUB_SAMPLE = 2000
 
 
 @dataclass
@@ -41,6 +46,7 @@ class Resources:
     english_e5: bool = False  # multilingual-e5 as a second dense signal for English questions too
     records: dict[str, Pledge | Section] = field(init=False)
     _headings: dict[str, np.ndarray] | None = field(default=None, init=False, repr=False)
+    _hubness: dict[int, float] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         catalogue()  # the answers' phrases, read once at load: a broken catalogue fails here, not mid-answer
@@ -96,6 +102,24 @@ class Resources:
     def pledge_bigrams(self, pledge_id: str) -> set[tuple[str, str]]:
         tokens = self._tokens.get(pledge_id, [])
         return set(zip(tokens, tokens[1:], strict=False))
+
+    def hubness(self, rows: Sequence[int]) -> np.ndarray:
+        """Each pledge's mean cosine to its k nearest other pledges (k = compare.hub_k; CSLS's r): a pledge
+        written in general terms is near every other, so it resembles any anchor, and a comparison discounts it.
+        Measured on first use, against every pledge or an evenly spaced `HUB_SAMPLE` of a large corpus."""
+        todo = [r for r in dict.fromkeys(rows) if r not in self._hubness]
+        if todo:
+            n, k = len(self.pledges), int(self.calibration.param("compare", "hub_k"))
+            ref = np.unique(np.linspace(0, n - 1, min(n, HUB_SAMPLE)).astype(int))
+            sims = self.pledge_vectors[todo] @ self.pledge_vectors[ref].T
+            at = {int(r): j for j, r in enumerate(ref)}
+            for i, r in enumerate(todo):
+                if r in at:
+                    sims[i, at[r]] = -np.inf  # not itself
+            k = max(1, min(k, len(ref) - 1))
+            top = np.partition(sims, -k, axis=1)[:, -k:] if len(ref) > 1 else np.zeros((len(todo), 1))
+            self._hubness.update(zip(todo, top.mean(axis=1).tolist(), strict=True))
+        return np.array([self._hubness[r] for r in rows], dtype=np.float32)
 
     def matching(self, f: Filters) -> list[Pledge]:
         """The pledges a filter lets through, in report order."""
