@@ -51,6 +51,19 @@ def test_no_figure_near_the_questions_words_is_no_answer():
     assert number_in("It has 3 offices and 40 staff.", "how many languages?") is None
 
 
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("how much does the shelter cost?", None),  # a price asked: the families it houses are no answer
+        ("what is the shelter's budget in pesos?", None),
+        ("how many families does the funding reach?", 30),  # a count asked, though it names the funding
+        ("how much of the cost is paid for 30 families?", 30),  # a part of the cost: its share, not a price
+    ],
+)
+def test_a_money_question_takes_an_amount_or_nothing(question, figure):
+    assert number_in("The funding houses 30 displaced families in a new shelter.", question) == figure
+
+
 def test_figures_and_what_is_counted():
     assert has_figure("a 1.2% share") and not has_figure("the 2022 IMRF and COVID-19")
     assert counted("How many of those actions came from Africa?") == {"action", "came"}
@@ -106,7 +119,7 @@ def test_a_figure_the_context_states_is_not_the_one_asked(context, figure):
         ("To date, the network has delivered 90 actions.", "how many actions in total?", True),
         ("In 2020 the network delivered 40 actions.", "how many actions in total?", False),
         # "so far" asks what something is now, not a total over years
-        ("Over 2020–2021 the fund grew from $1 million to $5 million.", "how big has the fund grown so far?", False),
+        ("Over 2020–2021 the fund grew from $1 million to $5 million.", "what is the fund worth so far?", False),
         # one year asked: no period to cover
         ("Over 2020–2021, the network delivered 90 actions.", "how many actions in 2021?", False),
     ],

@@ -31,7 +31,8 @@ _MONEY = re.compile(
     r"dinero|argent|dinheiro|invierte|investit|investe)\b|\$",
     re.I,
 )
-SHARE = re.compile(r"share|percent|per cent|%|proportion|fraction|porcentaje|pourcentage|porcentagem", re.I)
+# a part of a whole: "what share", "how much of the cost" (a price asked of a part is its share)
+SHARE = re.compile(r"share|percent|per cent|%|proportion|fraction|how much of\b|porcentaje|pourcentage|porcentagem", re.I)
 # "6 of the 7 official sessions", "90 of Barranquilla's employers": the number counts what follows
 _PART_OF = re.compile(r"\s*(?:out\s+)?of\s+(?:the\s+|all\s+)?(?:\d[\d,.]*\s+|[^\s\d]+['’]s\s+)?")
 _FUNCTION = frozenset(
@@ -194,6 +195,8 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
         found = [f for f in found if not f[2]]  # "how many sessions …" asks a count, not "85% of all sessions"
     if wants_money and any(f[3] for f in found):
         found = [f for f in found if f[3]]  # "how much money …": an amount, not the people it serves
+    elif wants_money and not what and not wants_share:
+        return None  # "how much does it cost?" of a sentence with no amount: 30 families is no price
     given = {_value(m) for m in NUMBER.finditer(context)}
     if any(f[1] not in given for f in found):
         found = [f for f in found if f[1] not in given]
@@ -237,7 +240,7 @@ def what_it_counts(text: str, value: float) -> list[str]:
 # a year, or a span of years ("2022–2023", "2022 to 2023")
 _YEARS = re.compile(r"\b((?:19|20)\d\d)(?:\s*(?:–|—|-|to|through)\s*((?:19|20)\d\d))?\b")
 # a total over every year there is ("in both years", "in total"); not "so far" or "to date", which ask what
-# something is now ("how big has the fund grown so far?")
+# something is now ("what is the fund worth so far?")
 _ALL_YEARS = re.compile(
     r"\b(?:both (?:years|editions|reports|rounds)|in total|altogether|all together|combined|cumulative(?:ly)?|"
     r"since (?:the )?(?:start|launch|beginning))\b",
