@@ -113,8 +113,8 @@ _WORD_RUN = re.compile(r"[^\W_]+")  # the vocabulary's words: letters and digits
 
 
 def _spelled_out(phrases: Iterable[str], glossary: tuple[Term, ...]) -> list[str]:
-    """The phrases, and each again with its acronym in the glossary's other names for it: "gcm only" is also
-    "global compact for migration only" and "only to the migration compact"."""
+    """The phrases, and each again with its acronym in the glossary's other names for it: "gcr only" is also
+    "global compact on refugees only"."""
     names = {t.term.lower(): [v.lower() for v in t.variants if " " in v] for t in glossary}
     out = list(phrases)
     for phrase in phrases:
