@@ -54,7 +54,7 @@ SET = {
     "sentence": {"word_weight": 0.3, "figure_bonus": 0.1, "second_within": 0.08},
     "report": {
         "word_weight": 0.3, "heading_weight": 0.3, "figure": 0.1, "counted": 0.2, "share": 0.2, "growth": 0.2,
-        "period": 0.2, "pledge_margin": 0.1, "second_within": 0.03,
+        "period": 0.2, "place": 0.2, "pledge_margin": 0.1, "second_within": 0.03,
     },
     "topical": {"candidates": 30},
     "compare": {"anchor_lexical": 0.5, "candidates": 300, "hub_k": 10},

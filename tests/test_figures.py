@@ -2,7 +2,7 @@
 
 import pytest
 
-from pledgebot.answer.figures import Ranked, _asking_text, _counts_another, _paragraph, _same_figure
+from pledgebot.answer.figures import Ranked, _asking_text, _counts_another, _paragraph, _same_figure, names_place
 from pledgebot.query import Intent, Query
 
 
@@ -69,3 +69,16 @@ def test_the_paragraph_of_a_sentence_is_between_blank_lines():
     assert _paragraph(text, "Lima got a grant.") == "Lima got a grant. Most families found homes."
     assert _paragraph(text, "Quito built a park.") == "Quito built a park."
     assert _paragraph(text, "Not there.") == ""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        ("Most actions are from Africa (36%), Europe (30%).", True),
+        ("Asia and North Africa are underrepresented at just 9%.", False),  # only inside a longer place name
+        ("South Africa and Africa's cities joined.", True),  # the longer name set aside, the place itself is left
+        ("Nothing about places here.", False),
+    ],
+)
+def test_a_sentence_names_the_place_itself_not_a_longer_one_containing_it(sentence, named):
+    assert names_place(sentence, "africa", ["north africa", "south africa", "middle east and north africa"]) is named

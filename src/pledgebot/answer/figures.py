@@ -6,6 +6,7 @@ window of three dilutes. Whether the best sentence answers at all is the fitted 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -61,6 +62,7 @@ class Ranked:
     idf_share: float = 0.0
     heading: float = 0.0  # the record's heading against the question ("Who supports the Call to Local Action")
     spelled: str = ""  # the sentence with its acronyms spelled out where they stand: what its figures count
+    preference: float = 0.0  # added to the score to order records, not to decide whether one answers
 
     @property
     def counted_text(self) -> str:
@@ -73,6 +75,7 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: st
     qvec = ctx.vec(text)
     qtokens = set(tokenize(text)) - contrast_words(q.question)
     weights = res.calibration.section("report")
+    places = _places_asked(q, res) if q.wants_number else {}
     out = []
     res.sentences.warm(doc_ids)
     for doc in dict.fromkeys(doc_ids):
@@ -96,13 +99,39 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: st
             value = float(sim) + weights["word_weight"] * idf_share + weights.get("heading_weight", 0.0) * heading
             if q.wants_number:
                 value += sentence_bonus(res.spelled(sentence), q.question, weights)
-            if best is None or value > best.score:
+            # "from Africa (36%)", not "… and North Africa … 9%": it orders, it is no evidence of an answer
+            named = any(names_place(sentence, name, longer) for name, longer in places.items())
+            preference = weights["place"] if named else 0.0
+            if best is None or value + preference > best.score + best.preference:
                 kind = "pledge" if isinstance(res.records[doc], Pledge) else "section"
                 best = Ranked(doc, value, kind, float(sim), sentence, share, idf_share, heading, res.spelled(sentence))
+                best = replace(best, preference=preference)
         if best is not None:
             out.append(best)
-    out.sort(key=lambda r: -r.score)
+    out.sort(key=lambda r: -(r.score + r.preference))
     return out
+
+
+def _places_asked(q: Query, res: Resources) -> dict[str, list[str]]:
+    """The places a figure question names (folded), each with the longer place names that contain it
+    ("africa": "north africa", "south africa", …)."""
+    f = q.filters
+    label = f.place_label if not f.submitters else None  # a submitter's name is no place a sentence names
+    names = {fold(n) for n in (*f.regions, *(f.countries if len(f.countries) <= 3 else ()), label or "") if n}
+    g = res.gazetteer
+    keys = {*g.region_keys, *g.subregion_keys, *g.country_keys, *g.area_keys}
+    return {n: [k for k in keys if k != n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", k)] for n in names}
+
+
+def names_place(sentence: str, name: str, longer: list[str]) -> bool:
+    """Whether `sentence` names the place `name` itself, not only inside a longer place name: "Asia and the
+    Middle East and North Africa" does not name Africa."""
+    text = fold(sentence)
+    if name not in text:
+        return False
+    for other in sorted(longer, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(other)}(?!\w)", " ", text)
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
 def candidates(q: Query, ctx: Ctx) -> tuple[list[Ranked], bool]:
