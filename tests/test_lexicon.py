@@ -193,3 +193,16 @@ def test_a_kind_after_a_first_person_possessive_is_who_asks(reader):
     q = reader.understand("Our county lacks interpreters. Which local governments train them?")
     assert q.filters.kinds == ()
     assert reader.understand("What are counties doing?").filters.kinds == ("region",)
+
+
+@pytest.mark.parametrize(
+    ("question", "countries"),
+    [
+        ("us cities on housing", ("United States",)),  # a code opening the sentence before a noun for submitters
+        ("How many came from the us?", ("United States",)),  # after "the"
+        ("can you help us find housing pledges?", ()),  # the pronoun
+        ("Tell us: which cities run shelters?", ()),
+    ],
+)
+def test_a_short_code_in_lower_case_names_its_place_only_where_a_pronoun_cannot_stand(reader, question, countries):
+    assert reader.understand(question).filters.countries == countries

@@ -15,7 +15,7 @@ from ..filters import YearRange
 from ..glossary import Term
 from ..query import Facet
 from ..text import Word, fold, fold_aligned, words
-from . import grammar
+from . import grammar, roles
 from .lexicon import Entry, Lexicon, phrase_key, plural_forms
 
 
@@ -260,7 +260,7 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
             n += size
             continue
         facet = Facet(entry.kind, entry.value, typed, at=span[0].start)
-        if entry.kind in ("country", "area") and _names_who_is_helped(r, lex, n, size, entry):
+        if entry.kind in ("country", "area") and roles.names_who_is_helped(r, lex, n, size, entry):
             r.population.append(entry.value)  # "Ukrainian refugees": the topic, not where the pledge is from
             n += size
             continue
@@ -272,7 +272,7 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
             _consume(r, [(span[0].start, span[-1].end)], "chatter")
             n += size
             continue
-        if entry.kind in ("country", "subregion", "region") and _destination(r, lex, n):
+        if entry.kind in ("country", "subregion", "region") and roles.destination(r, lex, n):
             n += size  # "workers heading to the Gulf": where they go is the topic; the words stay in it
             continue
         if entry.kind in ("region", "subregion") and n + size < len(r.words) and r.words[n + size].text in lex.place_nouns:
@@ -376,53 +376,10 @@ def _longest(r: Reading, lex: Lexicon, n: int) -> tuple[int, Entry] | None:
             continue
         key = " ".join(w.text.replace("-", " ") for w in r.words[n : n + size])
         for entry in lex.phrases.get(key, ()):
-            if entry.upper_only and not r.words[n].raw.isupper():
+            if entry.upper_only and not r.words[n].raw.isupper() and not roles.code_in_lower_case(r, lex, n, size):
                 continue
             return size, entry
     return None
-
-
-def _names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Entry) -> bool:
-    """A country named as who is helped: "Ukrainian refugees", "refugees from Ukraine", "réfugiés ukrainiens",
-    "families escaping the conflict in Syria"."""
-    after = " ".join(w.text for w in r.words[n + size : n + size + 2])
-    before = [w.text for w in r.words[max(0, n - 3) : n]]
-    typed = r.words[n + size - 1].text
-    # "Greeks" are people, but a plural adjective after the cities it describes is where they are: Spanish,
-    # French and Portuguese adjectives agree with their noun ("ciudades griegas", "cidades brasileiras")
-    describes_cities = bool(before) and before[-1] in lex.city_words
-    # in Spanish, French or Portuguese an adjective follows the noun it describes ("associations françaises");
-    # after an article it is a noun, the people ("les Français", "los griegos")
-    describes_cities |= not r.english and bool(before) and before[-1] not in lex.people_articles and not _is_population(before[-1], lex)
-    plural_demonym = (
-        entry.other_name and typed.endswith("s") and not fold_aligned(entry.value).endswith("s") and not describes_cities
-    )
-    noun_after = any(after == p or after.startswith(p + " ") for p in lex.population_nouns)
-    # the people may be named in two words ("asylum seekers from Afghanistan")
-    people = len(before) >= 2 and (_is_population(before[-2], lex) or " ".join(before[-3:-1]) in lex.population_nouns)
-    origin = people and before[-1] in lex.population_origin
-    origin |= bool(before) and before[-1] in lex.flight_verbs
-    crises, linking = lex.population_crises
-    fled = len(before) >= 2 and before[-1] in linking and before[-2] in crises  # "fleeing the war in Ukraine"
-    noun_before = bool(before) and (
-        before[-1] in lex.population_before or " ".join(before[-2:]) in lex.population_before
-    )
-    return origin or fled or (entry.other_name and (plural_demonym or noun_after or noun_before))
-
-
-def _destination(r: Reading, lex: Lexicon, n: int) -> bool:
-    """A place within a few words after "heading to", "working in" … (and the list that follows it), in the
-    same sentence: "our team is heading to the Gulf. Which cities in Jordan …" names Jordan's pledges."""
-    first = max(0, n - 9)
-    for k in range(first, n):
-        if re.search(r"[.?!]", r.text[r.words[k].end : r.words[k + 1].start]):
-            first = k + 1
-    before = " ".join(w.text for w in r.words[first:n])
-    return any(f" {cue} " in f" {before} " for cue in lex.population_destination)
-
-
-def _is_population(word: str, lex: Lexicon) -> bool:
-    return word in lex.population_nouns or word in lex.population_before
 
 
 def _terms(r: Reading, lex: Lexicon) -> list[Term]:

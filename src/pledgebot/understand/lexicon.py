@@ -81,6 +81,7 @@ class Lexicon:
     place_nouns: frozenset[str] = frozenset()  # "the Asia-Pacific region": part of a region's name
     helped_before: frozenset[str] = frozenset()  # "helping organisations": a kind after these is who is helped
     askers_own: frozenset[str] = frozenset()  # "our county": a kind after these is who asks
+    record_nouns: frozenset[str] = frozenset()  # "us pledges": after a lower-case code, it names the place
 
     @property
     def latest_year(self) -> int:
@@ -185,6 +186,7 @@ def build_lexicon(
         flight_verbs=_keys(data.get("flight_verbs")),
         helped_before=_keys(data.get("helped_before")),
         askers_own=_keys(data.get("askers_own")),
+        record_nouns=_keys(data.get("record_nouns")),
         place_nouns=_keys(data.get("place_nouns")),
         population_crises=(
             _keys((data.get("population_crises") or {}).get("crises")),

@@ -1,0 +1,70 @@
+"""What a place or a short code named in a question stands for when it is not where the pledges are from:
+the people helped ("Ukrainian refugees"), where people go ("workers heading to the Gulf"), or, typed in lower
+case, the pronoun "us" rather than the United States."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..text import fold_aligned
+
+if TYPE_CHECKING:
+    from .facets import Reading
+    from .lexicon import Entry, Lexicon
+
+
+def names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Entry) -> bool:
+    """A country named as who is helped: "Ukrainian refugees", "refugees from Ukraine", "réfugiés ukrainiens",
+    "families escaping the conflict in Syria"."""
+    after = " ".join(w.text for w in r.words[n + size : n + size + 2])
+    before = [w.text for w in r.words[max(0, n - 3) : n]]
+    typed = r.words[n + size - 1].text
+    # "Greeks" are people, but a plural adjective after the cities it describes is where they are: Spanish,
+    # French and Portuguese adjectives agree with their noun ("ciudades griegas", "cidades brasileiras")
+    describes_cities = bool(before) and before[-1] in lex.city_words
+    # in Spanish, French or Portuguese an adjective follows the noun it describes ("associations françaises");
+    # after an article it is a noun, the people ("les Français", "los griegos")
+    describes_cities |= not r.english and bool(before) and before[-1] not in lex.people_articles and not is_population(before[-1], lex)
+    plural_demonym = (
+        entry.other_name and typed.endswith("s") and not fold_aligned(entry.value).endswith("s") and not describes_cities
+    )
+    noun_after = any(after == p or after.startswith(p + " ") for p in lex.population_nouns)
+    # the people may be named in two words ("asylum seekers from Afghanistan")
+    people = len(before) >= 2 and (is_population(before[-2], lex) or " ".join(before[-3:-1]) in lex.population_nouns)
+    origin = people and before[-1] in lex.population_origin
+    origin |= bool(before) and before[-1] in lex.flight_verbs
+    crises, linking = lex.population_crises
+    fled = len(before) >= 2 and before[-1] in linking and before[-2] in crises  # "fleeing the war in Ukraine"
+    noun_before = bool(before) and (
+        before[-1] in lex.population_before or " ".join(before[-2:]) in lex.population_before
+    )
+    return origin or fled or (entry.other_name and (plural_demonym or noun_after or noun_before))
+
+
+def destination(r: Reading, lex: Lexicon, n: int) -> bool:
+    """A place within a few words after "heading to", "working in" … (and the list that follows it), in the
+    same sentence: "our team is heading to the Gulf. Which cities in Jordan …" names Jordan's pledges."""
+    first = max(0, n - 9)
+    for k in range(first, n):
+        if re.search(r"[.?!]", r.text[r.words[k].end : r.words[k + 1].start]):
+            first = k + 1
+    before = " ".join(w.text for w in r.words[first:n])
+    return any(f" {cue} " in f" {before} " for cue in lex.population_destination)
+
+
+def is_population(word: str, lex: Lexicon) -> bool:
+    """A word for the people a pledge helps (\"refugees\", \"réfugiés\")."""
+    return word in lex.population_nouns or word in lex.population_before
+
+
+def code_in_lower_case(r: Reading, lex: Lexicon, n: int, size: int) -> bool:
+    """Whether a short code typed in lower case ("us", "uk") names its place: after "the" ("pledges from the
+    us"), or opening a sentence before a noun for pledges or submitters ("us cities on housing", "us counties?").
+    Elsewhere "us" is the pronoun ("can you help us find …")."""
+    if n > 0 and r.words[n - 1].text == "the":
+        return True
+    opens = n == 0 or bool(re.search(r"[.?!:;]\s*$", r.text[: r.words[n].start]))
+    after = r.words[n + size].text if n + size < len(r.words) else ""
+    kind = any(e.kind == "kind" for e in lex.phrases.get(after, ()))
+    return opens and (after in lex.record_nouns or after in lex.city_words or kind)
