@@ -206,3 +206,12 @@ def test_a_kind_after_a_first_person_possessive_is_who_asks(reader):
 )
 def test_a_short_code_in_lower_case_names_its_place_only_where_a_pronoun_cannot_stand(reader, question, countries):
     assert reader.understand(question).filters.countries == countries
+
+
+@pytest.mark.parametrize(
+    "question", ["¿Hay programas para menores no acompañados?", "des programmes pour mineurs non accompagnés ?"]
+)
+def test_a_negated_participle_glosses_as_its_english_negative(reader, question):
+    # word by word it would be "minors accompanied": the opposite of what is asked
+    q = reader.understand(question)
+    assert "unaccompanied" in q.topic and "accompanied" not in q.topic

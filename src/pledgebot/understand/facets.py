@@ -85,6 +85,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     r.focus = focus_span(question, lex.lead_in_subjects)
     table = lex.translations.get(language, {}) if not english else {}
     r.gloss = {n: g for n, w in enumerate(r.words) if (g := _glossed(w.text, table, lex, w.raw))}
+    _negated_participles(r, lex)
     aside = grammar.set_aside(r.folded)
     r.aside = {n for n, w in enumerate(r.words) if _within(w, aside)}
     inside = grammar.included(r.folded)
@@ -99,6 +100,14 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     _read_unknown_words(r, lex, english)
     _read_topic(r, lex, english)
     return r
+
+
+def _negated_participles(r: Reading, lex: Lexicon) -> None:
+    """"non accompagnés", "no acompañados", "não acompanhados": a negated participle glosses as its English
+    negative when the records use one ("unaccompanied"); word by word it would read as its opposite."""
+    for n, g in list(r.gloss.items()):
+        if n and r.words[n - 1].text in lex.negations and g.endswith("ed") and f"un{g}" in lex.vocabulary:
+            r.gloss[n] = f"un{g}"
 
 
 # a French question inverts its subject onto the verb ("a-t-elle", "proposent-elles", "agit-il", "est-ce"):

@@ -82,6 +82,7 @@ class Lexicon:
     helped_before: frozenset[str] = frozenset()  # "helping organisations": a kind after these is who is helped
     askers_own: frozenset[str] = frozenset()  # "our county": a kind after these is who asks
     record_nouns: frozenset[str] = frozenset()  # "us pledges": after a lower-case code, it names the place
+    negations: frozenset[str] = frozenset()  # "no acompañados": a participle after these is its negative
 
     @property
     def latest_year(self) -> int:
@@ -187,6 +188,7 @@ def build_lexicon(
         helped_before=_keys(data.get("helped_before")),
         askers_own=_keys(data.get("askers_own")),
         record_nouns=_keys(data.get("record_nouns")),
+        negations=_keys(data.get("negations")),
         place_nouns=_keys(data.get("place_nouns")),
         population_crises=(
             _keys((data.get("population_crises") or {}).get("crises")),
