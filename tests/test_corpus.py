@@ -358,3 +358,15 @@ def test_an_editions_layout_comes_from_its_profile(tmp_path):
     assert all(p.source.section.startswith("Call to Local Action: 2024 Submissions › ") for p in submitted)
     with pytest.raises(CorpusError, match="expected the 9 priorities, found 8"):
         parse_report(report, edition=replace(edition, priorities=9))
+
+
+def test_a_subregion_named_inside_a_region_holds_no_country_the_records_place_elsewhere(corpus):
+    # "Middle East" is part of "Middle East and North Africa": a country whose pledges the records put in
+    # Europe (Türkiye) is not one of its places, or "pledges from the Middle East" would list Europe's
+    from pledgebot.places import default_gazetteer
+
+    gaz = default_gazetteer()
+    region_of = {p.country: p.region for p in corpus.pledges}
+    for sub, countries in gaz.subregions.items():
+        for region in (r for r in gaz.regions if sub.lower() in r.lower() and sub != r):
+            assert all(region_of.get(c, region) == region for c in countries), (sub, region)
