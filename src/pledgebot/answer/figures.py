@@ -104,8 +104,8 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: st
             preference = weights["place"] if named else 0.0
             if best is None or value + preference > best.score + best.preference:
                 kind = "pledge" if isinstance(res.records[doc], Pledge) else "section"
-                best = Ranked(doc, value, kind, float(sim), sentence, share, idf_share, heading, res.spelled(sentence))
-                best = replace(best, preference=preference)
+                spelled = res.spelled(sentence)
+                best = Ranked(doc, value, kind, float(sim), sentence, share, idf_share, heading, spelled, preference)
         if best is not None:
             out.append(best)
     out.sort(key=lambda r: -(r.score + r.preference))
