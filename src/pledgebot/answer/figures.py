@@ -118,9 +118,9 @@ def _places_asked(q: Query, res: Resources) -> dict[str, list[str]]:
     f = q.filters
     label = f.place_label if not f.submitters else None  # a submitter's name is no place a sentence names
     names = {fold(n) for n in (*f.regions, *(f.countries if len(f.countries) <= 3 else ()), label or "") if n}
-    g = res.gazetteer
-    keys = {*g.region_keys, *g.subregion_keys, *g.country_keys, *g.area_keys}
-    return {n: [k for k in keys if k != n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", k)] for n in names}
+    return {
+        n: [k for k in res.place_names if k != n and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", k)] for n in names
+    }
 
 
 def names_place(sentence: str, name: str, longer: list[str]) -> bool:

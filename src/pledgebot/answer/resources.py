@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -102,6 +103,12 @@ class Resources:
     def pledge_bigrams(self, pledge_id: str) -> set[tuple[str, str]]:
         tokens = self._tokens.get(pledge_id, [])
         return set(zip(tokens, tokens[1:], strict=False))
+
+    @cached_property
+    def place_names(self) -> frozenset[str]:
+        """Every folded place name and alias the gazetteer knows (regions, subregions, countries, areas)."""
+        g = self.gazetteer
+        return frozenset({*g.region_keys, *g.subregion_keys, *g.country_keys, *g.area_keys})
 
     def hubness(self, rows: Sequence[int]) -> np.ndarray:
         """Each pledge's mean cosine to its k nearest other pledges (k = compare.hub_k; CSLS's r): a pledge

@@ -54,7 +54,7 @@ def destination(r: Reading, lex: Lexicon, n: int) -> bool:
 
 
 def is_population(word: str, lex: Lexicon) -> bool:
-    """A word for the people a pledge helps (\"refugees\", \"réfugiés\")."""
+    """A word for the people a pledge helps ("refugees", "réfugiés")."""
     return word in lex.population_nouns or word in lex.population_before
 
 
