@@ -148,6 +148,11 @@ def test_mentions_are_exact(bot):
     found = ask(bot, "Which pledges mention UNHCR?", Intent.MENTION)
     assert ids(found) == ["2023-athens-housing"]
     assert ask(bot, "Which pledges mention Rohingya?", Intent.MENTION).abstained
+    # the whole phrase is in no pledge, the name in it is: the pledges naming it, and a note saying so
+    named = ask(bot, "Which pledges name UNHCR as the partner that runs the work?", Intent.MENTION)
+    assert ids(named) == ["2023-athens-housing"] and any("whole phrase" in n for n in named.notes)
+    assert "no record uses" in named.route.reason
+    assert ask(bot, "Which pledges mention Rohingya as their partner?", Intent.MENTION).abstained
 
 
 def test_figures_and_definitions(bot):

@@ -41,7 +41,7 @@ GAZ = Gazetteer(
 DATA = {
     "chatter": "which what who how many are is the a of in for from pledges pledge cities city doing did do has have "
     "any anything and or rather than other refugees migrants people on about committed to there only that ending "
-    "started back pledged with whose an including included cidade too as well not just our",
+    "started back pledged with whose an including included cidade too as well not just our counting",
     "pledge_types": {"Mirror": ["mirror", "mirror pledges"], "GCR only": ["gcr only", "gcr-only"]},
     "submitter_kinds": {"organization": ["organizations", "networks", "city networks"], "region": ["counties", "provinces"]},
     "flags": {
@@ -52,8 +52,9 @@ DATA = {
     },
     "agencies": {"UNHCR": ["unhcr", "un refugee agency"]},
     "population_nouns": ["refugees", "families", "asylum seekers"],
-    "back_references": ["this", "that", "they"],
+    "back_references": ["this", "that", "they", "same"],
     "back_reference_after": ["too"],
+    "back_reference_nouns": ["thing", "kind", "of"],
     "lead_in_subjects": ["we", "some", "report"],
     "population_before": ["réfugiés"],
     "population_origin": ["from", "fleeing"],
@@ -166,6 +167,8 @@ def understand(question: str, **kw):
         ("pledges from Kenya, not just counties", Filters(countries=("Kenya",), place_label="Kenya"), ()),
         ("How many from Kenya? Networks too, not just cities and counties", Filters(countries=("Kenya",), place_label="Kenya"), ()),
         ("pledges from Kenya, not counties", Filters(countries=("Kenya",), kinds=("city", "organization", "national government"), place_label="Kenya"), ()),
+        # "counting X" includes X, where "not counting X" sets it aside
+        ("Counting networks, how many pledges are from Kenya?", Filters(countries=("Kenya",), place_label="Kenya"), ()),
         # a short clause ending "too" / "as well" adds to the sentence before it; it does not narrow to what it names
         ("How many pledges from Kenya? Networks too.", Filters(countries=("Kenya",), place_label="Kenya"), ()),
         ("pledges from Kenya, organizations as well", Filters(countries=("Kenya",), place_label="Kenya"), ()),
@@ -279,6 +282,11 @@ def test_unknown_names_by_where_they_stand():
     assert understand("What did the Mayor of Oslo pledge?").unknown_places == ("Oslo",)
     assert understand("What did the city of Oslo pledge?").unknown_places == ("Oslo",)
     assert understand("Did Oslo make a pledge?").unknown_places == ("Oslo",)  # a question's own word opens no name
+    # a place no record has, named in a lead-in beside a question that names a place of its own, is where the
+    # asker is; with no place of its own, the question may be about it
+    assert understand("We write from Oslo. What did Athens pledge?").unknown_places == ()
+    assert understand("We write from Oslo. What did Athens pledge?").filters.submitters == ("Athens",)
+    assert understand("We write from Oslo. What is pledged there?").unknown_places == ("Oslo",)
 
 
 def test_grammar_reads_units_thresholds_and_mentions():
@@ -287,6 +295,9 @@ def test_grammar_reads_units_thresholds_and_mentions():
     q = understand("Which pledges from Kenya mention the private sector?")
     assert q.mention == "private sector" and q.filters.countries == ("Kenya",)
     assert understand("Which pledges from Kenya? Count and names only.").mention is None  # nothing to look for
+    # the names in a mention phrase are kept, to look for when the whole phrase is in no record
+    assert understand("Which of them are naming UNHCR among their partners?").mention_names == ("UNHCR",)
+    assert understand("Which pledges mention the private sector?").mention_names == ()
     assert understand("pledges carrying a quote by the mayor").quote_role == "mayor"
 
 
@@ -401,6 +412,9 @@ def test_an_asking_sentence_that_points_back_at_its_context_refers_back():
     assert not understand("I work for a county. How many pledges are from Greece?").refers_back
     assert not understand("We are a small county. Which Greek pledges does this report list?").refers_back
     assert understand("We teach Greek. Which cities do that too?").refers_back
+    # words for a thing after the pointer keep it one; a pronoun that is a verb's subject is none
+    assert understand("We teach Greek. Which cities do the same thing?").refers_back
+    assert not understand("We host Greek cities. Which cities appear, and what are they doing?").refers_back
 
 
 @pytest.mark.parametrize(
@@ -566,3 +580,18 @@ def test_a_region_named_with_its_noun_and_cities_listed_with_kinds():
 )
 def test_set_aside_takes_the_list_it_opens(text: str, aside: str) -> None:
     assert [text[a:b] for a, b in grammar.set_aside(text)] == [aside]
+
+
+@pytest.mark.parametrize(
+    "phrase, names",
+    [
+        ("UNHCR as the lead partner on the ground", ["UNHCR"]),
+        ("la iniciativa MigraCiudades de la OIM", ["MigraCiudades de la OIM", "MigraCiudades", "OIM"]),
+        ("Welcoming Week events", ["Welcoming Week"]),
+        ("cities working with IOM or UNHCR", ["UNHCR", "IOM"]),
+        ("private sector", []),  # no name: nothing narrower to look for
+        ("Global Cities Fund", []),  # the phrase is one name
+    ],
+)
+def test_the_names_in_a_mention_phrase_longest_first(phrase, names):
+    assert grammar.named_parts(phrase, frozenset({"of", "the", "de", "la"})) == names

@@ -73,6 +73,7 @@ class Query:
     unit: Unit | None = None  # what "how many …" counts, when the question says
     min_per_submitter: int | None = None  # "cities with more than one pledge"
     mention: str | None = None  # MENTION: the phrase asked about
+    mention_names: tuple[str, ...] = ()  # the names in that phrase, longest first ("UNHCR" of "UNHCR as a partner")
     quote_role: str | None = None  # "a quote from a mayor": whose quotes
     wants_number: bool = False  # a figure is asked for
     # a count of one particular thing ("how many signatures"): that noun and the glossary's words for it; empty when

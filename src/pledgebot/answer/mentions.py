@@ -15,28 +15,25 @@ from .resources import Ctx
 
 
 def answer(q: Query, ctx: Ctx) -> Answer:
-    res = ctx.res
     phrase = re.sub(
         r"\s+(?:at all|anywhere|in (?:their|the) (?:text|description)s?)$", "", (q.mention or "").strip(" .!,;:")
     )
-    words = [r"\W+".join(map(re.escape, fold(phrase).split()))] if phrase.strip() else []
-    if not words:
+    if not phrase.strip():
         return policy.nothing_on(q, ctx, "mentions", "no words to look for")
-    rx = re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?:e?s)?(?!\w)")
-    found: list[tuple[Pledge, str]] = []
-    for p in res.matching(q.filters):
-        hit = res.sentences.first_where(p.id, lambda t: bool(rx.search(fold(t))))
-        if hit is None and rx.search(fold(p.title)):
-            hit = res.sentences.first(p.id)
-        if hit is not None:
-            found.append((p, hit))
+    found, searched, notes = _search(ctx, q, phrase), phrase, []
+    # "name UNHCR as the partner that runs it": the phrase as typed is in no pledge; the name in it is
+    for name in q.mention_names if not found else ():
+        if found := _search(ctx, q, name):
+            searched = name
+            notes.append(say(q.language, "mentions.narrowed", phrase=phrase, name=name))
+            break
     lang, place = q.language, q.filters.place_name() if q.filters.has_place() else None
     if not found:
         if place:
             text = say(lang, "mentions.none_from", place=place, phrase=phrase)
         else:
             text = say(lang, "mentions.none", phrase=phrase)
-        return reply(q, "mentions", f"no record uses “{phrase}”", text, abstained=True)
+        return reply(q, "mentions", f"no record uses “{phrase}”{_or_names(q)}", text, abstained=True)
     found.sort(key=lambda x: (-x[0].year, fold(x[0].submitter)))
     shown = found[:MAX_LISTED]
     citations = [citation_for(n, p, hit) for n, (p, hit) in enumerate(shown, 1)]
@@ -45,13 +42,32 @@ def answer(q: Query, ctx: Ctx) -> Answer:
     count = f"**{n}**" if counting else str(n)
     where = say(lang, "mentions.from", place=place) if place else ""
     names = join_names([p.submitter for p, _ in shown], lang)
-    lead = say(lang, "mentions.lead", n, number=count, where=where, phrase=phrase, names=names)
+    lead = say(lang, "mentions.lead", n, number=count, where=where, phrase=searched, names=names)
     return reply(
         q,
         "mentions",
-        f"an exact search for “{phrase}”",
+        f"an exact search for “{searched}”" + (f" (no record uses “{phrase}”)" if searched != phrase else ""),
         render_pledges(lead, citations, n, lang=lang),
         citations,
         total=n,
         number=n if counting else None,
+        notes=notes,
     )
+
+
+def _search(ctx: Ctx, q: Query, phrase: str) -> list[tuple[Pledge, str]]:
+    """The pledges the filters let through that use `phrase` (or its plural), each with the sentence using it."""
+    res = ctx.res
+    rx = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, fold(phrase).split())) + r"(?:e?s)?(?!\w)")
+    found: list[tuple[Pledge, str]] = []
+    for p in res.matching(q.filters):
+        hit = res.sentences.first_where(p.id, lambda t: bool(rx.search(fold(t))))
+        if hit is None and rx.search(fold(p.title)):
+            hit = res.sentences.first(p.id)
+        if hit is not None:
+            found.append((p, hit))
+    return found
+
+
+def _or_names(q: Query) -> str:
+    return f" nor {' or '.join(f'“{n}”' for n in q.mention_names)}" if q.mention_names else ""

@@ -18,6 +18,7 @@ from ..filters import Filters
 from ..glossary import Term
 from ..places import Gazetteer
 from ..query import Intent, Query, Unit
+from . import grammar
 from .facets import Reading, focus_span, read
 from .followup import follow_up
 from .intent import IntentModel, features
@@ -64,6 +65,23 @@ def detect_language(text: str, vocabularies: dict[str, list[str]] | None = None)
 _PLACE_KINDS = ("submitter", "area", "country", "subregion", "region")
 
 
+def _anchored(intent: Intent, filters: Filters) -> tuple[tuple[str, ...], Filters]:
+    """A comparison's reference points and its filters: every submitter it names is one ("like Tyre and
+    Zürich's"), not a filter."""
+    if intent is not Intent.COMPARE or not filters.submitters:
+        return (), filters
+    return filters.submitters, Filters(**{**filters.__dict__, "submitters": (), "place_label": None})
+
+
+def _asked_unknown(r: Reading, focus_filters: Filters) -> list[str]:
+    """The places no record has that the question asks about. One named in a lead-in while the sentence that
+    asks names a place of its own is where the asker is ("I report from Puebla. What did Tlaxcala do …?"),
+    not a place the answer is about."""
+    if not focus_filters.has_place():
+        return list(r.unknown_places)
+    return [v for v, at in zip(r.unknown_places, r.unknown_at, strict=True) if at >= r.focus[0]]
+
+
 class Understander:
     """Turns questions into `Query` objects from the lexicon and the fitted intent model."""
 
@@ -102,16 +120,12 @@ class Understander:
             # "I'm briefing a city network. How many mirror pledges came from Latin America?": the sentence
             # that asks says what to count by; the context says who asks, not what their answer is filtered by
             filters = focus_filters
-        anchors: tuple[str, ...] = ()
         if intent is not Intent.COMPARE and (named := self._others_asked(r)):
             # "Kampala and Nairobi pledged together. What other pairings are there?": the places of the
             # context are what the answer leaves out, not what it is about
             filters = replace(focus_filters, exclude=tuple(_unique([*focus_filters.exclude, *named])))
             focus_filters = filters
-        if intent is Intent.COMPARE and filters.submitters:
-            # every submitter named is a reference point ("like Tyre and Zürich's"), not a filter
-            anchors = filters.submitters
-            filters = Filters(**{**filters.__dict__, "submitters": (), "place_label": None})
+        anchors, filters = _anchored(intent, filters)
         implied = filters
         if explicit is not None and not explicit.is_empty():
             filters = filters.merged(explicit)
@@ -133,13 +147,14 @@ class Understander:
             facets=tuple(r.facets),
             terms=tuple(t.term for t in r.terms),
             anchors=anchors,
-            unknown_places=tuple(r.unknown_places),
+            unknown_places=tuple(_asked_unknown(r, focus_filters)),
             unknown_topics=tuple(r.unknown_topics),
             narrative_names=tuple(r.narrative_names),
             population=tuple(population),
             unit=Unit(r.unit) if r.unit else None,
             min_per_submitter=r.several,
             mention=r.mention,
+            mention_names=tuple(grammar.named_parts(r.mention, self.lex.name_connectors)) if r.mention else (),
             quote_role=r.quote_role,
             wants_number=r.wants_number,
             counted=self._counted(r),
@@ -241,13 +256,20 @@ class Understander:
 
     def _refers_back(self, r: Reading) -> bool:
         """Whether the sentence that asks points at its context with a pronoun ("any city doing this?",
-        "which cities do that too?"); "this report" is no pointer."""
+        "which cities do that too?", "anyone doing the same thing?": only words for a thing follow it to the
+        clause's end); "this report" is no pointer."""
         for n, w in enumerate(r.words):
             if not r.in_focus(n) or w.text not in self.lex.back_references:
                 continue
-            after = r.words[n + 1] if n + 1 < len(r.words) else None
-            gap = r.text[w.end : after.start] if after else ""
-            if after is None or re.search(r"[^\s'’-]", gap) or after.text in self.lex.back_reference_after:
+            k = n
+            while k + 1 < len(r.words) and not re.search(r"[^\s'’-]", r.text[r.words[k].end : r.words[k + 1].start]):
+                after = r.words[k + 1]
+                if after.text in self.lex.back_reference_after:
+                    return True
+                if after.text not in self.lex.back_reference_nouns or k + 1 in r.consumed:
+                    break
+                k += 1
+            else:
                 return True
         return False
 

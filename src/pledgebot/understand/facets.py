@@ -36,6 +36,7 @@ class Reading:
     population: list[str] = field(default_factory=list)
     corrections: list[tuple[str, str]] = field(default_factory=list)
     unknown_places: list[str] = field(default_factory=list)
+    unknown_at: list[int] = field(default_factory=list)  # where each unknown place starts
     unknown_topics: list[str] = field(default_factory=list)  # unknown names standing where a topic stands
     narrative_names: list[str] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
@@ -265,6 +266,7 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
                 n += size
                 continue
             r.unknown_places.append(entry.value)
+            r.unknown_at.append(span[0].start)
             _consume(r, [(span[0].start, span[-1].end)], "unknown")
             n += size
             continue
@@ -512,8 +514,11 @@ def _unknown_name(r: Reading, lex: Lexicon, n: int) -> int:
         slot, first_word = "place", False  # "Esteban Echeverría, Argentina": a town named with its country
     lower_slot = any(s[0] <= span[0].start < s[1] for _, s in grammar.lower_case_places(r.folded))
     if (span[0].capitalised and slot and not first_word) or lower_slot:
-        target = r.unknown_topics if slot == "about" and not lower_slot else r.unknown_places
-        target.append(name if span[0].capitalised else name.title())
+        if slot == "about" and not lower_slot:
+            r.unknown_topics.append(name if span[0].capitalised else name.title())
+        else:
+            r.unknown_places.append(name if span[0].capitalised else name.title())
+            r.unknown_at.append(span[0].start)
         for k in range(n, n + len(span)):
             r.consumed[k] = "unknown"
     return len(span)

@@ -83,12 +83,13 @@ def glosses(folded: str) -> list[Span]:
     return [m.span() for m in _GLOSS.finditer(folded)]
 
 
-# "from the US, organizations included", "including counties", "not just cities", "count organisations too": these
-# are in the answer, not all of it; a place or kind named there widens nothing and narrows nothing (a topic word
-# there stays a topic word). A short clause that ends "too" / "as well" adds to what the sentence before it asked
+# "from the US, organizations included", "including counties", "counting networks", "not just cities", "count
+# organisations too": these are in the answer, not all of it; a place or kind named there widens nothing and
+# narrows nothing (a topic word there stays a topic word). A short clause that ends "too" / "as well" adds to what the sentence before it asked
 # ("How many from Kenya? Count networks too"); a longer one is a question of its own.
 _INCLUDED = re.compile(
-    r"\b(?:including|inclusive of|incl\.?|incluyendo|incluindo|y compris|not (?:only|just|merely|simply|solely))\s+[^,;.?!()]*|"
+    r"\b(?:including|(?<!not )counting|inclusive of|incl\.?|incluyendo|incluindo|y compris|"
+    r"not (?:only|just|merely|simply|solely))\s+[^,;.?!()]*|"
     r"(?<=[,;(])[^,;.?!()]*?\s(?:included|inclusive|incluidas|incluidos|incluídas|incluídos|inclus|incluses|comprises?)\b|"
     r"(?:(?<=[,;(])\s*|(?<=[.?!]\s))(?:[^\s,;.?!()]+\s+){0,2}[^\s,;.?!()]+\s+(?:too|as well|tambi[eé]n|aussi|tamb[eé]m)\b"
 )
@@ -277,6 +278,25 @@ def mention(text: str) -> tuple[str | None, list[Span]]:
         return None, []
     phrase = text[m.start("phrase") : m.end("phrase")].strip(" .!,;:")
     return phrase, [m.span()]
+
+
+def named_parts(phrase: str, connectors: frozenset[str]) -> list[str]:
+    """The names in a mention phrase, longest first: runs of capitalised words ("UNHCR", "Welcoming Week",
+    "MigraCiudades de la OIM", joined by connectors), then each acronym or camel-case word of a longer run. Empty
+    when the phrase is one name or has none: "UNHCR as the lead partner" names UNHCR; "private sector" nothing."""
+    words = [w.strip(".,;:!?()") for w in phrase.split()]
+    capital = [any(c.isupper() for c in w) for w in words]
+    runs: list[list[str]] = [[]]
+    for n, w in enumerate(words):
+        later = next((capital[k] for k in range(n + 1, len(words)) if words[k].lower() not in connectors), False)
+        if capital[n] or (runs[-1] and w.lower() in connectors and later):
+            runs[-1].append(w)
+        elif runs[-1]:
+            runs.append([])
+    names = [" ".join(r) for r in runs if r]
+    # a single word of a longer name only when it names on its own: "OIM", "MigraCiudades", not "Fund"
+    names += [w for r in runs if len(r) > 1 for w in r if sum(c.isupper() for c in w) > 1]
+    return [n for n in dict.fromkeys(sorted(names, key=len, reverse=True)) if len(n) >= 2 and n != phrase.strip()]
 
 
 _QUOTE_ROLE = re.compile(

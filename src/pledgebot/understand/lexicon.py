@@ -77,6 +77,7 @@ class Lexicon:
     shorthand: dict[str, str] = field(default_factory=dict)  # "ppl" -> "people": read as the words they stand for
     back_references: frozenset[str] = frozenset()  # "which pledges include that?": the context is the topic
     back_reference_after: frozenset[str] = frozenset()  # "do that too": still a back-reference
+    back_reference_nouns: frozenset[str] = frozenset()  # "the same thing", "that kind of work": still one
     lead_in_subjects: frozenset[str] = frozenset()  # "We brief the council: how many …?": a lead-in that is a statement
     place_nouns: frozenset[str] = frozenset()  # "the Asia-Pacific region": part of a region's name
     helped_before: frozenset[str] = frozenset()  # "helping organisations": a kind after these is who is helped
@@ -128,7 +129,7 @@ def _spelled_out(phrases: Iterable[str], glossary: tuple[Term, ...]) -> list[str
 
 # the lists of lexicon.yaml read as they are, each into the Lexicon field of its name
 _WORD_LISTS = ("coordinators", "name_connectors", "other_words", "more_words", "people_articles", "back_references",
-               "back_reference_after", "lead_in_subjects")  # fmt: skip
+               "back_reference_after", "back_reference_nouns", "lead_in_subjects")  # fmt: skip
 
 
 def build_lexicon(
