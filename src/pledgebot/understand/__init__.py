@@ -112,14 +112,8 @@ class Understander:
         focus_filters, _ = self._filters(r, [f for f in r.facets if r.focus[0] <= f.at < r.focus[1]])
         if not any(r.focus[0] <= at < r.focus[1] for at in r.date_at):
             focus_filters = replace(focus_filters, start=None, start_month=None, end=None, year=None)  # said of the context
-        context = r.text[: r.focus[0]]
-        opens_with_context = bool(context.strip()) and "?" not in context and not r.text[r.focus[1] :].strip()
-        # a lead-in of the same sentence ("Looking back at 2022 — how many came from Africa?") still filters
-        own_sentence = bool(re.search(r"[.!]\s*$", context))
-        if opens_with_context and own_sentence and intent is not Intent.COMPARE and not focus_filters.is_empty():
-            # "I'm briefing a city network. How many mirror pledges came from Latin America?": the sentence
-            # that asks says what to count by; the context says who asks, not what their answer is filtered by
-            filters = focus_filters
+        if intent is not Intent.COMPARE:
+            filters = self._scoped_to_asking(r, filters, focus_filters)
         if intent is not Intent.COMPARE and (named := self._others_asked(r)):
             # "Kampala and Nairobi pledged together. What other pairings are there?": the places of the
             # context are what the answer leaves out, not what it is about
@@ -272,6 +266,16 @@ class Understander:
             else:
                 return True
         return False
+
+    def _scoped_to_asking(self, r: Reading, filters: Filters, focus_filters: Filters) -> Filters:
+        """The filters of a question that opens with a sentence of context: when the sentence that asks names
+        facets of its own, they are what to filter by ("I'm briefing a city network. How many mirror pledges
+        came from Latin America?": the context says who asks); else the context still says where to look. A
+        lead-in of the same sentence ("Looking back at 2022 — how many came from Africa?") still filters."""
+        context = r.text[: r.focus[0]]
+        opens_with_context = bool(context.strip()) and "?" not in context and not r.text[r.focus[1] :].strip()
+        own_sentence = bool(re.search(r"[.!]\s*$", context))
+        return focus_filters if opens_with_context and own_sentence and not focus_filters.is_empty() else filters
 
     def _uses_pronoun(self, r: Reading) -> bool:
         """Whether the sentence that asks has a pronoun anywhere ("what share did they make up?"): it cannot
