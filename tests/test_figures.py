@@ -82,3 +82,11 @@ def test_the_paragraph_of_a_sentence_is_between_blank_lines():
 )
 def test_a_sentence_names_the_place_itself_not_a_longer_one_containing_it(sentence, named):
     assert names_place(sentence, "africa", ["north africa", "south africa", "middle east and north africa"]) is named
+
+
+def test_a_figure_said_in_words_is_the_same_figure():
+    q = Query("How many women will the project place in jobs?", Intent.REPORT, wants_number=True)
+    first = "The project expects to place 40 women in stable jobs."
+    said = [ranked("section-b", "It expects forty women to find stable jobs in its first year.")]
+    assert _same_figure(q, said, first, 40)
+    assert not _same_figure(q, [ranked("section-c", "It expects many women to find stable jobs.")], first, 40)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pledgebot.answer.numbers import counted, counted_match, covers_period, has_figure, number_in
+from pledgebot.answer.numbers import counted, counted_match, covers_period, digits, has_figure, number_in
 
 
 @pytest.mark.parametrize(
@@ -126,3 +126,18 @@ def test_a_figure_the_context_states_is_not_the_one_asked(context, figure):
 )
 def test_a_figure_for_the_whole_period_asked(sentence, question, covers):
     assert covers_period(sentence, question) is covers
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("funding has supported three CBOs so far", "funding has supported 3 CBOs so far"),
+        ("forty-five families and twenty five people", "45 families and 25 people"),
+        ("one of the three", "one of the three"),  # "one" is a pronoun; a number word before no word counts nothing
+        ("hundreds of families", "hundreds of families"),  # no exact figure
+        ("over the next five years", "over the next five years"),  # a span of time frames a plan
+    ],
+)
+def test_a_figure_said_in_words_is_read_as_a_number(text, read):
+    assert digits(text) == read
+    assert has_figure(digits(text)) == (text != read)

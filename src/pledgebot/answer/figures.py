@@ -22,6 +22,7 @@ from .numbers import (
     SHARE,
     contrast_words,
     counted_match,
+    digits,
     figure_as_printed,
     has_figure,
     number_in,
@@ -84,7 +85,7 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: st
             continue
         if q.wants_number:
             # a figure is answered by a sentence that gives one
-            rows = [r for r in rows if has_figure(res.sentences.texts[r])]
+            rows = [r for r in rows if has_figure(res.spelled(res.sentences.texts[r]))]
             if not rows:
                 continue
         sims = res.sentences.vectors_of(rows) @ qvec
@@ -277,11 +278,12 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
     keep = [r for r in ranked[:3] if r.score >= ranked[0].score - within][:2]
     if q.wants_number and SHARE.search(q.question):
         keep[0] = _share_nearby(q, ctx, keep[0])
-    number = number_in(keep[0].sentence, q.question, q.full_text, q.context) if q.wants_number else None
-    if q.wants_number and (number is None or _counts_another(q, keep[0].sentence, number)):
+    said = digits(keep[0].sentence)  # "three CBOs": a figure said in words is read as one
+    number = number_in(said, q.question, q.full_text, q.context) if q.wants_number else None
+    if q.wants_number and (number is None or _counts_another(q, said, number)):
         return None if sections_only else policy.no_figure(q, ctx, [decision])
     if number is not None and len(keep) == 1:
-        keep += _same_figure(q, ranked[1:4], keep[0].sentence, number)[:1]
+        keep += _same_figure(q, ranked[1:4], said, number)[:1]
     keep.sort(key=lambda r: r.kind != "section")  # numbered in the order shown: the narrative first
     citations = [citation_for(n, res.records[r.doc_id], r.sentence) for n, r in enumerate(keep, 1)]
     pledges = sum(c.kind == "pledge" for c in citations)
@@ -319,8 +321,8 @@ def _same_figure(q: Query, ranked: list[Ranked], first: str, number: float) -> l
     return [
         r
         for r in ranked
-        if number_in(r.sentence, q.question, q.full_text, q.context) == number
-        and figure_as_printed(r.sentence, number) == printed
+        if number_in(digits(r.sentence), q.question, q.full_text, q.context) == number
+        and figure_as_printed(digits(r.sentence), number) == printed
     ]
 
 

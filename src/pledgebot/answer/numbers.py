@@ -63,6 +63,34 @@ def is_age(text: str, m: re.Match[str]) -> bool:
     return bool(_AGED.search(text[max(0, m.start() - 20) : m.start()]) or _YEARS_OLD.match(text[m.end() : m.end() + 30]))
 
 
+_UNITS = ["two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_WORD_VALUE = {w: n for n, w in enumerate(_UNITS, 2)} | {w: n for n, w in enumerate(_TEENS, 10)}
+_WORD_VALUE |= {w: n for n, w in enumerate(_TENS, 2)} | {"one": 1}
+# "three CBOs", "forty-five families": a figure said in words, before the word it counts. Not "one", which is as
+# often a pronoun ("one of the cities") or a name ("one-stop shop"); not "hundreds", which counts nothing exact;
+# not a span of time ("over the next five years"), which in words is how a plan is framed, not a figure it gives.
+_SAID_IN_WORDS = re.compile(
+    r"\b(?:(" + "|".join(_TENS) + r")(?:[-\s](" + "|".join(["one", *_UNITS]) + r"))?|(" + "|".join(_UNITS + _TEENS) + r"))"
+    r"\b(?=\s+[A-Za-z])(?!\s+(?:years?|months?|weeks?|days?|hours?)\b)",
+    re.I,
+)
+
+
+def digits(text: str) -> str:
+    """`text` with the figures it says in words written as numbers ("three CBOs" → "3 CBOs"), for reading its
+    figures; what is quoted stays as written."""
+
+    def value(m: re.Match[str]) -> str:
+        if m.group(3):
+            return str(_WORD_VALUE[m.group(3).lower()])
+        tens = 10 * _WORD_VALUE[m.group(1).lower()]
+        return str(tens + (_WORD_VALUE[m.group(2).lower()] if m.group(2) else 0))
+
+    return _SAID_IN_WORDS.sub(value, text)
+
+
 def has_figure(text: str) -> bool:
     """A number that is a figure: not a year ("the 2022 IMRF") and not part of a name ("COVID-19")."""
     return any(m.group(2) or not is_year(_value(m), None) for m in NUMBER.finditer(text))

@@ -20,6 +20,7 @@ from ..reports import ReportProfile, editions
 from ..retrieval import DocScore, HybridSearcher
 from ..store import Store
 from ..text import tokenize
+from .numbers import digits
 from .phrases import catalogue
 from .sentences import SentenceIndex, SentenceWeights
 
@@ -82,9 +83,10 @@ class Resources:
         return float(vector @ qvec) if vector is not None else 0.0
 
     def spelled(self, sentence: str) -> str:
-        """`sentence` with its acronyms spelled out where they stand (computed once per sentence)."""
+        """`sentence` with its acronyms spelled out where they stand and its figures said in words written as
+        numbers ("three CBOs (community-based organizations)"): what its figures count (computed once)."""
         if sentence not in self._spelled:
-            self._spelled[sentence] = spell_inline(sentence, self._acronyms)
+            self._spelled[sentence] = spell_inline(digits(sentence), self._acronyms)
         return self._spelled[sentence]
 
     def idf(self, word: str) -> float:
