@@ -11,7 +11,7 @@ from pledgebot.answer.numbers import counted, counted_match, covers_period, digi
     ("sentence", "question", "figure"),
     [
         # what something became, for a growth question
-        ("The fund has grown to $8 million from a $1 million seed.", "how big is the fund now?", 8),
+        ("The fund has grown to $8 million from a $1 million seed.", "what size is the fund at present?", 8),
         # what is counted beats what something became
         ("The fund has become an $8 million fund with a pipeline of 28 city grantees.", "how many city grantees are in its pipeline now?", 28),
         # a share takes the percentage
@@ -38,7 +38,7 @@ from pledgebot.answer.numbers import counted, counted_match, covers_period, digi
         # a goal is the figure something is to become, not what it has become
         ("Now a $8 million fund, it aims to reach $50 million.", "how big does the council want the fund to become?", 50),
         ("Now a $8 million fund, it aims to reach $50 million.", "how big has the fund become?", 8),
-        ("Now a $8 million fund, it aims to reach $50 million.", "how big is the fund now, against its goal?", 8),
+        ("Now a $8 million fund, it aims to reach $50 million.", "what size is the fund today, against its goal?", 8),
         ("Now a $8 million fund, it seeks to reach $50 million.", "how big is the council trying to grow the fund?", 50),
         ("Classes for youth aged 15-24 open in spring.", "from what age can youth join?", 15),
     ],

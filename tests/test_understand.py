@@ -40,10 +40,14 @@ GAZ = Gazetteer(
 )
 DATA = {
     "chatter": "which what who how many are is the a of in for from pledges pledge cities city doing did do has have "
-    "any anything and or rather than other refugees migrants people on about committed to there only that ending "
+    "any anything and or rather than other refugees migrants people on about committed to there only that ending by "
     "started back pledged with whose an including included cidade too as well not just our counting",
     "pledge_types": {"Mirror": ["mirror", "mirror pledges"], "GCR only": ["gcr only", "gcr-only"]},
-    "submitter_kinds": {"organization": ["organizations", "networks", "city networks"], "region": ["counties", "provinces"]},
+    "submitter_kinds": {
+        "organization": ["organizations", "networks", "city networks"],
+        "region": ["counties", "provinces", "state governments"],
+        "national government": ["national government", "federal government"],
+    },
     "flags": {
         "gcf": ["global cities fund"],
         "joint": ["jointly", "joint pledges"],
@@ -66,6 +70,9 @@ DATA = {
     "city_words": ["cities", "city", "towns", "ciudades", "villes"],
     "demonym_endings": {"o": ["a", "os", "as"], "e": ["es"]},
     "coordinators": ["and", "or"],
+    "list_fillers": ["by", "the", "from"],
+    "mention_scopes": ["text", "descriptions"],
+    "record_nouns": ["pledges", "commitments"],
     "name_connectors": ["of", "the", "de", "la"],
     "place_openers": ["mayor"],
     "other_words": ["other", "else"],
@@ -244,6 +251,24 @@ def test_demonyms_name_who_is_helped_or_where_from():
     assert named.filters.submitters == ("Athens",) and named.population == ("Ukraine",)
 
 
+def test_the_words_that_say_who_fled_are_how_the_people_are_named_not_the_topic():
+    # a pledge for refugees from Ukraine need not say "fled" or "war"
+    assert understand("Which pledges are for people that fled the war in Ukraine?").topic == ("ukraine",)
+    assert understand("Which pledges are for people fleeing Ukraine?").topic == ("ukraine",)
+
+
+@pytest.mark.parametrize(
+    ("question", "submitters"),
+    [
+        ("What did the Athens-Nairobi partnership do?", ("Athens", "Nairobi")),
+        ("the Nairobi–Athens exchange", ("Nairobi", "Athens")),
+        ("Athens-based groups on housing", ()),  # a part that is no place keeps the word whole
+    ],
+)
+def test_places_joined_by_a_hyphen_are_each_a_place(question, submitters):
+    assert understand(question).filters.submitters == submitters
+
+
 def test_typos_of_names_are_corrected_and_consumed():
     q = understand("What has Nairbi pledged?")
     assert q.filters.submitters == ("Nairobi",) and q.corrections == (("Nairbi", "Nairobi"),) and not q.topic
@@ -298,6 +323,10 @@ def test_grammar_reads_units_thresholds_and_mentions():
     # the names in a mention phrase are kept, to look for when the whole phrase is in no record
     assert understand("Which of them are naming UNHCR among their partners?").mention_names == ("UNHCR",)
     assert understand("Which pledges mention the private sector?").mention_names == ()
+    # "in their commitments" says where to look, not what for
+    assert understand("Which cities mention language courses in their commitments?").mention == "language courses"
+    assert understand("Do any mention housing in the text?").mention == "housing"
+    assert understand("Which pledges mention refugees in Kenya?").mention == "refugees in Kenya"
     assert understand("pledges carrying a quote by the mayor").quote_role == "mayor"
 
 
@@ -478,6 +507,15 @@ def test_a_word_the_language_glosses_is_not_a_misspelt_place():
     assert q.language == "fr" and not q.filters.submitters
 
 
+def test_a_place_name_that_is_also_a_word_is_not_glossed():
+    # "são" is Portuguese for "are", and "São Leopoldo" is still São Leopoldo in the text the narrative is searched with
+    gaz = replace(GAZ, submitters=GAZ.submitters | {"São Leopoldo": Submitter("São Leopoldo", "city", "Greece")})
+    table = gloss_table({"são": "are", "quantas": "how many", "horas": "hours", "em": "in"})
+    lex = build_lexicon(gaz, RECORDS, SECTIONS, GLOSSARY, DATA, translations={"pt": table})
+    q = Understander(lex, gaz, intent_model=None).understand("Quantas horas tem o curso em São Leopoldo?")
+    assert q.filters.submitters == ("São Leopoldo",) and "São Leopoldo" in q.full_text
+
+
 def test_set_aside_clauses_are_neither_searched_nor_filtered():
     q = understand("pledges from Kenya, rather than Greece, about housing")
     assert q.filters.countries == ("Kenya",) and "greece" not in q.search_text.lower()
@@ -565,6 +603,12 @@ def test_a_region_named_with_its_noun_and_cities_listed_with_kinds():
     assert understand("how many pledges from cities and networks in Kenya?").filters.kinds == ("organization", "city")
     assert understand("which cities in Kenya are networks?").filters.kinds == ("organization",)  # not a list
     assert understand("how many pledges from networks rather than cities?").filters.kinds == ("organization",)
+    # the words for a kind of government name submitters, not a topic; a list joins across "by", "from", "the"
+    listed = understand("pledges from Kenya by the federal government or by cities")
+    assert listed.filters.kinds == ("national government", "city") and listed.topic == ()
+    assert understand("how many city or state governments?").filters.kinds == ("region", "city")
+    assert understand("which networks, by the way, or cities?").filters.kinds == ("organization",)  # no list
+    assert understand("pledges by cities, counties").filters.kinds == ("region", "city")  # a comma joins alone
 
 
 @pytest.mark.parametrize(
@@ -580,6 +624,21 @@ def test_a_region_named_with_its_noun_and_cities_listed_with_kinds():
 )
 def test_set_aside_takes_the_list_it_opens(text: str, aside: str) -> None:
     assert [text[a:b] for a, b in grammar.set_aside(text)] == [aside]
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("did the petition end up with its million names?", 1e6),
+        ("has the fund reached $8 million yet?", 8e6),
+        ("did they reach 300 families?", 300),
+        ("did it get 1.5 million euros?", 1.5e6),
+        ("did it reach its goal in 2024?", None),  # a year is no figure
+        ("how many families got homes?", None),  # asks a count, not whether one was reached
+    ],
+)
+def test_an_outcome_question_names_the_figure_it_asks_about(question, figure):
+    assert grammar.outcome_figure(question) == figure
 
 
 @pytest.mark.parametrize(

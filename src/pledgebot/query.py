@@ -76,6 +76,7 @@ class Query:
     mention_names: tuple[str, ...] = ()  # the names in that phrase, longest first ("UNHCR" of "UNHCR as a partner")
     quote_role: str | None = None  # "a quote from a mayor": whose quotes
     wants_number: bool = False  # a figure is asked for
+    outcome: float | None = None  # "did it reach its million signatures?": whether that figure was reached
     # a count of one particular thing ("how many signatures"): that noun and the glossary's words for it; empty when
     # the question counts people in general or says no noun, which any figure of people may answer
     counted: tuple[str, ...] = ()

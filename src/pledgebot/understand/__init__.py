@@ -151,6 +151,7 @@ class Understander:
             mention_names=tuple(grammar.named_parts(r.mention, self.lex.name_connectors)) if r.mention else (),
             quote_role=r.quote_role,
             wants_number=r.wants_number,
+            outcome=r.outcome,
             counted=self._counted(r),
             context=r.text[: r.focus[0]].strip(),
             leans_on_context=bool(r.focus[0]) and self._uses_pronoun(r),
@@ -363,8 +364,16 @@ class Understander:
         """The whole question but its set-aside clauses, spelling corrected, plus the terms' meanings: for the
         narrative ("how many familes" counts families)."""
         fixed = dict(r.corrections)
-        kept = [r.gloss.get(n, fixed.get(w.raw, w.raw)) for n, w in enumerate(r.words) if n not in r.aside]
+        # a place's name is no word to gloss: "São Leopoldo" is not "are Leopoldo"
+        kept = [
+            fixed.get(w.raw, w.raw) if r.consumed.get(n) in _PLACE_TAGS else r.gloss.get(n, fixed.get(w.raw, w.raw))
+            for n, w in enumerate(r.words)
+            if n not in r.aside
+        ]
         return _with_expansions(" ".join(kept), r.terms, [], self.gaz)
+
+
+_PLACE_TAGS = frozenset({"submitter", "country", "region", "subregion", "area"})
 
 
 def _with_expansions(base: str, terms: list[Term], population: list[str], gaz: Gazetteer) -> str:

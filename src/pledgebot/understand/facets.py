@@ -55,6 +55,7 @@ class Reading:
     mention: str | None = None
     quote_role: str | None = None
     wants_number: bool = False
+    outcome: float | None = None  # "did it reach its million signatures?": the figure asked about
     counted: str | None = None  # the noun "how many …" counts, when it names one
     gloss: dict[int, str] = field(default_factory=dict)  # word index -> English, for questions in other languages
     focus: tuple[int, int] = (0, 0)  # character span of the sentence that asks (see `focus_span`)
@@ -82,7 +83,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     Spanish, not a typo. Other languages are glossed word by word into English (`translations.yaml`), so the
     topic and the search are in the report's language."""
     english = language == "en"
-    r = Reading(question, fold_aligned(question), words(question), english=english)
+    r = Reading(question, fold_aligned(question), roles.split_place_pairs(words(question), lex), english=english)
     r.focus = focus_span(question, lex.lead_in_subjects)
     table = lex.translations.get(language, {}) if not english else {}
     r.gloss = {n: g for n, w in enumerate(r.words) if (g := _glossed(w.text, table, lex, w.raw))}
@@ -192,6 +193,7 @@ def _consume(r: Reading, spans: list[tuple[int, int]], tag: str) -> None:
 
 def _read_grammar(r: Reading, lex: Lexicon) -> None:
     r.mention, spans = grammar.mention(r.text)
+    r.mention = grammar.without_scope(r.mention, lex.mention_scopes | lex.record_nouns) if r.mention else None
     if r.mention and all(w in lex.chatter for w in phrase_key(r.mention).split()):
         r.mention, spans = None, []  # "count and names please": a noun and a courtesy, no words to look for
     _consume(r, spans, "mention")
@@ -220,6 +222,7 @@ def _read_grammar(r: Reading, lex: Lexicon) -> None:
     _consume(r, spans, "role")
     r.unit = grammar.count_unit(r.folded, lex.count_units)
     r.wants_number = grammar.wants_number(r.folded)
+    r.outcome = grammar.outcome_figure(r.folded) if r.english else None
     r.counted = grammar.counted_noun(r.folded) if r.english else None
 
 
@@ -273,6 +276,10 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
         facet = Facet(entry.kind, entry.value, typed, at=span[0].start)
         if entry.kind in ("country", "area") and roles.names_who_is_helped(r, lex, n, size, entry):
             r.population.append(entry.value)  # "Ukrainian refugees": the topic, not where the pledge is from
+            for k in roles.population_lead(r, lex, n):
+                if k not in r.consumed:
+                    r.consumed[k] = "chatter"
+                    r.chatter.append(r.words[k].text)
             n += size
             continue
         if entry.kind == "kind" and n > 0 and r.words[n - 1].text in lex.helped_before:
@@ -306,7 +313,11 @@ def _cities_listed_with_kinds(r: Reading, lex: Lexicon) -> None:
             continue  # in a clause that includes ("not just cities and counties") it narrows nothing, as kinds there
         for k in kinds:
             a, b = sorted((n, k))
-            joins = all(r.consumed.get(j) == "kind" or r.words[j].text in lex.coordinators for j in range(a + 1, b))
+            between = [r.words[j].text for j in range(a + 1, b) if r.consumed.get(j) != "kind"]
+            # "cities, counties", "cities and counties", "the state or by cities": fillers only beside a coordinator
+            joins = all(w in lex.coordinators or w in lex.list_fillers for w in between) and (
+                any(w in lex.coordinators for w in between) or not any(w in lex.list_fillers for w in between)
+            )
             if joins and all(re.fullmatch(r"[\s,;&/]*", r.text[r.words[j].end : r.words[j + 1].start]) for j in range(a, b)):
                 r.facets.append(Facet("kind", "city", w.raw, at=w.start))
                 r.consumed[n] = "kind"

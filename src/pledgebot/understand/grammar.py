@@ -262,6 +262,34 @@ def counted_noun(folded: str) -> str | None:
     return m.group(1) if m else None
 
 
+# "did the initiative reach its million signatures?", "has the fund hit $50M?": whether something happened
+_OUTCOME = re.compile(
+    r"\b(?:did|has|have|had)\b.{0,80}?\b(?:reach|reached|achieve|achieved|hit|meet|met|get|getting|got|gather|"
+    r"gathered|collect|collected|obtain|obtained|end up|ended up|succeed|succeeded|manage|managed)\b"
+)
+_ASKED_FIGURE = re.compile(
+    r"(?:\b(?:a|one|its|their|the)\s+|[$€£]\s?(?P<cur>\d[\d,.]*)\s*|\b(?P<num>\d[\d,.]*)\s*)(?P<scale>million|billion|thousand|m\b|k\b)?"
+)
+_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9}
+
+
+def outcome_figure(folded: str) -> float | None:
+    """The figure a question asks whether something reached ("did it get its million signatures?" → 1,000,000);
+    None when the question asks no such thing or names no figure (a year is no figure)."""
+    m = _OUTCOME.search(folded)
+    if not m:
+        return None
+    for f in _ASKED_FIGURE.finditer(folded[m.start() :]):
+        digits = f.group("cur") or f.group("num")
+        if digits is None and not f.group("scale"):
+            continue  # "a", "one" with no scale after it is no figure
+        value = float(digits.replace(",", "").rstrip(".")) if digits else 1.0
+        if f.group("scale") is None and 1900 <= value <= 2100 and digits and "." not in digits:
+            continue  # a year
+        return value * _SCALE.get(f.group("scale") or "", 1.0)
+    return None
+
+
 _MENTION = re.compile(
     r"\b(?:(?:mentions?|mentioning|mentioned|refers? to|referring to|cites?|citing|names?|naming)"
     r"(?:\s+the)?(?:\s+(?:words?|phrases?|terms?|expression))?|"
@@ -278,6 +306,19 @@ def mention(text: str) -> tuple[str | None, list[Span]]:
         return None, []
     phrase = text[m.start("phrase") : m.end("phrase")].strip(" .!,;:")
     return phrase, [m.span()]
+
+
+def without_scope(phrase: str, scopes: frozenset[str]) -> str:
+    """The mention phrase without a closing "in their commitments", "in the text": where to look, not what for."""
+    words = phrase.split()
+    for n in range(len(words) - 2, 0, -1):
+        after = [w.lower().strip(".,;:") for w in words[n + 1 :]]
+        if words[n].lower() in ("in", "within") and after[-1] in scopes and set(after[:-1]) <= _SCOPE_DETERMINERS:
+            return " ".join(words[:n])
+    return phrase
+
+
+_SCOPE_DETERMINERS = frozenset({"the", "their", "its", "any", "a", "his", "her", "these", "those"})
 
 
 def named_parts(phrase: str, connectors: frozenset[str]) -> list[str]:

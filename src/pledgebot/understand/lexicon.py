@@ -83,6 +83,8 @@ class Lexicon:
     helped_before: frozenset[str] = frozenset()  # "helping organisations": a kind after these is who is helped
     askers_own: frozenset[str] = frozenset()  # "our county": a kind after these is who asks
     record_nouns: frozenset[str] = frozenset()  # "us pledges": after a lower-case code, it names the place
+    list_fillers: frozenset[str] = frozenset()  # "… or by cities": still one list of kinds
+    mention_scopes: frozenset[str] = frozenset()  # "… in their text": where a mention is looked for
     negations: frozenset[str] = frozenset()  # "no acompañados": a participle after these is its negative
 
     @property
@@ -129,7 +131,8 @@ def _spelled_out(phrases: Iterable[str], glossary: tuple[Term, ...]) -> list[str
 
 # the lists of lexicon.yaml read as they are, each into the Lexicon field of its name
 _WORD_LISTS = ("coordinators", "name_connectors", "other_words", "more_words", "people_articles", "back_references",
-               "back_reference_after", "back_reference_nouns", "lead_in_subjects")  # fmt: skip
+               "back_reference_after", "back_reference_nouns", "lead_in_subjects", "list_fillers",
+               "mention_scopes")  # fmt: skip
 
 
 def build_lexicon(

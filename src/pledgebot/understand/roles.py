@@ -1,13 +1,13 @@
 """What a place or a short code named in a question stands for when it is not where the pledges are from:
 the people helped ("Ukrainian refugees"), where people go ("workers heading to the Gulf"), or, typed in lower
-case, the pronoun "us" rather than the United States."""
+case, the pronoun "us" rather than the United States; and places joined by a hyphen ("Tyre-Zürich")."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
 
-from ..text import fold_aligned
+from ..text import Word, fold_aligned
 
 if TYPE_CHECKING:
     from .facets import Reading
@@ -42,6 +42,21 @@ def names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Entr
     return origin or fled or (entry.other_name and (plural_demonym or noun_after or noun_before))
 
 
+def population_lead(r: Reading, lex: Lexicon, n: int) -> list[int]:
+    """The words before a country named as who is helped that only say so: "fled the war in" Ukraine, "escaping"
+    Syria. They are how the people are named, as "refugees" is, and no topic: a pledge for Ukrainian refugees need
+    not say "fled" or "war"."""
+    crises, linking = lex.population_crises
+    lead, k = [], n - 1
+    if k >= 1 and r.words[k].text in linking and r.words[k - 1].text in crises:
+        lead, k = [k, k - 1], k - 2
+        if k >= 0 and r.words[k].text == "the":
+            lead, k = [*lead, k], k - 1
+    if k >= 0 and r.words[k].text in lex.flight_verbs:
+        lead.append(k)
+    return lead
+
+
 def destination(r: Reading, lex: Lexicon, n: int) -> bool:
     """A place within a few words after "heading to", "working in" … (and the list that follows it), in the
     same sentence: "our team is heading to the Gulf. Which cities in Jordan …" names Jordan's pledges."""
@@ -68,3 +83,27 @@ def code_in_lower_case(r: Reading, lex: Lexicon, n: int, size: int) -> bool:
     after = r.words[n + size].text if n + size < len(r.words) else ""
     kind = any(e.kind == "kind" for e in lex.phrases.get(after, ()))
     return opens and (after in lex.record_nouns or after in lex.city_words or kind)
+
+
+_PLACE_KINDS = frozenset({"submitter", "area", "country", "subregion", "region"})
+
+
+def split_place_pairs(found: list[Word], lex: Lexicon) -> list[Word]:
+    """ "the Tyre-Zürich partnership", "Kampala-Nairobi's pledge": places joined by a hyphen are each a place, as
+    "Tyre and Zürich" are; a hyphenated word that is a phrase itself ("Asia-Pacific") or has any other part
+    ("one-stop", "Zürich-based") stays whole."""
+    out: list[Word] = []
+    for w in found:
+        parts = w.text.split("-")
+        if len(parts) < 2 or " ".join(parts) in lex.phrases or not all(_names_place(p, lex) for p in parts):
+            out.append(w)
+            continue
+        start = w.start
+        for part, raw in zip(parts, w.raw.split("-"), strict=True):
+            out.append(Word(part, start, start + len(raw), raw))
+            start += len(raw) + 1
+    return out
+
+
+def _names_place(word: str, lex: Lexicon) -> bool:
+    return any(e.kind in _PLACE_KINDS and not e.upper_only for e in lex.phrases.get(word, ()))
