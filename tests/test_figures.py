@@ -2,7 +2,16 @@
 
 import pytest
 
-from pledgebot.answer.figures import Ranked, _asking_text, _counts_another, _paragraph, _same_figure, names_place
+from pledgebot.answer.figures import (
+    Ranked,
+    _asking_text,
+    _counts_another,
+    _paragraph,
+    _same_figure,
+    figure_question,
+    names_place,
+)
+from pledgebot.answer.numbers import counted
 from pledgebot.query import Intent, Query
 
 
@@ -90,3 +99,16 @@ def test_a_figure_said_in_words_is_the_same_figure():
     said = [ranked("section-b", "It expects forty women to find stable jobs in its first year.")]
     assert _same_figure(q, said, first, 40)
     assert not _same_figure(q, [ranked("section-c", "It expects many women to find stable jobs.")], first, 40)
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "full_text", "counts"),
+    [
+        ("How many hours does the course last?", "en", "how many hours does the course last", {"hour"}),
+        # what a figure counts is read in the report's language: the glossed question
+        ("Quantas horas tem o curso?", "pt", "how many hours has o course", {"hour"}),
+    ],
+)
+def test_a_figure_is_matched_in_the_reports_words(question, language, full_text, counts):
+    q = Query(question, Intent.REPORT, wants_number=True, language=language, full_text=full_text)
+    assert counted(figure_question(q)) == counts

@@ -108,6 +108,12 @@ def test_topical_answers_cite_what_covers_the_topic(bot):
     assert a.route.decisions and a.route.decisions[0].kept
 
 
+def test_a_pledge_covers_any_name_of_the_country_its_people_come_from(bot):
+    # "Ukrainian refugees" is answered by "refugees from Ukraine"
+    a = ask(bot, "Which pledges help Ukrainian refugees?", Intent.FIND)
+    assert a.route.topic == ("ukrainian",) and ids(a) == ["2023-straseni-rights"]
+
+
 def test_topical_count_counts_the_relevant(bot):
     a = ask(bot, "How many pledges are about innovation hubs?", Intent.COUNT)
     assert a.number == 2 and set(ids(a)) == {"2023-nairobi-joint", "2023-kampala-joint"}
@@ -153,6 +159,22 @@ def test_mentions_are_exact(bot):
     assert ids(named) == ["2023-athens-housing"] and any("whole phrase" in n for n in named.notes)
     assert "no record uses" in named.route.reason
     assert ask(bot, "Which pledges mention Rohingya as their partner?", Intent.MENTION).abstained
+    # the words with other endings: found, and the answer names the words as the pledge writes them
+    inflected = ask(bot, "Which pledges mention publishing a guide?", Intent.MENTION)
+    assert ids(inflected) == ["2023-network-guide"] and "“publish a guide”" in inflected.text
+    assert any("word for word" in n for n in inflected.notes)
+    # a bare word finds itself and its plural only, not a longer word that starts with it
+    assert ask(bot, "Which pledges mention hub?", Intent.MENTION).citations
+    assert ask(bot, "Which pledges mention guides?", Intent.MENTION).citations
+    assert ask(bot, "Which pledges mention gui?", Intent.MENTION).abstained
+
+
+def test_whether_a_goal_was_reached_is_not_said_by_the_pledge_that_sets_it(bot):
+    # the pledge commits to 300 families: the report does not say whether they were housed
+    a = ask(bot, "Did Athens reach 300 refugee families?", Intent.REPORT)
+    assert a.abstained and not a.citations and "300" in a.text and "goal" in a.route.reason
+    # the narrative says Quito sheltered 300 families: answered as any figure is
+    assert not ask(bot, "Did Quito reach 300 families with its grant?", Intent.REPORT).abstained
 
 
 def test_figures_and_definitions(bot):

@@ -21,6 +21,7 @@ GAZ = Gazetteer(
         "Uganda": Country("Uganda", "Africa", "UGA", ("Ugandan",)),
         "Greece": Country("Greece", "Europe", "GRC", ("Greek",)),
         "Moldova": Country("Moldova", "Europe", "MDA", ("Moldovan",)),
+        "Ukraine": Country("Ukraine", "Europe", "UKR", ("Ukrainian", "Ukrainians")),
         "Guatemala": Country("Guatemala", "Europe", "GTM", ()),
         "Global": Country("Global", "Global"),
     },

@@ -19,7 +19,9 @@ from ..reports import profile
 from ..text import sentences, tokenize
 from . import policy
 from .numbers import (
+    NUMBER,
     SHARE,
+    amount,
     contrast_words,
     counted_match,
     digits,
@@ -27,6 +29,7 @@ from .numbers import (
     has_figure,
     number_in,
     sentence_bonus,
+    stated_as_goal,
     what_it_counts,
 )
 from .render import citation_for, render_mixed, reply
@@ -77,6 +80,7 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: st
     qtokens = set(tokenize(text)) - contrast_words(q.question)
     weights = res.calibration.section("report")
     places = _places_asked(q, res) if q.wants_number else {}
+    asked = figure_question(q)
     out = []
     res.sentences.warm(doc_ids)
     for doc in dict.fromkeys(doc_ids):
@@ -99,7 +103,7 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: st
             idf_share = res.sentences.idf_share(r, qtokens)
             value = float(sim) + weights["word_weight"] * idf_share + weights.get("heading_weight", 0.0) * heading
             if q.wants_number:
-                value += sentence_bonus(res.spelled(sentence), q.question, weights)
+                value += sentence_bonus(res.spelled(sentence), asked, weights)
             # "from Africa (36%)", not "… and North Africa … 9%": it orders, it is no evidence of an answer
             named = any(names_place(sentence, name, longer) for name, longer in places.items())
             preference = weights["place"] if named else 0.0
@@ -111,6 +115,12 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: st
             out.append(best)
     out.sort(key=lambda r: -(r.score + r.preference))
     return out
+
+
+def figure_question(q: Query) -> str:
+    """The question a figure is matched against: as typed in English, glossed in other languages, since what a
+    figure counts is read in the report's words ("quantas horas" counts the hours a sentence gives)."""
+    return q.question if q.language == "en" else (q.full_text or q.question)
 
 
 def _places_asked(q: Query, res: Resources) -> dict[str, list[str]]:
@@ -299,6 +309,30 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
         decisions=[decision],
         intent="count" if sections_only else "report",
     )
+
+
+def outcome(q: Query, ctx: Ctx) -> Answer | None:
+    """ "Did the initiative reach its million signatures?": when the record that gives that figure gives it only
+    as a goal or a condition ("If this proposal receives 1 million signatures, …"), the report does not say
+    whether it was reached, and the answer says so. None when no record gives the figure, or one gives it as
+    what happened: the question is then answered as any other."""
+    res = ctx.res
+    ranked, _ = candidates(q, ctx)
+    for r in ranked[:3]:
+        texts = [digits(res.sentences.texts[n]) for n in res.sentences.rows.get(r.doc_id, [])]
+        found = [(t, m) for t in texts for m in NUMBER.finditer(t) if amount(m) == q.outcome]
+        if not found:
+            continue
+        if not all(stated_as_goal(t, m) for t, m in found):
+            return None
+        text, m = found[0]
+        rec = res.records[r.doc_id]
+        name = rec.submitter if isinstance(rec, Pledge) else rec.title
+        start = m.start() - 1 if m.start() and text[m.start() - 1] in "$€£" else m.start()
+        said = policy.said(q, ctx, "policy.goal_only", figure=text[start : m.end()], name=name, sentence=text)
+        reason = f"{name} gives {q.outcome:,.0f} only as a goal or a condition"
+        return reply(q, "figures", reason, said, abstained=True)
+    return None
 
 
 def _counts_another(q: Query, sentence: str, number: float) -> bool:

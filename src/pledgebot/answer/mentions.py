@@ -8,6 +8,7 @@ import re
 from ..places import fold
 from ..query import Intent, Query
 from ..records import Answer, Pledge
+from ..text import fold_aligned
 from . import policy
 from .phrases import say
 from .render import MAX_LISTED, citation_for, join_names, render_pledges, reply
@@ -15,12 +16,15 @@ from .resources import Ctx
 
 
 def answer(q: Query, ctx: Ctx) -> Answer:
-    phrase = re.sub(
-        r"\s+(?:at all|anywhere|in (?:their|the) (?:text|description)s?)$", "", (q.mention or "").strip(" .!,;:")
-    )
+    phrase = (q.mention or "").strip(" .!,;:")
     if not phrase.strip():
         return policy.nothing_on(q, ctx, "mentions", "no words to look for")
     found, searched, notes = _search(ctx, q, phrase), phrase, []
+    if not found and (found := _search(ctx, q, phrase, inflected=True)):
+        # "mention preventing human trafficking": the pledges write "prevent human trafficking"; the words, not
+        # their endings, are what was asked for, and the answer names the words as the pledges write them
+        searched = _as_written(found[0][1], phrase)
+        notes.append(say(q.language, "mentions.inflected", phrase=phrase, found=searched))
     # "name UNHCR as the partner that runs it": the phrase as typed is in no pledge; the name in it is
     for name in q.mention_names if not found else ():
         if found := _search(ctx, q, name):
@@ -55,10 +59,11 @@ def answer(q: Query, ctx: Ctx) -> Answer:
     )
 
 
-def _search(ctx: Ctx, q: Query, phrase: str) -> list[tuple[Pledge, str]]:
-    """The pledges the filters let through that use `phrase` (or its plural), each with the sentence using it."""
+def _search(ctx: Ctx, q: Query, phrase: str, inflected: bool = False) -> list[tuple[Pledge, str]]:
+    """The pledges the filters let through that use `phrase` (or its plural), each with the sentence using it;
+    `inflected`: each word with any ending ("preventing" finds "prevent", "prevention")."""
     res = ctx.res
-    rx = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, fold(phrase).split())) + r"(?:e?s)?(?!\w)")
+    rx = _pattern(phrase, inflected)
     found: list[tuple[Pledge, str]] = []
     for p in res.matching(q.filters):
         hit = res.sentences.first_where(p.id, lambda t: bool(rx.search(fold(t))))
@@ -67,6 +72,31 @@ def _search(ctx: Ctx, q: Query, phrase: str) -> list[tuple[Pledge, str]]:
         if hit is not None:
             found.append((p, hit))
     return found
+
+
+_VERB_ENDINGS = ("ing", "ed")
+
+
+def _pattern(phrase: str, inflected: bool) -> re.Pattern[str]:
+    words = fold(phrase).split()
+    parts = [_inflected(w) if inflected else re.escape(w) for w in words]
+    return re.compile(r"(?<!\w)" + r"\W+".join(parts) + ("" if inflected else r"(?:e?s)?") + r"(?!\w)")
+
+
+def _inflected(word: str) -> str:
+    """A verb form matches its stem with any ending ("preventing": "prevent", "prevention"); any other word its
+    singular or plural only ("humans" does not find "humanitarian")."""
+    for ending in _VERB_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return re.escape(word[: -len(ending)]) + r"\w*"
+    base = word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+    return re.escape(base) + r"(?:e?s)?"
+
+
+def _as_written(sentence: str, phrase: str) -> str:
+    """The words of `phrase` as `sentence` writes them (folded text and the sentence align letter for letter)."""
+    m = _pattern(phrase, True).search(fold_aligned(sentence))
+    return sentence[m.start() : m.end()] if m else phrase
 
 
 def _or_names(q: Query) -> str:

@@ -173,6 +173,27 @@ def _said_as_goal(text: str, m: re.Match[str]) -> bool:
     return bool(_TO_REACH.search(text[max(0, m.start() - 30) : m.start()]))
 
 
+# "If this proposal receives 1 million signatures, …", "aims to reach $50 million", "commits to house 300 families":
+# a figure to be reached (a pledge is a commitment: what it promises is not yet done)
+_CONDITION = re.compile(
+    r"\b(?:if|once|unless|whether|aims?|aiming|goal|target|targets|seeks?|seeking|hopes?|hoping|plans?|planning|"
+    r"intends?|would|will|needs?|requires?|required|commits?|committed|pledges?|pledged)\b[^.;:]*$",
+    re.I,
+)
+_SCALE = {"million": 1e6, "billion": 1e9}
+
+
+def amount(m: re.Match[str]) -> float:
+    """The value a `NUMBER` match prints with its scale word ("1 million" is 1,000,000)."""
+    scale = (m.group(2) or "").strip().lower()
+    return _value(m) * _SCALE.get(scale, 1.0)
+
+
+def stated_as_goal(text: str, m: re.Match[str]) -> bool:
+    """Whether the figure at `m` is said as something to reach or a condition, not as what happened."""
+    return _said_as_goal(text, m) or bool(_CONDITION.search(text[max(0, m.start() - 100) : m.start()]))
+
+
 def wants_goal(question: str) -> bool:
     """Whether a question asks for a goal ("how big does the council want the fund to become?"), not for
     what something is now."""

@@ -4,6 +4,7 @@ ASSIST                          → policy (decline)
 a name no record has            → policy (unknown place or topic), or the country's pledges as context
 MENTION + words                 → mentions
 QUOTE                           → quotes;  COUNT/FIND + "printed with a quote" → quotes.listed
+"did it reach <a figure>?"      → figures.outcome, when the report gives that figure only as a goal
 DEFINITION                      → definition, else figures
 COMPARE + an anchor             → compare, else as FIND
 REPORT, or a narrative name     → figures
@@ -41,6 +42,8 @@ def answer(q: Query, ctx: Ctx) -> Answer:
         return quotes.answer(q, ctx)
     if q.filters.quoted and q.intent in (Intent.COUNT, Intent.FIND):
         return quotes.listed(q, ctx)
+    if q.outcome is not None and (told := figures.outcome(q, ctx)) is not None:
+        return told  # "did it reach its million signatures?" of a figure the report gives only as a goal
     if q.intent is Intent.DEFINITION:
         if (defined := definition.answer(q, ctx)) is not None:
             return defined

@@ -109,9 +109,10 @@ def features(q: Query, ctx: Ctx, hits: list[DocScore], n_candidates: int, e5_tex
     best_topic = res.sentences.max_similarities([h.doc_id for h in hits], tvec)
     shared = [len(phrases & res.pledge_bigrams(h.doc_id)) for h in hits]
     most = max(shared, default=0)
+    forms = _name_forms(q, res)
     rows = []
     for i, h in enumerate(hits):
-        words, title = res.pledge_tokens(h.doc_id), res.title_tokens(h.doc_id)
+        words, title = _as_named(res.pledge_tokens(h.doc_id), forms), _as_named(res.title_tokens(h.doc_id), forms)
         rows.append(
             [
                 dense[i],
@@ -140,6 +141,26 @@ def features(q: Query, ctx: Ctx, hits: list[DocScore], n_candidates: int, e5_tex
     if e5_all:
         x[:, TOPICAL_FEATURES.index("e5_z")] = zscores(e5)
     return x
+
+
+def _name_forms(q: Query, res: Resources) -> dict[str, frozenset[str]]:
+    """Each word of a name for a country the question names as who is helped -> all the words of its names: a
+    pledge "for refugees from Ukraine" covers "Ukrainian refugees"."""
+    out: dict[str, frozenset[str]] = {}
+    for country in q.population:
+        place = res.gazetteer.countries.get(country)
+        # one-word names only: "West Bank" is a name of Palestine, "west" and "bank" are not
+        names = [tokenize(name) for name in (country, *(place.aliases if place else ()))]
+        forms = frozenset(t[0] for t in names if len(t) == 1)
+        out |= dict.fromkeys(forms, forms)
+    return out
+
+
+def _as_named(words: set[str] | frozenset[str], forms: dict[str, frozenset[str]]) -> set[str] | frozenset[str]:
+    """A record's words with every name of a country it uses: it then covers any of them."""
+    if not forms or not (named := [f for w in words & forms.keys() for f in forms[w]]):
+        return words
+    return set(words) | set(named)
 
 
 def _topic_text(q: Query, res: Resources) -> str:
