@@ -189,6 +189,22 @@ def test_the_newest_edition_said_in_other_words_is_its_year(reader, question, ye
     assert q.filters.year == year and not q.topic
 
 
+@pytest.mark.parametrize(
+    ("question", "kinds", "pledge_type"),
+    [
+        # the words for a kind of government are submitters, and a word for cities listed with one adds cities
+        ("what have state governments pledged?", ("region",), None),
+        ("pledges from Brazil by the federal government or by cities", ("national government", "city"), None),
+        # a pledge is made under a compact: "only under" names the type as "only" does
+        ("list the ones submitted only under the Global Compact for Migration", (), "GCM only"),
+        ("which fall under the Global Compact on Refugees alone?", (), "GCR only"),
+    ],
+)
+def test_the_packaged_words_for_kinds_and_types(reader, question, kinds, pledge_type):
+    q = reader.understand(question)
+    assert q.filters.kinds == kinds and q.filters.pledge_types == ((pledge_type,) if pledge_type else ()) and not q.topic
+
+
 def test_a_kind_after_a_first_person_possessive_is_who_asks(reader):
     q = reader.understand("Our county lacks interpreters. Which local governments train them?")
     assert q.filters.kinds == ()
