@@ -196,7 +196,7 @@ def test_the_newest_edition_said_in_other_words_is_its_year(reader, question, ye
         ("what have state governments pledged?", ("region",), None),
         ("pledges from Brazil by the federal government or by cities", ("national government", "city"), None),
         # a pledge is made under a compact: "only under" names the type as "only" does
-        ("list the ones submitted only under the Global Compact for Migration", (), "GCM only"),
+        ("list the ones submitted only under the GCM", (), "GCM only"),
         ("which fall under the Global Compact on Refugees alone?", (), "GCR only"),
     ],
 )
