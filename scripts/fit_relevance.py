@@ -18,7 +18,8 @@ values and listed under "set". The file is keyed by the embedding model the scor
     .venv/bin/python scripts/fit_relevance.py --e5       # with multilingual-e5 as a second signal in English
     .venv/bin/python scripts/fit_relevance.py --stem     # with stemmed BM25
     .venv/bin/python scripts/fit_relevance.py --minilm   # with all-MiniLM-L6-v2 instead of all-mpnet-base-v2
-    .venv/bin/python scripts/fit_relevance.py --only compare   # refit one decision (its features changed);
+    .venv/bin/python scripts/fit_relevance.py --only compare   # refit one decision (compare, topical, report:
+                                                               # its features changed);
                                                                # the others stay as stored, so do not move
 
 A decision refitted alone records the sets it was fitted on under cross_validation.<decision>.fitted_on.
@@ -261,23 +262,26 @@ def _compare_grid():
 
 
 def refit_one(bot, name: str, decision: str, current: dict, path: Path) -> int:
-    """Refit `decision` (compare, topical) alone, every other stored value kept: for a change of its features,
+    """Refit `decision` (compare, topical, report) alone, every other stored value kept: for a change of its features,
     so that decisions whose features did not change are not moved by a refit on more or other sets."""
     from pledgebot.answer.compare import COMPARE_FEATURES
     from pledgebot.answer.topical import TOPICAL_FEATURES
     from pledgebot.relevance import Calibration
 
-    if name not in current or decision not in ("compare", "topical"):
-        print(f"--only takes compare or topical, for a calibration already stored (have: {sorted(current)})")
+    if name not in current or decision not in ("compare", "topical", "report"):
+        print(f"--only takes compare, topical or report, for a calibration already stored (have: {sorted(current)})")
         return 2
     values = json.loads(json.dumps(current[name]))
     permissive = bootstrap(name)[name]
-    groups = ("topical_en", "topical_xx") if decision == "topical" else ("compare",)
+    groups = {"topical": ("topical_en", "topical_xx"), "compare": ("compare",), "report": ("report",)}[decision]
     values |= {g: permissive[g] for g in groups}
     bot.res.calibration = Calibration(name, values)
-    _, topical_rows, compare_rows = collect(bot, items())
+    report_rows, topical_rows, compare_rows = collect(bot, items())
     cv = values.setdefault("cross_validation", {})
-    if decision == "compare":
+    if decision == "report":
+        values["report"] |= (fitted := fit_report(report_rows))[0]
+        cv["report"] = fitted[1]
+    elif decision == "compare":
         params, cv["compare"] = fit_candidates(compare_rows, COMPARE_FEATURES, _compare_grid)
         values["compare"] = current[name]["compare"] | {k: v for k, v in params.items() if k != "max_cited"}
         values["compare"] |= {"max_shown": params["max_cited"]}
