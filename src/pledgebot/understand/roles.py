@@ -42,6 +42,9 @@ def names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Entr
     return origin or fled or (entry.other_name and (plural_demonym or noun_after or noun_before))
 
 
+_ARTICLES = frozenset({"the", "la", "el", "le", "a", "o"})
+
+
 def population_lead(r: Reading, lex: Lexicon, n: int) -> list[int]:
     """The words before a country named as who is helped that only say so: "fled the war in" Ukraine, "escaping"
     Syria. They are how the people are named, as "refugees" is, and no topic: a pledge for Ukrainian refugees need
@@ -50,8 +53,10 @@ def population_lead(r: Reading, lex: Lexicon, n: int) -> list[int]:
     lead, k = [], n - 1
     if k >= 1 and r.words[k].text in linking and r.words[k - 1].text in crises:
         lead, k = [k, k - 1], k - 2
-        if k >= 0 and r.words[k].text == "the":
+        if k >= 0 and (r.words[k].text in _ARTICLES or r.words[k].text in lex.people_articles):
             lead, k = [*lead, k], k - 1
+        if k >= 1 and r.words[k].text in linking and r.words[k - 1].text in lex.flight_verbs:
+            lead, k = [*lead, k], k - 1  # "huyen de la guerra", "fled from the war"
     if k >= 0 and r.words[k].text in lex.flight_verbs:
         lead.append(k)
     return lead
