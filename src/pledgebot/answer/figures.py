@@ -319,17 +319,18 @@ def outcome(q: Query, ctx: Ctx) -> Answer | None:
     res = ctx.res
     ranked, _ = candidates(q, ctx)
     for r in ranked[:3]:
-        texts = [digits(res.sentences.texts[n]) for n in res.sentences.rows.get(r.doc_id, [])]
-        found = [(t, m) for t in texts for m in NUMBER.finditer(t) if amount(m) == q.outcome]
+        # figures said in words are read as numbers ("three CBOs"); the sentence is quoted as the report writes it
+        read = [(t, digits(t)) for t in (res.sentences.texts[n] for n in res.sentences.rows.get(r.doc_id, []))]
+        found = [(t, d, m) for t, d in read for m in NUMBER.finditer(d) if amount(m) == q.outcome]
         if not found:
             continue
-        if not all(stated_as_goal(t, m) for t, m in found):
+        if not all(stated_as_goal(said, m) for _, said, m in found):
             return None
-        text, m = found[0]
+        text, said, m = found[0]
         rec = res.records[r.doc_id]
         name = rec.submitter if isinstance(rec, Pledge) else rec.title
-        start = m.start() - 1 if m.start() and text[m.start() - 1] in "$€£" else m.start()
-        said = policy.said(q, ctx, "policy.goal_only", figure=text[start : m.end()], name=name, sentence=text)
+        start = m.start() - 1 if m.start() and said[m.start() - 1] in "$€£" else m.start()
+        said = policy.said(q, ctx, "policy.goal_only", figure=said[start : m.end()], name=name, sentence=text)
         reason = f"{name} gives {q.outcome:,.0f} only as a goal or a condition"
         return reply(q, "figures", reason, said, abstained=True)
     return None
