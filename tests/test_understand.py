@@ -64,6 +64,7 @@ DATA = {
     "population_origin": ["from", "fleeing"],
     "flight_verbs": ["fled", "fleeing"],
     "population_crises": {"crises": ["war"], "before_place": ["in", "from"]},
+    "crisis_articles": ["the"],
     "count_units": {"countries": ["countries"], "submitters": ["cities"]},
     "followup_cues": ["and", "what about", "and in"],
     "months": {1: ["january"], 3: ["march"]},

@@ -22,7 +22,7 @@ from . import grammar
 from .facets import Reading, focus_span, read
 from .followup import follow_up
 from .intent import IntentModel, features
-from .lexicon import Lexicon, lexicon_data, plural_forms
+from .lexicon import PLACE_KINDS, Lexicon, lexicon_data, plural_forms
 
 MAX_CHARS = 2000
 
@@ -366,14 +366,11 @@ class Understander:
         fixed = dict(r.corrections)
         # a place's name is no word to gloss: "São Leopoldo" is not "are Leopoldo"
         kept = [
-            fixed.get(w.raw, w.raw) if r.consumed.get(n) in _PLACE_TAGS else r.gloss.get(n, fixed.get(w.raw, w.raw))
+            fixed.get(w.raw, w.raw) if r.consumed.get(n) in PLACE_KINDS else r.gloss.get(n, fixed.get(w.raw, w.raw))
             for n, w in enumerate(r.words)
             if n not in r.aside
         ]
         return _with_expansions(" ".join(kept), r.terms, [], self.gaz)
-
-
-_PLACE_TAGS = frozenset({"submitter", "country", "region", "subregion", "area"})
 
 
 def _with_expansions(base: str, terms: list[Term], population: list[str], gaz: Gazetteer) -> str:

@@ -27,6 +27,10 @@ def phrase_key(text: str) -> str:
     return " ".join(w.text.replace("-", " ") for w in words(text))
 
 
+# the kinds of Entry that name a place (the rest name a type, a kind of submitter, a flag or an agency)
+PLACE_KINDS = frozenset({"submitter", "area", "subregion", "region", "country"})
+
+
 @dataclass(frozen=True)
 class Entry:
     """What a phrase names."""
@@ -85,6 +89,7 @@ class Lexicon:
     record_nouns: frozenset[str] = frozenset()  # "us pledges": after a lower-case code, it names the place
     list_fillers: frozenset[str] = frozenset()  # "… or by cities": still one list of kinds
     mention_scopes: frozenset[str] = frozenset()  # "… in their text": where a mention is looked for
+    crisis_articles: frozenset[str] = frozenset()  # "fled the war in": the article of the crisis
     negations: frozenset[str] = frozenset()  # "no acompañados": a participle after these is its negative
 
     @property
@@ -132,7 +137,7 @@ def _spelled_out(phrases: Iterable[str], glossary: tuple[Term, ...]) -> list[str
 # the lists of lexicon.yaml read as they are, each into the Lexicon field of its name
 _WORD_LISTS = ("coordinators", "name_connectors", "other_words", "more_words", "people_articles", "back_references",
                "back_reference_after", "back_reference_nouns", "lead_in_subjects", "list_fillers",
-               "mention_scopes")  # fmt: skip
+               "mention_scopes", "crisis_articles")  # fmt: skip
 
 
 def build_lexicon(

@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..text import Word, fold_aligned
+from .lexicon import PLACE_KINDS
 
 if TYPE_CHECKING:
     from .facets import Reading
@@ -42,9 +43,6 @@ def names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Entr
     return origin or fled or (entry.other_name and (plural_demonym or noun_after or noun_before))
 
 
-_ARTICLES = frozenset({"the", "la", "el", "le", "a", "o"})
-
-
 def population_lead(r: Reading, lex: Lexicon, n: int) -> list[int]:
     """The words before a country named as who is helped that only say so: "fled the war in" Ukraine, "escaping"
     Syria. They are how the people are named, as "refugees" is, and no topic: a pledge for Ukrainian refugees need
@@ -53,7 +51,7 @@ def population_lead(r: Reading, lex: Lexicon, n: int) -> list[int]:
     lead, k = [], n - 1
     if k >= 1 and r.words[k].text in linking and r.words[k - 1].text in crises:
         lead, k = [k, k - 1], k - 2
-        if k >= 0 and (r.words[k].text in _ARTICLES or r.words[k].text in lex.people_articles):
+        if k >= 0 and r.words[k].text in lex.crisis_articles:
             lead, k = [*lead, k], k - 1
         if k >= 1 and r.words[k].text in linking and r.words[k - 1].text in lex.flight_verbs:
             lead, k = [*lead, k], k - 1  # "huyen de la guerra", "fled from the war"
@@ -90,9 +88,6 @@ def code_in_lower_case(r: Reading, lex: Lexicon, n: int, size: int) -> bool:
     return opens and (after in lex.record_nouns or after in lex.city_words or kind)
 
 
-_PLACE_KINDS = frozenset({"submitter", "area", "country", "subregion", "region"})
-
-
 def split_place_pairs(found: list[Word], lex: Lexicon) -> list[Word]:
     """ "the Tyre-Zürich partnership", "Kampala-Nairobi's pledge": places joined by a hyphen are each a place, as
     "Tyre and Zürich" are; a hyphenated word that is a phrase itself ("Asia-Pacific") or has any other part
@@ -111,4 +106,4 @@ def split_place_pairs(found: list[Word], lex: Lexicon) -> list[Word]:
 
 
 def _names_place(word: str, lex: Lexicon) -> bool:
-    return any(e.kind in _PLACE_KINDS and not e.upper_only for e in lex.phrases.get(word, ()))
+    return any(e.kind in PLACE_KINDS and not e.upper_only for e in lex.phrases.get(word, ()))
