@@ -1,0 +1,102 @@
+"""Score every registered question set with the default configuration and keep each answer, to compare two systems.
+
+    .venv/bin/python scripts/score_sets.py dump OUT.json [NAME=PATH ...]   every set (and extra ones) → OUT.json
+    .venv/bin/python scripts/score_sets.py compare BEFORE.json AFTER.json   per-set differences and mean by status
+
+`dump` scores the code on PYTHONPATH against the index and register of PLEDGEBOT_HOME (a git worktree of an older
+commit, with PYTHONPATH=<worktree>/src, scores the older system the same hour). `compare` prints, for each set
+whose totals moved, the differences in Recall@5 / precision / numbers / abstention / false abstention, then the
+mean of each over the untouched and the tuned sets (status from the current register), and the ids of the
+questions whose answers changed; it never prints an untouched set's question text.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+METRICS = ("recall@5", "citation_precision", "number_accuracy", "abstention_accuracy", "false_abstention_rate")
+
+
+def dump(out: Path, extra: list[str]) -> dict[str, Any]:
+    """Every registered set (and NAME=PATH extras, status "new") answered once; per-question outcomes kept."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    from pledgebot.config import Settings
+    from pledgebot.evals import _Context, answer_all, load_questions
+    from pledgebot.evals.configs import CONFIGS, DEFAULT
+    from pledgebot.evals.metrics import summarise
+    from pledgebot.evals.sets import load_register
+
+    settings = Settings.from_env()
+    ctx = _Context(settings)
+    try:
+        known, answerer = set(ctx.bot.records), CONFIGS[DEFAULT].build(ctx)
+        todo = [(s.name, settings.home / s.path, s.status) for s in load_register(settings.home).values()]
+        todo += [(a.split("=", 1)[0], Path(a.split("=", 1)[1]), "new") for a in extra]
+        result = {}
+        for name, path, status in todo:
+            if path.exists():
+                outcomes = answer_all(answerer, load_questions(path, known))
+                overall = summarise(outcomes)["overall"]
+                result[name] = {"status": status, "overall": overall, "questions": [asdict(o) for o in outcomes]}
+    finally:
+        ctx.close()
+    out.write_text(json.dumps(result, default=str) + "\n", encoding="utf-8")
+    return result
+
+
+def _value(overall: dict[str, Any], metric: str) -> float:
+    v = overall.get(metric)
+    return math.nan if v is None else float(v)
+
+
+def _mean(values: list[float]) -> float:
+    kept = [v for v in values if not math.isnan(v)]
+    return sum(kept) / len(kept) if kept else math.nan
+
+
+def compare(before: dict[str, Any], after: dict[str, Any], status: dict[str, str]) -> list[str]:
+    """Lines: each set whose totals moved, its changed question ids, then the means by status."""
+    lines = []
+    for name, b in after.items():
+        a = before.get(name)
+        if a is None:
+            continue
+        deltas = [_value(b["overall"], m) - _value(a["overall"], m) for m in METRICS]
+        was = {q["qid"]: (q["cited"], q["abstained"], q["number"]) for q in a["questions"]}
+        changed = [q["qid"] for q in b["questions"] if was.get(q["qid"]) not in (None, (q["cited"], q["abstained"], q["number"]))]
+        if changed or any(abs(d) > 1e-9 for d in deltas if not math.isnan(d)):
+            shown = " ".join("   —  " if math.isnan(d) else f"{d:+.3f}" for d in deltas)
+            lines.append(f"{name:10s} {status.get(name, 'new'):9s} {shown}  changed: {', '.join(changed)}")
+    for kind in ("untouched", "tuned"):
+        for label, dump_ in (("before", before), ("after", after)):
+            sets = [v for k, v in dump_.items() if status.get(k) == kind and k in before and k in after]
+            means = " ".join(f"{_mean([_value(v['overall'], m) for v in sets]):.4f}" for m in METRICS)
+            lines.append(f"{kind} ({len(sets)} sets) {label}: {means}")
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) >= 2 and argv[0] == "dump":
+        result = dump(Path(argv[1]), argv[2:])
+        print(f"{len(result)} sets scored into {argv[1]}")
+        return 0
+    if len(argv) == 3 and argv[0] == "compare":
+        from pledgebot.evals.sets import load_register
+
+        status = {s.name: s.status for s in load_register(ROOT).values()}
+        before, after = (json.loads(Path(p).read_text(encoding="utf-8")) for p in argv[1:])
+        print("\n".join(compare(before, after, status)))
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
