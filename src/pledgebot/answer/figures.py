@@ -330,9 +330,9 @@ def outcome(q: Query, ctx: Ctx) -> Answer | None:
         rec = res.records[r.doc_id]
         name = rec.submitter if isinstance(rec, Pledge) else rec.title
         start = m.start() - 1 if m.start() and said[m.start() - 1] in "$€£" else m.start()
-        said = policy.said(q, ctx, "policy.goal_only", figure=said[start : m.end()], name=name, sentence=text)
+        message = policy.said(q, ctx, "policy.goal_only", figure=said[start : m.end()], name=name, sentence=text)
         reason = f"{name} gives {q.outcome:,.0f} only as a goal or a condition"
-        return reply(q, "figures", reason, said, abstained=True)
+        return reply(q, "figures", reason, message, abstained=True)
     return None
 
 

@@ -27,8 +27,6 @@ from .phrases import say
 from .render import MAX_LISTED, citation_for, context, join_names, render_pledges, render_sections, reply
 from .resources import Ctx
 
-_PLACE_KINDS = ("submitter", "area", "country", "subregion", "region")
-
 
 def answer(q: Query, ctx: Ctx) -> Answer:
     """Route `q` to its handler and return the handler's answer."""
