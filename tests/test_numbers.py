@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pledgebot.answer.numbers import counted, counted_match, covers_period, digits, has_figure, number_in
+from pledgebot.answer.numbers import counted, counted_head, counted_match, covers_period, digits, has_figure, number_in
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,16 @@ from pledgebot.answer.numbers import counted, counted_match, covers_period, digi
         ("Now a $8 million fund, it aims to reach $50 million.", "what size is the fund today, against its goal?", 8),
         ("Now a $8 million fund, it seeks to reach $50 million.", "how big is the council trying to grow the fund?", 50),
         ("Classes for youth aged 15-24 open in spring.", "from what age can youth join?", 15),
+        # the noun counted, not a word that qualifies it
+        ("Of the town's 900 IDPs, the centre hosts 12 families.", "how many IDP families does the centre host?", 12),
+        # of several kinds of figure asked, the one asked first
+        ("Leaders spoke in 85% of sessions; 16 mayors had a seat.", "how many mayors held a seat, and what percentage of the sessions?", 16),
+        ("The fund, now $8 million, has 5 donors.", "how big is the fund, and how many donors are there?", 8),
+        ("Now a $8 million fund, it aims to reach $50 million.", "what is the fund's size at this point, not its goal?", 8),
+        # money named is no money asked: the share is the figure
+        ("It gave $2 million; 75% of towns raised more.", "did the grant money help towns raise more? what share did?", 75),
+        # a day of a month is part of a date
+        ("On 3 October the ferry sank with 368 migrants on board.", "how many were on board when the ferry sank?", 368),
     ],
 )
 def test_the_figure_asked_for(sentence, question, figure):
@@ -72,6 +82,13 @@ def test_figures_and_what_is_counted():
     assert counted("how many de familles de la ville") == {"famille"}
     # two counts asked: the first is the one answered
     assert counted("how many councils are in, and from how many countries?") == {"council"}
+    assert counted("how many towns and how many regions?") == {"town"}
+    # three words at most: what follows is said of them
+    assert counted("how many nurses/health workers got training?") == {"nurse", "worker"}
+    assert counted("how many migrant and refugee pupils?") == {"migrant", "pupil"}
+    # the head noun: last in English; first in Spanish, French and Portuguese, also when glossed word by word
+    assert counted_head("how many IDP families?") == "family"
+    assert counted_head("¿cuántas familias desplazadas hay?", "how many families displaced hay") == "family"
 
 
 @pytest.mark.parametrize(

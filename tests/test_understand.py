@@ -177,6 +177,7 @@ def understand(question: str, **kw):
         ("pledges from Kenya, not counties", Filters(countries=("Kenya",), kinds=("city", "organization", "national government"), place_label="Kenya"), ()),
         # "counting X" includes X, where "not counting X" sets it aside
         ("Counting networks, how many pledges are from Kenya?", Filters(countries=("Kenya",), place_label="Kenya"), ()),
+        ("Kenyan pledges - don't count networks", Filters(countries=("Kenya",), kinds=("city", "region", "national government"), place_label="Kenya"), ()),
         # a short clause ending "too" / "as well" adds to the sentence before it; it does not narrow to what it names
         ("How many pledges from Kenya? Networks too.", Filters(countries=("Kenya",), place_label="Kenya"), ()),
         ("pledges from Kenya, organizations as well", Filters(countries=("Kenya",), place_label="Kenya"), ()),
@@ -226,6 +227,8 @@ def test_facets_are_read_from_data_and_leave_the_topic(question, filters, topic)
         ("pledges with an end date later than 2025", None, YearRange(2026, None), None),
         ("pledges starting in 2024 onwards", YearRange(2024, None), None, None),
         ("pledges with a start date of 2021", YearRange(2021, 2021), None, None),
+        # an adverb between the negation and the verb changes nothing
+        ("pledges that won't really begin until 2025", YearRange(2025, None), None, None),
     ],
 )
 def test_dates_are_read_by_grammar(question, start, end, year):
@@ -357,6 +360,8 @@ def test_a_clause_explaining_a_facet_is_no_topic_and_one_explaining_the_topic_is
         ("did the grants pay off? is there a percentage?", True),  # the figure named, not asked with "what"
         ("the proportion of towns that joined", True),
         ("which towns run a shelter?", False),
+        ("which number sums up the shelter's reach?", True),
+        ("what was the death toll of the shipwreck?", True),
     ],
 )
 def test_a_figure_is_asked_for_by_what_it_measures(question, wants):

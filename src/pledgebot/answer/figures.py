@@ -23,7 +23,9 @@ from .numbers import (
     SHARE,
     amount,
     contrast_words,
+    counted_head,
     counted_match,
+    counts,
     digits,
     figure_as_printed,
     has_figure,
@@ -81,6 +83,7 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: st
     weights = res.calibration.section("report")
     places = _places_asked(q, res) if q.wants_number else {}
     asked = figure_question(q)
+    head = counted_head(q.question, asked)
     out = []
     res.sentences.warm(doc_ids)
     for doc in dict.fromkeys(doc_ids):
@@ -92,6 +95,10 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: st
             rows = [r for r in rows if has_figure(res.spelled(res.sentences.texts[r]))]
             if not rows:
                 continue
+        # the noun counted, when the record counts it: a sentence that counts only a word qualifying it is not
+        # the one asked ("how many IDP families": "30 displaced families", not "5,000 IDPs")
+        texts = [res.spelled(res.sentences.texts[r]) for r in rows] if head else []
+        doc_head = head if any(counts(t, {head}) for t in texts) else None
         sims = res.sentences.vectors_of(rows) @ qvec
         # a report is organised under headings that say what each part answers; rare words tell more than
         # common ones ("prepared" in "who prepared the report?", not "report")
@@ -103,7 +110,7 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: st
             idf_share = res.sentences.idf_share(r, qtokens)
             value = float(sim) + weights["word_weight"] * idf_share + weights.get("heading_weight", 0.0) * heading
             if q.wants_number:
-                value += sentence_bonus(res.spelled(sentence), asked, weights)
+                value += sentence_bonus(res.spelled(sentence), asked, weights, doc_head)
             # "from Africa (36%)", not "… and North Africa … 9%": it orders, it is no evidence of an answer
             named = any(names_place(sentence, name, longer) for name, longer in places.items())
             preference = weights["place"] if named else 0.0
@@ -118,9 +125,15 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: st
 
 
 def figure_question(q: Query) -> str:
-    """The question a figure is matched against: as typed in English, glossed in other languages, since what a
-    figure counts is read in the report's words ("quantas horas" counts the hours a sentence gives)."""
-    return q.question if q.language == "en" else (q.full_text or q.question)
+    """The question a figure is matched against: in English as typed, spelling corrected ("how many familes"
+    counts families), glossed in other languages, since what a figure counts is read in the report's words
+    ("quantas horas" counts the hours a sentence gives)."""
+    if q.language != "en":
+        return q.full_text or q.question
+    text = q.question
+    for typed, meant in q.corrections:
+        text = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", meant, text)
+    return text
 
 
 def _places_asked(q: Query, res: Resources) -> dict[str, list[str]]:

@@ -12,7 +12,12 @@ from ..text import fold, tokenize
 
 NUMBER = re.compile(r"(?<![\w.,\-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*%|\s*(?:million|billion))?")
 _CONTRAST = re.compile(r"\b(?:rather than|instead of|as opposed to|other than|excluding|except|not)\b([^,;.?!]*)", re.I)
-GROWTH = re.compile(r"\b(grow|grown|grew|growth|increased?|risen|rose|expanded|become|now)\b", re.I)
+# what something has become: its figure now ("how big is the fund at this point?")
+GROWTH = re.compile(
+    r"\b(grow|grown|grew|growth|increased?|risen|rose|expanded|become|now|current|currently|presently|"
+    r"at this point|at the moment)\b",
+    re.I,
+)
 _END_VERB = r"\b(?:become|became|grown to|grew to|risen to|rose to|increased to|reached|reaches|now)\b"
 _END_STATE = re.compile(_END_VERB + r"[^.]*$", re.I)  # the text before a number ends "... has become an"
 END_FIGURE = re.compile(_END_VERB + r"[^.\d]*\d", re.I)  # a sentence says what something became
@@ -23,7 +28,11 @@ _TARGET = re.compile(
     re.I,
 )
 # "how big is it now, and what is the goal?": the figure of today comes first
-_NOW = re.compile(r"\b(?:now|currently|so far|today|at present|to date|ahora|actualmente|maintenant|actuellement|agora)\b", re.I)
+_NOW = re.compile(
+    r"\b(?:now|current|currently|presently|at this point|at the moment|so far|today|at present|to date|ahora|"
+    r"actualmente|maintenant|actuellement|agora)\b",
+    re.I,
+)
 # the text before a number ends "... to reach $", "... bring the fund to US$": the figure something is to become
 _TO_REACH = re.compile(r"\bto\s+(?:reach\s+|grow\s+to\s+|become\s+)?(?:an?\s+)?(?:US)?[$€£]?\s*$", re.I)
 _MONEY = re.compile(
@@ -117,18 +126,49 @@ def counted(question: str) -> set[str]:
     plenary, session). English puts the counted noun last and Spanish, French and Portuguese first; the
     words in between qualify it, and a number before any of them counts something else. Of two counts asked
     ("how many governments joined, and from how many countries?") the answer gives the first."""
-    pattern = (
-        r"\b(?:how many|cu[aá]nt[oa]s|combien de|combien d'|quant[oa]s)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?"
-        r"(?:\d{4}\s+)?([\w-]+(?:\s+[\w-]+){0,3})"
-    )
-    m = re.search(pattern, question, re.I)
-    if m is None:
-        return set()
-    words = re.findall(r"[a-z]+", fold(m.group(1)))
-    start = next((n for n, w in enumerate(words) if w not in _FUNCTION), len(words))
-    cut = next((n for n, w in enumerate(words[start:], start) if w in _FUNCTION), len(words))
-    phrase = [_singular(w) for w in words[start:cut]]
+    phrase = _counted_phrase(question)
     return {phrase[0], phrase[-1]} if phrase else set()
+
+
+def counted_head(question: str, read: str = "") -> str | None:
+    """The noun a "how many …" question counts, of the words of the phrase in `read` (the question as read:
+    corrected or glossed; the question itself when ""): the last when the question as typed asks in English
+    ("how many IDP families" counts families, not IDPs), the first after "cuántos", "combien de", "quantos",
+    whose word order a word-by-word gloss keeps."""
+    m = _HOW_MANY.search(question)
+    phrase = _counted_phrase(read or question)
+    if m is None or not phrase:
+        return None
+    return phrase[-1] if m.group(0).lower().startswith("how") else phrase[0]
+
+
+_HOW_MANY = re.compile(
+    r"\b(?:how many|cu[aá]nt[oa]s|combien de|combien d'|quant[oa]s)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?"
+    r"(?:\d{4}\s+)?",
+    re.I,
+)
+# a question word ends the counted phrase ("how many towns and how many regions"), as a function word does
+_ASKING = frozenset("how what which who when where why".split())  # noqa: SIM905
+
+
+def _counted_phrase(question: str) -> list[str]:
+    """The phrase a "how many" counts, singular: up to three words, "and"/"or" joining them ("how many migrant
+    and refugee pupils"), ending at a function or question word; the fourth word on is what is said of it
+    ("how many nurses/health workers got training" counts nurses and workers, not "got")."""
+    m = _HOW_MANY.search(question)
+    if m is None:
+        return []
+    words = re.findall(r"[a-z]+", fold(question[m.end() :]))
+    while words and words[0] in _FUNCTION:
+        words.pop(0)
+    phrase: list[str] = []
+    for word in words:
+        if word in ("and", "or"):
+            continue
+        if word in _FUNCTION or word in _ASKING or len(phrase) == 3:
+            break
+        phrase.append(_singular(word))
+    return phrase
 
 
 def counted_match(text: str, question: str, distinctive: bool = False) -> bool:
@@ -138,6 +178,11 @@ def counted_match(text: str, question: str, distinctive: bool = False) -> bool:
     what = counted(question)
     if distinctive:
         what = {w for w in what if tokenize(w)}
+    return bool(what) and any(counts_it(text, m, what) for m in NUMBER.finditer(text))
+
+
+def counts(text: str, what: set[str]) -> bool:
+    """Whether `text` prints a number right before one of the words `what` ("30 internally displaced families")."""
     return bool(what) and any(counts_it(text, m, what) for m in NUMBER.finditer(text))
 
 
@@ -207,13 +252,17 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
     count only when the question asks when; a growth question takes the figure something became. A figure
     the question's `context` states (the sentences before the one that asks) is what the asker knows already:
     another figure of the sentence is the one asked for."""
-    wants_share = bool(SHARE.search(question))
+    first = first_asked(question)
+    wants_share = bool(SHARE.search(question)) and first in (None, "share")
     wants_year = bool(_WHEN.search(question))
     wants_target = wants_goal(question)
     wants_growth = bool(GROWTH.search(question)) and not wants_target
-    wants_money = bool(_MONEY.search(question))
+    wants_money = bool(_MONEY.search(question)) and first in (None, "money")
+    wants_size = bool(_ASKS["size"].search(question)) and first in (None, "size")  # a fund's size is an amount
     qwords = set(tokenize(expanded or question)) - contrast_words(question)
-    what = counted(expanded or question)
+    # "how big is the fund, and how many donors?": the count is asked second, and answered after
+    what = counted(expanded or question) if first in (None, "count") else set()
+    head = counted_head(question, expanded) if what else None
     found: list[tuple[float, float, bool, bool]] = []  # (score, value, is a percentage, is an amount)
     # "how many city grantees … now": the number of grantees, though the sentence also says what the fund became
     names_unit = any(counts_it(text, m, what) for m in NUMBER.finditer(text))
@@ -223,6 +272,8 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
         if is_year(value, m.group(2)) and not wants_year:
             continue
         if not wants_age and is_age(text, m):
+            continue
+        if is_day(text, m):
             continue
         is_pct = bool(m.group(2) and "%" in m.group(2))
         is_amount = bool(
@@ -236,13 +287,13 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
         if wants_target and _said_as_goal(text, m):
             score += 3  # "to reach $50 million": the goal asked for, not the figure on the way
         if counts_it(text, m, what):
-            score += 3
+            score += 3.5 if head and counts_it(text, m, {head}) else 3  # "30 families", not "5,000 IDPs"
         found.append((score, value, is_pct, is_amount))
     if wants_share and any(f[2] for f in found):
         found = [f for f in found if f[2]]
     if what and not wants_share and any(not f[2] for f in found):
         found = [f for f in found if not f[2]]  # "how many sessions …" asks a count, not "85% of all sessions"
-    if wants_money and any(f[3] for f in found):
+    if (wants_money or wants_size) and any(f[3] for f in found):
         found = [f for f in found if f[3]]  # "how much money …": an amount, not the people it serves
     elif wants_money and not what and not wants_share:
         return None  # "how much does it cost?" of a sentence with no amount: 30 families is no price
@@ -255,6 +306,38 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
     if best[0] == 0 and len(found) > 1:
         return None  # no figure near the question's words: not the number that was asked for
     return int(best[1]) if best[1].is_integer() else best[1]
+
+
+# which figure a question asks first, when it asks several kinds: "how many nurses …, and what percentage of
+# clinics?" wants the count; "how large is the budget today, and how many staff …?" the budget. By the words
+# that ask for each kind: "has the fund's money helped? is there a percentage?" asks a share, not an amount
+_ASKS = {
+    "count": _HOW_MANY,
+    "share": SHARE,
+    "size": re.compile(r"\bhow (?:big|large)\b", re.I),
+    "money": re.compile(r"\bhow much\b(?!\s+of\b)|\b(?:budget|cost|costs|cu[aá]nto|combien co[uû]te|quanto)\b", re.I),
+    "year": _WHEN,
+}
+
+
+def first_asked(question: str) -> str | None:
+    """The kind of figure asked first (count, share, size, money or year), when a question asks more than
+    one kind; None when it asks one kind or none."""
+    at = {kind: m.start() for kind, rx in _ASKS.items() if (m := rx.search(question))}
+    return min(at, key=lambda k: at[k]) if len(at) > 1 else None
+
+
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_DAY_BEFORE = re.compile(rf"\s+{_MONTHS}\b", re.I)
+_DAY_AFTER = re.compile(rf"\b{_MONTHS}\s+$", re.I)
+
+
+def is_day(text: str, m: re.Match[str]) -> bool:
+    """Whether the number at `m` is a day of a month ("On 3 October 2013", "October 3"): part of a date, never
+    a figure. The report is in English, so its dates are written with English month names."""
+    if m.group(2) or _value(m) > 31:
+        return False
+    return bool(_DAY_BEFORE.match(text, m.end()) or _DAY_AFTER.search(text[max(0, m.start() - 12) : m.start()]))
 
 
 def _currency_before(text: str, m: re.Match[str]) -> str:
@@ -319,14 +402,15 @@ def covers_period(text: str, question: str) -> bool:
     return not asked and bool(_ALL_YEARS.search(question)) and (len(said) >= 2 or bool(_UNTIL_NOW.search(text)))
 
 
-def sentence_bonus(text: str, question: str, weights: dict[str, float]) -> float:
+def sentence_bonus(text: str, question: str, weights: dict[str, float], head: str | None = None) -> float:
     """How much better a sentence answers a figure question for the figure it gives: one at all, one of what
-    is counted ("how many people" → "5,000 people"), a percentage for a share, an end value for growth, one
+    is counted ("how many people" → "5,000 people"; of its `head` noun when the record counts it: "how many
+    IDP families" → "30 families", not "5,000 IDPs"), a percentage for a share, an end value for growth, one
     for the whole period asked about."""
     if not has_figure(text):
         return 0.0
     bonus = weights["figure"]
-    what = counted(question)
+    what = {head} if head else counted(question)
     if what and any(counts_it(text, m, what) for m in NUMBER.finditer(text)):
         bonus += weights["counted"]
     if SHARE.search(question) and "%" in text:

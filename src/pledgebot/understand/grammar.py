@@ -32,7 +32,8 @@ def _month(months: frozenset[str]) -> str:
 # networks; the words after the dash are not set aside with the cities)
 _SET_ASIDE = re.compile(
     r"(?:\b(?:rather than|instead of|as opposed to|other than|excluding|except(?: for)?|but not|apart from|aside from|"
-    r"besides|leav(?:e|ing) out|leaving aside|setting aside|omit(?:ting)?|not counting|"
+    r"besides|leav(?:e|ing) out|leaving aside|setting aside|omit(?:ting)?|not counting|not including|without counting|"
+    r"(?:do|does)\s*(?:not|n't|n’t)\s+count|"
     r"no incluye|en lugar de|plut[oô]t que|au lieu de|em vez de|ao inv[eé]s de)|(?:(?:,|\band|\bso|\s[-–—])\s+|\(\s*)not)\b(?!\s+(?:only|just|merely|simply|solely)\b)"
     r"(?:(?!\s[-–—]\s)[^,;:.?!()])*"
     # "Not arrivals - I mean people coming back": a sentence that opens by saying what is not meant, up to the dash
@@ -160,7 +161,10 @@ def dates(folded: str, months: frozenset[str]) -> Dates:
             start = YearRange(year + 1, None) if word == "after" else YearRange(None, year - 1)
         spans.append(m.span())
     # "not starting until 2026 or later", "won't begin before 2025": starts in that year or later
-    later = rf"\b(?:do|does|did|will|wo|ca)\s*(?:not|n't|n’t)\s+(?:start|begin|kick off)\s+(?:until|before)\s+{month}{_YEAR}\b(?:\s+or\s+later)?"
+    later = (
+        rf"\b(?:do|does|did|will|wo|ca)\s*(?:not|n't|n’t)\s+(?:\w+ly\s+|even\s+)?(?:start|begin|kick off)\s+"
+        rf"(?:until|before)\s+{month}{_YEAR}\b(?:\s+or\s+later)?"
+    )  # an adverb may stand between: "won't really begin before 2026"
     for m in re.finditer(later, folded):
         start = YearRange(int(m.group(1)), None)
         spans.append(m.span())
@@ -240,7 +244,7 @@ def count_unit(folded: str, units: dict[str, str]) -> str | None:
 _NUMBER_ASKED = re.compile(
     r"\b(how many|how much|what share|percentages?|proportions?|ratios?|what fraction|how large|how big|how long|rate|"
     r"number of|percent|per ?cent|target|goal|figure|amount|budget|cost|costs|how expensive|population|size|"
-    r"stats?|statistics?|cu[aá]nt[oa]s?|combien|"
+    r"stats?|statistics?|(?:what|which) numbers?|death toll|cu[aá]nt[oa]s?|combien|"
     r"quant[oa]s?|porcentaje|pourcentage|porcentagem)\b|%"
 )
 
