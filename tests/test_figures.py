@@ -1,11 +1,14 @@
 """The report handler's choice of sources for a figure: pure functions, no model or index."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from pledgebot.answer.figures import (
     Ranked,
     _asking_text,
     _counts_another,
+    _figure_rows,
     _paragraph,
     _same_figure,
     figure_question,
@@ -112,3 +115,28 @@ def test_a_figure_said_in_words_is_the_same_figure():
 def test_a_figure_is_matched_in_the_reports_words(question, language, full_text, counts):
     q = Query(question, Intent.REPORT, wants_number=True, language=language, full_text=full_text)
     assert counted(figure_question(q)) == counts
+
+
+def test_a_misspelt_counted_noun_is_matched_as_corrected():
+    q = Query("how many familes does it house?", Intent.REPORT, wants_number=True, corrections=(("familes", "families"),))
+    assert counted(figure_question(q)) == {"family"}
+
+
+def _res(*texts: str) -> SimpleNamespace:
+    return SimpleNamespace(spelled=lambda s: s, sentences=SimpleNamespace(texts=list(texts)))
+
+
+@pytest.mark.parametrize(
+    ("texts", "head", "what", "rows", "kept_head"),
+    [
+        # a count of people: the sentence that counts people, not one that counts organisations
+        (("The hub works with 10 charities.", "It has about 500 beneficiaries.", "No figure."), "people",
+         {"people", "beneficiary"}, [1], None),
+        # the noun itself, not a word qualifying it
+        (("It took in 5,000 IDPs.", "It houses 30 displaced families."), "family", {"idp", "family"}, [1], "family"),
+        # nothing counts what is asked: every sentence with a figure may answer
+        (("It opened in 2019 with 3 rooms.", "It grew fast."), "donor", {"donor"}, [0], None),
+    ],
+)
+def test_a_figure_is_sought_in_the_sentences_that_count_what_is_asked(texts, head, what, rows, kept_head):
+    assert _figure_rows(_res(*texts), list(range(len(texts))), head, what) == (rows, kept_head)

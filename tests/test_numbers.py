@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from pledgebot.answer.numbers import counted, counted_head, counted_match, covers_period, digits, has_figure, number_in
+from pledgebot.answer.numbers import (
+    asked_count,
+    counted,
+    counted_head,
+    counted_match,
+    covers_period,
+    digits,
+    has_figure,
+    number_in,
+)
 
 
 @pytest.mark.parametrize(
@@ -49,6 +58,8 @@ from pledgebot.answer.numbers import counted, counted_head, counted_match, cover
         ("Now a $8 million fund, it aims to reach $50 million.", "what is the fund's size at this point, not its goal?", 8),
         # money named is no money asked: the share is the figure
         ("It gave $2 million; 75% of towns raised more.", "did the grant money help towns raise more? what share did?", 75),
+        # what has happened so far is no figure said as a condition or a goal
+        ("If the petition gets 2 million signatures, the council must reply.", "how many signatures has the petition got so far?", None),
         # a day of a month is part of a date
         ("On 3 October the ferry sank with 368 migrants on board.", "how many were on board when the ferry sank?", 368),
     ],
@@ -158,3 +169,10 @@ def test_a_figure_for_the_whole_period_asked(sentence, question, covers):
 def test_a_figure_said_in_words_is_read_as_a_number(text, read):
     assert digits(text) == read
     assert has_figure(digits(text)) == (text != read)
+
+
+def test_a_count_of_people_is_answered_by_a_figure_of_any_people():
+    assert "beneficiary" in asked_count("how many people use the hub?", ["beneficiaries", "people"])
+    assert asked_count("how many rooms does it have?", ["beneficiaries", "people"]) == {"room"}
+    # a count asked after a size is not what the figure is chosen by
+    assert asked_count("how large is it, and how many staff?", ["staff"]) == set()

@@ -22,6 +22,7 @@ from .numbers import (
     NUMBER,
     SHARE,
     amount,
+    asked_count,
     contrast_words,
     counted_head,
     counted_match,
@@ -83,22 +84,18 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: st
     weights = res.calibration.section("report")
     places = _places_asked(q, res) if q.wants_number else {}
     asked = figure_question(q)
-    head = counted_head(q.question, asked)
+    head, what = counted_head(q.question, asked), asked_count(asked, q.people_words)
     out = []
     res.sentences.warm(doc_ids)
     for doc in dict.fromkeys(doc_ids):
         rows = [r for r in res.sentences.content_rows(doc) if not within or res.sentences.texts[r] in within]
         if not rows:
             continue
+        doc_head = None
         if q.wants_number:
-            # a figure is answered by a sentence that gives one
-            rows = [r for r in rows if has_figure(res.spelled(res.sentences.texts[r]))]
+            rows, doc_head = _figure_rows(res, rows, head, what)
             if not rows:
                 continue
-        # the noun counted, when the record counts it: a sentence that counts only a word qualifying it is not
-        # the one asked ("how many IDP families": "30 displaced families", not "5,000 IDPs")
-        texts = [res.spelled(res.sentences.texts[r]) for r in rows] if head else []
-        doc_head = head if any(counts(t, {head}) for t in texts) else None
         sims = res.sentences.vectors_of(rows) @ qvec
         # a report is organised under headings that say what each part answers; rare words tell more than
         # common ones ("prepared" in "who prepared the report?", not "report")
@@ -110,7 +107,7 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: st
             idf_share = res.sentences.idf_share(r, qtokens)
             value = float(sim) + weights["word_weight"] * idf_share + weights.get("heading_weight", 0.0) * heading
             if q.wants_number:
-                value += sentence_bonus(res.spelled(sentence), asked, weights, doc_head)
+                value += sentence_bonus(res.spelled(sentence), asked, weights, doc_head, q.people_words)
             # "from Africa (36%)", not "… and North Africa … 9%": it orders, it is no evidence of an answer
             named = any(names_place(sentence, name, longer) for name, longer in places.items())
             preference = weights["place"] if named else 0.0
@@ -122,6 +119,20 @@ def rank_sentences(q: Query, ctx: Ctx, doc_ids: list[str], text: str, within: st
             out.append(best)
     out.sort(key=lambda r: -(r.score + r.preference))
     return out
+
+
+def _figure_rows(res: Resources, rows: list[int], head: str | None, what: set[str]) -> tuple[list[int], str | None]:
+    """The sentences of a record that may give the figure asked: those that give one; of those, when some count
+    what is asked, only those ("how many people use the hub": "around 500 beneficiaries", not "10
+    associations"), and of those, when some count the noun itself, only those ("how many IDP families": "30
+    displaced families", not "5,000 IDPs"); with the counted noun when the record counts it."""
+    texts = {r: res.spelled(res.sentences.texts[r]) for r in rows}
+    rows = [r for r in rows if has_figure(texts[r])]
+    if counting := [r for r in rows if counts(texts[r], what)]:
+        rows = counting
+    if head and (counting := [r for r in rows if counts(texts[r], {head})]):
+        return counting, head
+    return rows, None
 
 
 def figure_question(q: Query) -> str:
@@ -302,7 +313,7 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
     if q.wants_number and SHARE.search(q.question):
         keep[0] = _share_nearby(q, ctx, keep[0])
     said = digits(keep[0].sentence)  # "three CBOs": a figure said in words is read as one
-    number = number_in(said, q.question, q.full_text, q.context) if q.wants_number else None
+    number = number_in(said, q.question, q.full_text, q.context, q.people_words) if q.wants_number else None
     if q.wants_number and (number is None or _counts_another(q, said, number)):
         return None if sections_only else policy.no_figure(q, ctx, [decision])
     if number is not None and len(keep) == 1:
@@ -369,7 +380,7 @@ def _same_figure(q: Query, ranked: list[Ranked], first: str, number: float) -> l
     return [
         r
         for r in ranked
-        if number_in(digits(r.sentence), q.question, q.full_text, q.context) == number
+        if number_in(digits(r.sentence), q.question, q.full_text, q.context, q.people_words) == number
         and figure_as_printed(digits(r.sentence), number) == printed
     ]
 

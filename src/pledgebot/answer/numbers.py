@@ -7,6 +7,7 @@ one question.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from ..text import fold, tokenize
 
@@ -171,6 +172,19 @@ def _counted_phrase(question: str) -> list[str]:
     return phrase
 
 
+def with_people(what: set[str], people: Collection[str]) -> set[str]:
+    """What is counted, and, when it is people in general ("how many people"), every word for people: a figure
+    of any of them answers ("215 local actors")."""
+    general = {_singular(fold(w)) for w in people}
+    return what | general if what & general else what
+
+
+def asked_count(question: str, people: Collection[str] = ()) -> set[str]:
+    """What a question counts (`counted`, with every word for people when it counts people in general), when a
+    count is the figure it asks first; empty when it asks a share, a size, an amount or a year first."""
+    return with_people(counted(question), people) if first_asked(question) in (None, "count") else set()
+
+
 def counted_match(text: str, question: str, distinctive: bool = False) -> bool:
     """Whether `text` prints a number right before what the question counts ("5,000 people", "10 local actions").
     `distinctive`: only by a word the search ranks by, not the records' own nouns ("pledges", "cities"), which
@@ -239,19 +253,28 @@ def stated_as_goal(text: str, m: re.Match[str]) -> bool:
     return _said_as_goal(text, m) or bool(_CONDITION.search(text[max(0, m.start() - 100) : m.start()]))
 
 
+def _still_to_happen(text: str, m: re.Match[str]) -> bool:
+    """Whether the figure at `m` is said as a goal or a condition and not as what something has become ("has
+    grown to $8 million" is now; "to reach $50 million" and "if it gets 1 million signatures" are not)."""
+    return stated_as_goal(text, m) and not _END_STATE.search(text[max(0, m.start() - 30) : m.start()])
+
+
 def wants_goal(question: str) -> bool:
     """Whether a question asks for a goal ("how big does the council want the fund to become?"), not for
     what something is now."""
     return bool(_TARGET.search(question)) and not _NOW.search(question)
 
 
-def number_in(text: str, question: str, expanded: str = "", context: str = "") -> float | None:
+def number_in(
+    text: str, question: str, expanded: str = "", context: str = "", people: Collection[str] = ()
+) -> float | None:
     """The figure a question asks for: the number whose neighbouring words best match the question.
 
     A share question takes a percentage and a money question an amount when the sentence has one; years
     count only when the question asks when; a growth question takes the figure something became. A figure
     the question's `context` states (the sentences before the one that asks) is what the asker knows already:
-    another figure of the sentence is the one asked for."""
+    another figure of the sentence is the one asked for. `people`: the words for people in general, any of
+    which a count of people counts."""
     first = first_asked(question)
     wants_share = bool(SHARE.search(question)) and first in (None, "share")
     wants_year = bool(_WHEN.search(question))
@@ -261,19 +284,22 @@ def number_in(text: str, question: str, expanded: str = "", context: str = "") -
     wants_size = bool(_ASKS["size"].search(question)) and first in (None, "size")  # a fund's size is an amount
     qwords = set(tokenize(expanded or question)) - contrast_words(question)
     # "how big is the fund, and how many donors?": the count is asked second, and answered after
-    what = counted(expanded or question) if first in (None, "count") else set()
+    what = with_people(counted(expanded or question), people) if first in (None, "count") else set()
     head = counted_head(question, expanded) if what else None
     found: list[tuple[float, float, bool, bool]] = []  # (score, value, is a percentage, is an amount)
     # "how many city grantees … now": the number of grantees, though the sentence also says what the fund became
     names_unit = any(counts_it(text, m, what) for m in NUMBER.finditer(text))
     wants_age = bool(_ASKS_AGE.search(question))
+    # "how many signatures so far?": a count said as a goal or a condition is not what has happened (an amount
+    # asked now is told by what something has become: "has grown to $8 million")
+    wants_now = bool(_NOW.search(question)) and not wants_target and bool(what)
     for m in NUMBER.finditer(text):
         value = _value(m)
         if is_year(value, m.group(2)) and not wants_year:
             continue
         if not wants_age and is_age(text, m):
             continue
-        if is_day(text, m):
+        if is_day(text, m) or (wants_now and _still_to_happen(text, m)):
             continue
         is_pct = bool(m.group(2) and "%" in m.group(2))
         is_amount = bool(
@@ -402,7 +428,9 @@ def covers_period(text: str, question: str) -> bool:
     return not asked and bool(_ALL_YEARS.search(question)) and (len(said) >= 2 or bool(_UNTIL_NOW.search(text)))
 
 
-def sentence_bonus(text: str, question: str, weights: dict[str, float], head: str | None = None) -> float:
+def sentence_bonus(
+    text: str, question: str, weights: dict[str, float], head: str | None = None, people: Collection[str] = ()
+) -> float:
     """How much better a sentence answers a figure question for the figure it gives: one at all, one of what
     is counted ("how many people" → "5,000 people"; of its `head` noun when the record counts it: "how many
     IDP families" → "30 families", not "5,000 IDPs"), a percentage for a share, an end value for growth, one
@@ -410,7 +438,7 @@ def sentence_bonus(text: str, question: str, weights: dict[str, float], head: st
     if not has_figure(text):
         return 0.0
     bonus = weights["figure"]
-    what = {head} if head else counted(question)
+    what = with_people({head} if head else counted(question), people)
     if what and any(counts_it(text, m, what) for m in NUMBER.finditer(text)):
         bonus += weights["counted"]
     if SHARE.search(question) and "%" in text:

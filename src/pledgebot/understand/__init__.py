@@ -153,6 +153,7 @@ class Understander:
             wants_number=r.wants_number,
             outcome=r.outcome,
             counted=self._counted(r),
+            people_words=tuple(sorted(self.lex.counted_in_general)) if r.wants_number else (),
             context=r.text[: r.focus[0]].strip(),
             leans_on_context=bool(r.focus[0]) and self._uses_pronoun(r),
             chatter=tuple(r.chatter),
