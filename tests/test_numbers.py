@@ -22,7 +22,7 @@ from pledgebot.answer.numbers import (
         # what something became, for a growth question
         ("The fund has grown to $8 million from a $1 million seed.", "what size is the fund at present?", 8),
         # what is counted beats what something became
-        ("The fund has become an $8 million fund with a pipeline of 28 city grantees.", "how many city grantees are in its pipeline now?", 28),
+        ("The fund has become an $8 million fund with a pipeline of 28 partner towns.", "how many partner towns does its pipeline hold now?", 28),
         # a share takes the percentage
         ("Most actions are from Africa (36%), with 9 from Asia.", "what percentage of actions came from Africa?", 36),
         # a money question takes the amount, a people question the people
@@ -89,7 +89,7 @@ def test_figures_and_what_is_counted():
     assert has_figure("a 1.2% share") and not has_figure("the 2022 IMRF and COVID-19")
     assert counted("How many of those actions came from Africa?") == {"action", "came"}
     # English names what it counts last, Spanish, French and Portuguese first; articles are not counted
-    assert counted("how many city grantees are in the pipeline?") == {"city", "grantee"}
+    assert counted("how many partner towns are in the queue?") == {"partner", "town"}
     assert counted("how many de familles de la ville") == {"famille"}
     # two counts asked: the first is the one answered
     assert counted("how many councils are in, and from how many countries?") == {"council"}
