@@ -97,6 +97,7 @@ def test_figures_and_what_is_counted():
     # three words at most: what follows is said of them
     assert counted("how many nurses/health workers got training?") == {"nurse", "worker"}
     assert counted("how many migrant and refugee pupils?") == {"migrant", "pupil"}
+    assert counted("how many IDPs (internally displaced persons)") == {"idp"}
     # the head noun: last in English; first in Spanish, French and Portuguese, also when glossed word by word
     assert counted_head("how many IDP families?") == "family"
     assert counted_head("¿cuántas familias desplazadas hay?", "how many families displaced hay") == "family"

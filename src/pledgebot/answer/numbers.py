@@ -159,7 +159,9 @@ def _counted_phrase(question: str) -> list[str]:
     m = _HOW_MANY.search(question)
     if m is None:
         return []
-    words = re.findall(r"[a-z]+", fold(question[m.end() :]))
+    # up to punctuation: the glossary's expansions follow the question in brackets
+    rest = re.split(r"[(),.;:?!]", question[m.end() :], maxsplit=1)[0]
+    words = re.findall(r"[a-z]+", fold(rest))
     while words and words[0] in _FUNCTION:
         words.pop(0)
     phrase: list[str] = []
@@ -192,7 +194,7 @@ def counted_match(text: str, question: str, distinctive: bool = False) -> bool:
     what = counted(question)
     if distinctive:
         what = {w for w in what if tokenize(w)}
-    return bool(what) and any(counts_it(text, m, what) for m in NUMBER.finditer(text))
+    return counts(text, what)
 
 
 def counts(text: str, what: set[str]) -> bool:
@@ -288,7 +290,7 @@ def number_in(
     head = counted_head(question, expanded) if what else None
     found: list[tuple[float, float, bool, bool]] = []  # (score, value, is a percentage, is an amount)
     # "how many city grantees … now": the number of grantees, though the sentence also says what the fund became
-    names_unit = any(counts_it(text, m, what) for m in NUMBER.finditer(text))
+    names_unit = counts(text, what)
     wants_age = bool(_ASKS_AGE.search(question))
     # "how many signatures so far?": a count said as a goal or a condition is not what has happened (an amount
     # asked now is told by what something has become: "has grown to $8 million")
@@ -439,7 +441,7 @@ def sentence_bonus(
         return 0.0
     bonus = weights["figure"]
     what = with_people({head} if head else counted(question), people)
-    if what and any(counts_it(text, m, what) for m in NUMBER.finditer(text)):
+    if counts(text, what):
         bonus += weights["counted"]
     if SHARE.search(question) and "%" in text:
         bonus += weights["share"]
