@@ -48,7 +48,7 @@ def test_the_understander_embeds_the_question_only_when_the_words_do_not_decide(
 
     calls: list[str] = []
 
-    def embed() -> np.ndarray:
+    def embed(text: str) -> np.ndarray:
         calls.append("embedded")
         return np.array([0.0, 1.0])
 

@@ -188,3 +188,9 @@ def test_a_follow_ups_earlier_turns_are_not_embedded_again(tmp_path, monkeypatch
     assert embedded.count("Which pledges come from Greece?") == 1 and "And from Kenya?" in embedded
     bot.ask("And from Kenya?")  # the question itself is always embedded afresh
     assert embedded.count("And from Kenya?") == 2
+    # a question in Spanish is embedded as read, not as typed: the search then finds that vector made
+    question = "¿Qué ciudades ofrecen vivienda a los refugiados?"
+    reading = bot.understand(question).full_text
+    embedded.clear()
+    bot.ask(question)
+    assert question not in embedded and embedded.count(reading) == 1

@@ -13,7 +13,6 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -221,18 +220,28 @@ class PledgeBot:
         if not self.use_understanding:
             return _plain_query(validate(question), filters, self.understander)
         previous = None
+
+        def known(text: str) -> np.ndarray:
+            # a chat resends its earlier turns: what they were read as was embedded when they were asked
+            if (vector := self.asked_vectors.get(text)) is not None:
+                ctx.vectors.setdefault(text, vector)
+            return ctx.vec(text)
+
         for earlier in (history or [])[-3:]:
             try:
                 text = validate(earlier)
             except Exception:  # noqa: BLE001 - a bad earlier turn just gives no context
                 continue
-            if (known := self.asked_vectors.get(text)) is not None:
-                ctx.vectors.setdefault(text, known)  # a chat resends its earlier turns: embedded when they were asked
-            previous = self.understander.understand(text, previous=previous, vector=partial(ctx.vec, text))
-        text = validate(question)
-        query = self.understander.understand(text, filters, previous, vector=partial(ctx.vec, text))
-        if (vector := ctx.vectors.get(text)) is not None:  # embedded if the intent model needed it
-            self.asked_vectors.put(text, vector)
+            previous = self.understander.understand(text, previous=previous, vector=known)
+        embedded: list[str] = []  # what the intent model needed embedded, if anything
+
+        def fresh(text: str) -> np.ndarray:
+            embedded.append(text)
+            return ctx.vec(text)
+
+        query = self.understander.understand(validate(question), filters, previous, vector=fresh)
+        for text in embedded:
+            self.asked_vectors.put(text, ctx.vectors[text])
         return query
 
     def ask(self, question: str, filters: Filters | None = None, history: list[str] | None = None) -> Answer:

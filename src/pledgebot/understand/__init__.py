@@ -95,11 +95,12 @@ class Understander:
         question: str,
         explicit: Filters | None = None,
         previous: Query | None = None,
-        vector: np.ndarray | Callable[[], np.ndarray] | None = None,
+        vector: np.ndarray | Callable[[str], np.ndarray] | None = None,
     ) -> Query:
         """Read `question`; `explicit` filters win over inferred ones; `previous` makes it a follow-up.
-        `vector`: the question's embedding, or a function that embeds it, called only when the intent model
-        needs it."""
+        `vector`: the question's embedding, or a function that embeds a text, called only when the intent model
+        needs it: with the question as typed in English, with its reading (`Query.full_text`) in Spanish, French
+        and Portuguese, which the English model reads as English and the search embeds anyway."""
         text = validate(question)
         language = detect_language(text)
         r = read(text, self.lex, language)
@@ -167,14 +168,18 @@ class Understander:
     # -- parts -----------------------------------------------------------------------------------
 
     def _intent_scores(
-        self, r: Reading, language: str, vector: np.ndarray | Callable[[], np.ndarray] | None
+        self, r: Reading, language: str, vector: np.ndarray | Callable[[str], np.ndarray] | None
     ) -> dict[Intent, float]:
         if self.model is None:
             return {}
         feats = features(r, language)
         if callable(vector):
-            # an embedding costs a model run (~30 ms); when the words decide, the scores are the words' alone
-            vector = None if self.model.decided_without_vector(feats) else vector()
+            # an embedding costs a model run (~30 ms); when the words decide, the scores are the words' alone.
+            # A non-English question is embedded as read: the same intent on all 24 tuned questions that needed it
+            # (a one-off check), and the answer's search then finds that vector made, one model run fewer
+            embed = vector
+            text = r.text if language == "en" else self._full_text(r)
+            vector = None if self.model.decided_without_vector(feats) else embed(text)
         return self.model.scores(feats, vector)
 
     def _filters(self, r: Reading, facets: list) -> tuple[Filters, list[str]]:
