@@ -28,23 +28,25 @@ def dump(out: Path, extra: list[str]) -> dict[str, Any]:
     """Every registered set (and NAME=PATH extras, status "new") answered once; per-question outcomes kept."""
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     from pledgebot.config import Settings
-    from pledgebot.evals import _Context, answer_all, load_questions
-    from pledgebot.evals.configs import CONFIGS, DEFAULT
+    from pledgebot.evals import _Context, answer_sets
     from pledgebot.evals.metrics import summarise
     from pledgebot.evals.sets import load_register
 
     settings = Settings.from_env()
     ctx = _Context(settings)
     try:
-        known, answerer = set(ctx.bot.records), CONFIGS[DEFAULT].build(ctx)
-        todo = [(s.name, settings.home / s.path, s.status) for s in load_register(settings.home).values()]
-        todo += [(a.split("=", 1)[0], Path(a.split("=", 1)[1]), "new") for a in extra]
-        result = {}
-        for name, path, status in todo:
-            if path.exists():
-                outcomes = answer_all(answerer, load_questions(path, known))
-                overall = summarise(outcomes)["overall"]
-                result[name] = {"status": status, "overall": overall, "questions": [asdict(o) for o in outcomes]}
+        register = load_register(settings.home).values()
+        status = {s.name: s.status for s in register}
+        todo = [(s.name, settings.home / s.path) for s in register]
+        todo += [(a.split("=", 1)[0], Path(a.split("=", 1)[1])) for a in extra]
+        result = {
+            name: {
+                "status": status.get(name, "new"),
+                "overall": summarise(outcomes)["overall"],
+                "questions": [asdict(o) for o in outcomes],
+            }
+            for name, (_, outcomes) in answer_sets(ctx, todo).items()
+        }
     finally:
         ctx.close()
     out.write_text(json.dumps(result, default=str) + "\n", encoding="utf-8")

@@ -88,18 +88,16 @@ def run(
             }
         sets: dict[str, Any] = {}
         if DEFAULT in names and not custom:
-            answerer = CONFIGS[DEFAULT].build(ctx)
-            for s in register.values():
-                if s.name != "main" and (settings.home / s.path).exists():
-                    held = load_questions(settings.home / s.path, known)
-                    outcomes = answer_all(answerer, held)
-                    sets[s.name] = {
-                        "path": s.path,
-                        "status": s.status,
-                        "first_run": s.first_run,
-                        "questions": len(held),
-                        "summary": summarise(outcomes),
-                    }
+            held_out = [(s.name, settings.home / s.path) for s in register.values() if s.name != "main"]
+            for name, (held, outcomes) in answer_sets(ctx, held_out).items():
+                s = register[name]
+                sets[name] = {
+                    "path": s.path,
+                    "status": s.status,
+                    "first_run": s.first_run,
+                    "questions": len(held),
+                    "summary": summarise(outcomes),
+                }
     finally:
         ctx.close()
     return {
@@ -108,6 +106,18 @@ def run(
         "held_out": sets,
         "generated": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
     }
+
+
+def answer_sets(ctx: _Context, sets: list[tuple[str, Path]]) -> dict[str, tuple[list[EvalQuestion], list[Outcome]]]:
+    """Each named set whose file exists, answered once with the default configuration: its questions and
+    outcomes, by name."""
+    known, answerer = set(ctx.bot.records), CONFIGS[DEFAULT].build(ctx)
+    out = {}
+    for name, path in sets:
+        if path.exists():
+            held = load_questions(path, known)
+            out[name] = (held, answer_all(answerer, held))
+    return out
 
 
 def answer_all(answerer: Answerer, questions: list[EvalQuestion]) -> list[Outcome]:

@@ -175,11 +175,9 @@ class Understander:
         feats = features(r, language)
         if callable(vector):
             # an embedding costs a model run (~30 ms); when the words decide, the scores are the words' alone.
-            # A non-English question is embedded as read: the same intent on all 24 tuned questions that needed it
-            # (a one-off check), and the answer's search then finds that vector made, one model run fewer
-            embed = vector
+            # A non-English question is embedded as read: the answer's search then finds that vector made
             text = r.text if language == "en" else self._full_text(r)
-            vector = None if self.model.decided_without_vector(feats) else embed(text)
+            vector = None if self.model.decided_without_vector(feats) else vector(text)
         return self.model.scores(feats, vector)
 
     def _filters(self, r: Reading, facets: list) -> tuple[Filters, list[str]]:
