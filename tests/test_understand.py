@@ -60,6 +60,8 @@ DATA = {
     "back_reference_after": ["too"],
     "back_reference_nouns": ["thing", "kind", "of"],
     "lead_in_subjects": ["we", "some", "report"],
+    "actor_pronouns": ["they", "their"],
+    "first_person": ["we", "our"],
     "population_before": ["réfugiés"],
     "population_origin": ["from", "fleeing"],
     "flight_verbs": ["fled", "fleeing"],
@@ -420,6 +422,34 @@ def test_the_sentences_before_the_one_that_asks_are_its_context(question, contex
 )
 def test_a_part_that_asks_with_a_pronoun_leans_on_its_context(question, leans):
     assert understand(question).leans_on_context is leans
+
+
+@pytest.mark.parametrize(
+    ("question", "submitters"),
+    [
+        # the sentence that asks speaks of the place its context names: that place is the question's
+        ("Nairobi keeps busy. How many 2023 pledges did they submit?", ("Nairobi",)),
+        ("Nairobi keeps busy. Which of their 2023 pledges are about housing?", ("Nairobi",)),
+        # a context about the asker names no place the answer is about
+        ("We work with Nairobi. What have they pledged in 2023?", ()),
+        ("Nairobi keeps busy. Which 2023 pledges are about housing?", ()),  # no pronoun: the context is aside
+    ],
+)
+def test_a_pronoun_in_the_asking_sentence_keeps_the_place_its_context_names(question, submitters):
+    assert understand(question).filters.submitters == submitters
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("How many separate pledges did Nairobi make?", Intent.COUNT),  # the records of a place: counted
+        ("How many pledges has Nairobi submitted in all?", Intent.COUNT),
+        ("How many actions did Nairobi's plan include?", Intent.FIND),  # what the place's plan holds: no count
+        ("How many actions are planned in Nairobi?", Intent.FIND),
+    ],
+)
+def test_a_count_of_the_records_a_place_made_is_a_count(question, intent):
+    assert understand(question).intent is intent  # no intent model here: FIND unless the count is read
 
 
 def test_a_lead_in_of_the_same_sentence_still_filters_and_a_sentence_of_context_does_not():

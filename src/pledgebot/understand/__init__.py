@@ -106,6 +106,10 @@ class Understander:
         r = read(text, self.lex, language)
         scores = self._intent_scores(r, language, vector)
         intent = max(scores, key=scores.get) if scores else Intent.FIND
+        if intent in (Intent.REPORT, Intent.FIND) and self._counts_whose(r):
+            # a tally of what one place filed ("… different commitments has Quilmes lodged?") is the records' own
+            # to make, however the words around it lean
+            intent = Intent.COUNT
         if intent is Intent.COMPARE:
             # "Laguna runs a one-stop shop — which cities do likewise?": the lead-in is the project compared
             r.focus = focus_span(text)
@@ -280,7 +284,27 @@ class Understander:
         context = r.text[: r.focus[0]]
         opens_with_context = bool(context.strip()) and "?" not in context and not r.text[r.focus[1] :].strip()
         own_sentence = bool(re.search(r"[.!]\s*$", context))
-        return focus_filters if opens_with_context and own_sentence and not focus_filters.is_empty() else filters
+        if opens_with_context and own_sentence and not focus_filters.is_empty() and not self._acts_in_context(r):
+            return focus_filters
+        return filters
+
+    def _counts_whose(self, r: Reading) -> bool:
+        """Whether the question counts the records of a place it names as the subject ("how many pledges did
+        Zürich submit?"), not of something it owns ("how many actions did São Paulo's plan include?")."""
+        at = grammar.records_subject_at(r.folded, self.lex.record_nouns)
+        return any(
+            f.kind in PLACE_KINDS and f.at in at and not re.match(r"['’]s\b", r.text[f.at + len(f.words) :])
+            for f in r.facets
+        )
+
+    def _acts_in_context(self, r: Reading) -> bool:
+        """Whether the sentence that asks speaks of someone its context names, by a pronoun ("Quilmes drew up a
+        plan. Did their council adopt it?"): then the context's places are the question's. A context
+        about the asker ("We are a Kenyan city. What are they doing?") is not."""
+        words = [(n, w.text) for n, w in enumerate(r.words)]
+        points = any(r.in_focus(n) and w in self.lex.actor_pronouns for n, w in words)
+        about_asker = any(not r.in_focus(n) and w in self.lex.first_person for n, w in words)
+        return points and not about_asker
 
     def _uses_pronoun(self, r: Reading) -> bool:
         """Whether the sentence that asks has a pronoun anywhere ("what share did they make up?"): it cannot

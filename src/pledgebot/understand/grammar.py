@@ -241,6 +241,21 @@ def count_unit(folded: str, units: dict[str, str]) -> str | None:
     return None
 
 
+def records_subject_at(folded: str, record_nouns: frozenset[str]) -> tuple[int, ...]:
+    """Where the subject may start of a "how many <records> did <subject> …" question ("… distinct commitments
+    has the Municipality of Quilmes lodged": at "Municipality" or at "Quilmes"): a count of the records someone
+    made; () for other shapes ("… actions was the plan to include")."""
+    nouns = "|".join(sorted(map(re.escape, record_nouns)))
+    m = re.search(
+        rf"\b(?:how many|number of)\s+(?:[\w-]+\s+){{0,3}}?(?:{nouns})\s+(?:did|does|do|has|have|had|will|would)\s+"
+        r"(?:the\s+)?(?P<of>[a-z]+\s+of\s+(?:the\s+)?)?",
+        folded,
+    )
+    if not m or not nouns:
+        return ()
+    return (m.start("of"), m.end()) if m.group("of") else (m.end(),)
+
+
 _NUMBER_ASKED = re.compile(
     r"\b(how many|how much|what share|percentages?|proportions?|ratios?|what fraction|how large|how big|how long|rate|"
     r"number of|percent|per ?cent|target|goal|figure|amount|budget|cost|costs|how expensive|population|size|"

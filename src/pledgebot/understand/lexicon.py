@@ -83,6 +83,8 @@ class Lexicon:
     back_reference_after: frozenset[str] = frozenset()  # "do that too": still a back-reference
     back_reference_nouns: frozenset[str] = frozenset()  # "the same thing", "that kind of work": still one
     lead_in_subjects: frozenset[str] = frozenset()  # "We brief the council: how many …?": a lead-in that is a statement
+    actor_pronouns: frozenset[str] = frozenset()  # "how many did they put in?": the context's submitter acts
+    first_person: frozenset[str] = frozenset()  # "we are a city in Kenya": a context about the asker
     place_nouns: frozenset[str] = frozenset()  # "the Asia-Pacific region": part of a region's name
     helped_before: frozenset[str] = frozenset()  # "helping organisations": a kind after these is who is helped
     askers_own: frozenset[str] = frozenset()  # "our county": a kind after these is who asks
@@ -136,8 +138,8 @@ def _spelled_out(phrases: Iterable[str], glossary: tuple[Term, ...]) -> list[str
 
 # the lists of lexicon.yaml read as they are, each into the Lexicon field of its name
 _WORD_LISTS = ("coordinators", "name_connectors", "other_words", "more_words", "people_articles", "back_references",
-               "back_reference_after", "back_reference_nouns", "lead_in_subjects", "list_fillers",
-               "mention_scopes", "crisis_articles")  # fmt: skip
+               "back_reference_after", "back_reference_nouns", "lead_in_subjects", "actor_pronouns", "first_person",
+               "list_fillers", "mention_scopes", "crisis_articles")  # fmt: skip
 
 
 def build_lexicon(
