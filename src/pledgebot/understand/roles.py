@@ -27,9 +27,9 @@ def names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Entr
     # in Spanish, French or Portuguese an adjective follows the noun it describes ("associations françaises");
     # after an article it is a noun, the people ("les Français", "los griegos")
     describes_cities |= not r.english and bool(before) and before[-1] not in lex.people_articles and not is_population(before[-1], lex)
-    plural_demonym = (
-        entry.other_name and typed.endswith("s") and not fold_aligned(entry.value).endswith("s") and not describes_cities
-    )
+    # "Greeks", "Finns" are people; "Swiss" is an adjective too: no plural ends in a double s
+    plural = typed.endswith("s") and not typed.endswith("ss")
+    plural_demonym = entry.other_name and plural and not fold_aligned(entry.value).endswith("s") and not describes_cities
     noun_after = any(after == p or after.startswith(p + " ") for p in lex.population_nouns)
     # the people may be named in two words ("asylum seekers from Afghanistan")
     people = len(before) >= 2 and (is_population(before[-2], lex) or " ".join(before[-3:-1]) in lex.population_nouns)
