@@ -106,6 +106,9 @@ class Understander:
         r = read(text, self.lex, language)
         scores = self._intent_scores(r, language, vector)
         intent = max(scores, key=scores.get) if scores else Intent.FIND
+        if intent is Intent.MENTION and not r.mention and len(scores) > 1:
+            # no words were read to look for ("I need a name for the byline"): the likeliest other reading
+            intent = max((i for i in scores if i is not Intent.MENTION), key=scores.get)
         if intent in (Intent.REPORT, Intent.FIND) and self._counts_whose(r):
             # a tally of what one place filed ("… different commitments has Quilmes lodged?") is the records' own
             # to make, however the words around it lean

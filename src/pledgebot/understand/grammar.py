@@ -318,11 +318,14 @@ _MENTION = re.compile(
 )
 
 
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|his|her|their|its|my|our|your|this|that)\s+$")
+
+
 def mention(text: str) -> tuple[str | None, list[Span]]:
     """ "Which pledges mention the private sector?": the words asked about, as typed."""
     m = _MENTION.search(text.lower())
-    if not m:
-        return None, []
+    if not m or _DETERMINER_BEFORE.search(text.lower()[: m.start()]):
+        return None, []  # "need a name for the credit line": after an article, "name" is a noun
     phrase = text[m.start("phrase") : m.end("phrase")].strip(" .!,;:")
     return phrase, [m.span()]
 
