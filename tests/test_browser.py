@@ -204,7 +204,7 @@ def test_a_long_answer_lists_the_matches_it_did_not_quote(session: Session) -> N
 def test_a_new_answer_reads_from_its_first_line(session: Session) -> None:
     page = session.page
     session.ask(OFW)
-    session.ask("What are cities doing on housing for refugees?")
+    session.ask("Which pledges work on shelter and housing for refugees?")
     # the latest question sits at the top of the conversation's view, its answer right below; the page scrolls
     # once the answer has rendered, which takes longer on a loaded machine (over 5 s once, in a fresh-clone run): wait
     # for it, within bounds

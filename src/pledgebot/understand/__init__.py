@@ -105,14 +105,7 @@ class Understander:
         language = detect_language(text)
         r = read(text, self.lex, language)
         scores = self._intent_scores(r, language, vector)
-        intent = max(scores, key=scores.get) if scores else Intent.FIND
-        if intent is Intent.MENTION and not r.mention and len(scores) > 1:
-            # no words were read to look for ("I need a name for the byline"): the likeliest other reading
-            intent = max((i for i in scores if i is not Intent.MENTION), key=scores.get)
-        if intent in (Intent.REPORT, Intent.FIND) and self._counts_whose(r):
-            # a tally of what one place filed ("… different commitments has Quilmes lodged?") is the records' own
-            # to make, however the words around it lean
-            intent = Intent.COUNT
+        intent = self._intent(r, scores)
         if intent is Intent.COMPARE:
             # "Laguna runs a one-stop shop — which cities do likewise?": the lead-in is the project compared
             r.focus = focus_span(text)
@@ -173,6 +166,18 @@ class Understander:
         return follow_up(query, previous, self.lex) if previous is not None else query
 
     # -- parts -----------------------------------------------------------------------------------
+
+    def _intent(self, r: Reading, scores: dict[Intent, float]) -> Intent:
+        """The likeliest intent, squared with what the grammar read."""
+        intent = max(scores, key=scores.get) if scores else Intent.FIND
+        if intent is Intent.MENTION and not r.mention and len(scores) > 1:
+            # no words were read to look for ("I need a name for the byline"): the likeliest other reading
+            intent = max((i for i in scores if i is not Intent.MENTION), key=scores.get)
+        if intent in (Intent.REPORT, Intent.FIND) and self._counts_whose(r):
+            # a tally of what one place filed ("… different commitments has Quilmes lodged?") is the records' own
+            # to make, however the words around it lean
+            intent = Intent.COUNT
+        return intent
 
     def _intent_scores(
         self, r: Reading, language: str, vector: np.ndarray | Callable[[str], np.ndarray] | None
