@@ -54,6 +54,7 @@ def test_every_answer_has_a_route_and_verbatim_excerpts(bot):
         ("What did Oslo pledge?", Intent.FIND, "policy"),
         ("Which pledges mention the guide?", Intent.MENTION, "mentions"),
         ("Give me a quote from Athens", Intent.QUOTE, "quotes"),
+        ("How many mayors are quoted?", Intent.REPORT, "quotes"),  # the printed quotes: the records' own count
         ("Who else does something like Larissa's language courses?", Intent.COMPARE, "compare"),
         ("What share of humanitarian funding reached local actors?", Intent.REPORT, "figures"),
         ("How many pledges from Greece?", Intent.COUNT, "listing"),
@@ -63,6 +64,10 @@ def test_every_answer_has_a_route_and_verbatim_excerpts(bot):
 )
 def test_the_router_picks_one_handler(bot, question, intent, handler):
     assert ask(bot, question, intent).route.handler == handler
+
+
+def test_a_count_of_the_people_quoted_is_answered_with_the_count(bot):
+    assert ask(bot, "How many mayors are quoted?", Intent.REPORT).number == 1
 
 
 def test_counts_cite_every_counted_pledge_and_lists_add_partners_uncounted(bot):

@@ -349,6 +349,7 @@ def test_grammar_reads_units_thresholds_and_mentions():
     assert understand("Do any mention housing in the text?").mention == "housing"
     assert understand("Which pledges mention refugees in Kenya?").mention == "refugees in Kenya"
     assert understand("pledges carrying a quote by the mayor").quote_role == "mayor"
+    assert understand("In how many pledges are mayors quoted?").quote_role == "mayor"
 
 
 def test_the_sentence_that_asks_filters_when_it_names_facets_of_its_own():

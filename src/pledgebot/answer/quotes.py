@@ -35,8 +35,9 @@ def listed(q: Query, ctx: Ctx) -> Answer:
         return policy.nothing_for(q, ctx, "no pledge passing the filters is printed with such a quote")
     citations = [citation_for(n, res.records[x.doc_id], x.text) for n, x in enumerate(quotes, 1)]
     n, lang = len(quotes), q.language
+    counting = q.intent is Intent.COUNT or q.wants_number  # "how many mayors are quoted?" asks the count too
     who = say(lang, "quotes.role_quote", role=_role(lang, role)) if role else say(lang, "quotes.a_quote")
-    count = f"**{n}**" if q.intent is Intent.COUNT else str(n)
+    count = f"**{n}**" if counting else str(n)
     names = join_names([f"{x.attribution} ({res.records[x.doc_id].submitter})" for x in quotes], lang)
     lead = say(lang, "quotes.listed", n, number=count, who=who, names=names)
     return reply(
@@ -46,8 +47,8 @@ def listed(q: Query, ctx: Ctx) -> Answer:
         render_pledges(lead, citations, n, lang=lang),
         citations,
         total=n,
-        number=n if q.intent is Intent.COUNT else None,
-        intent="count" if q.intent is Intent.COUNT else "list",
+        number=n if counting else None,
+        intent="count" if counting else "list",
     )
 
 

@@ -3,7 +3,7 @@
 ASSIST                          → policy (decline)
 a name no record has            → policy (unknown place or topic), or the country's pledges as context
 MENTION + words                 → mentions
-QUOTE                           → quotes;  COUNT/FIND + "printed with a quote" → quotes.listed
+QUOTE                           → quotes;  COUNT/FIND (REPORT with whose) + "printed with a quote" → quotes.listed
 "did it reach <a figure>?"      → figures.outcome, when the report gives that figure only as a goal
 DEFINITION                      → definition, else figures
 COMPARE + an anchor             → compare, else as FIND
@@ -38,8 +38,8 @@ def answer(q: Query, ctx: Ctx) -> Answer:
         return mentions.answer(q, ctx)
     if q.intent is Intent.QUOTE:
         return quotes.answer(q, ctx)
-    if q.filters.quoted and q.intent in (Intent.COUNT, Intent.FIND):
-        return quotes.listed(q, ctx)
+    if q.filters.quoted and (q.intent in (Intent.COUNT, Intent.FIND) or (q.intent is Intent.REPORT and q.quote_role)):
+        return quotes.listed(q, ctx)  # "how many mayors are quoted?": the printed quotes are the records' own
     if q.outcome is not None and (told := figures.outcome(q, ctx)) is not None:
         return told  # "did it reach its million signatures?" of a figure the report gives only as a goal
     if q.intent is Intent.DEFINITION:

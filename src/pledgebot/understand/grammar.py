@@ -363,14 +363,18 @@ def named_parts(phrase: str, connectors: frozenset[str]) -> list[str]:
 
 
 _QUOTE_ROLE = re.compile(
-    r"\b(?:quotes?|quoted|quotations?)\s+(?:from|by)\s+(?:a|an|the|any)?\s*(mayors?|heads?|leaders?)\b"
+    r"\b(?:quotes?|quoted|quotations?)\s+(?:from|by)\s+(?:a|an|the|any)?\s*(mayors?|heads?|leaders?)\b|"
+    r"\b(mayors?|heads?|leaders?)\s+(?:(?:are|is|were|was|get|gets|got|being)\s+)?quoted\b"  # "mayors are quoted"
 )
 
 
 def quote_role(folded: str) -> tuple[str | None, list[Span]]:
     """ "quoted by a mayor": whose quotes."""
     m = _QUOTE_ROLE.search(folded)
-    return (m.group(1).rstrip("s"), [m.span(1)]) if m else (None, [])
+    if not m:
+        return None, []
+    n = 1 if m.group(1) else 2
+    return m.group(n).rstrip("s"), [m.span(n)]
 
 
 # Where only a place can stand: "from Oslo", "Oslo's", "did Oslo pledge", "the mayor of Oslo".
