@@ -341,6 +341,7 @@ def test_grammar_reads_units_thresholds_and_mentions():
     # after an article or a possessive, "name" and "mention" are nouns: nothing to look for
     assert understand("Who wrote it? I need a name for the byline").mention is None
     assert understand("Which pledges name the private sector?").mention == "private sector"
+    assert understand("Are there pledges that mention the private sector?").mention == "private sector"
     # the names in a mention phrase are kept, to look for when the whole phrase is in no record
     assert understand("Which of them are naming UNHCR among their partners?").mention_names == ("UNHCR",)
     assert understand("Which pledges mention the private sector?").mention_names == ()

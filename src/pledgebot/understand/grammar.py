@@ -318,7 +318,7 @@ _MENTION = re.compile(
 )
 
 
-_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|his|her|their|its|my|our|your|this|that)\s+$")
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|his|her|their|its|my|our|your)\s+$")  # not "that": "pledges that mention"
 
 
 def mention(text: str) -> tuple[str | None, list[Span]]:
