@@ -301,7 +301,7 @@ class Understander:
         Zürich submit?"), not of something it owns ("how many actions did São Paulo's plan include?")."""
         at = grammar.records_subject_at(r.folded, self.lex.record_nouns)
         return any(
-            f.kind in PLACE_KINDS and f.at in at and not re.match(r"['’]s\b", r.text[f.at + len(f.words) :])
+            f.kind in PLACE_KINDS and f.at in at and not grammar.possessive_at(r.text, f.at + len(f.words))
             for f in r.facets
         )
 

@@ -520,7 +520,7 @@ def _unknown_name(r: Reading, lex: Lexicon, n: int) -> int:
     name = r.text[span[0].start : span[-1].end]
     # a question's first word is capitalised whatever it is; it opens a name only as one's possessive ("Toronto's
     # shelters …") when neither the report nor the lexicon knows it
-    possessive = re.match(r"['’]s\b", r.text[span[-1].end :]) is not None
+    possessive = grammar.possessive_at(r.text, span[-1].end)
     first_word = not r.text[: span[0].start].strip(" ¿¡\"'“(") and not (possessive and not lex.known(span[0].text))
     slot = grammar.place_slot(r.folded, span[0].start, span[-1].end)
     after = n + len(span)

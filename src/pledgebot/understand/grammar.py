@@ -318,6 +318,11 @@ _MENTION = re.compile(
 )
 
 
+def possessive_at(text: str, end: int) -> bool:
+    """Whether the word ending at `end` is followed by a possessive "'s" ("São Paulo's plan")."""
+    return re.match(r"['’]s\b", text[end:]) is not None
+
+
 _DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|his|her|their|its|my|our|your)\s+$")  # not "that": "pledges that mention"
 
 
