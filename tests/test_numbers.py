@@ -13,6 +13,7 @@ from pledgebot.answer.numbers import (
     digits,
     has_figure,
     number_in,
+    of_kind_asked,
 )
 
 
@@ -177,3 +178,38 @@ def test_a_count_of_people_is_answered_by_a_figure_of_any_people():
     assert asked_count("how many rooms does it have?", ["beneficiaries", "people"]) == {"room"}
     # a count asked after a size is not what the figure is chosen by
     assert asked_count("how large is it, and how many staff?", ["staff"]) == set()
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        # a length joined by hyphens to the noun it describes counts nothing, unless a length is asked
+        ("what's the stat behind the claim?", 20),
+        ("how long is that history?", 300),
+    ],
+)
+def test_a_length_said_as_a_modifier_is_no_figure(question, figure):
+    sentence = "A 300-year-long history of welcome, with 20 times more newcomers per head than elsewhere."
+    assert number_in(sentence, question) == figure
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "question", "kind_asked"),
+    [
+        ("Around 100 young newcomers live in two shelters.", 100, "how many newcomers will it reach?", True),
+        ("The two cities will share 2 hubs.", 2, "how many newcomers live there?", False),  # a count of something else
+        ("It puts 4.5 million Swiss francs into care.", 4.5, "how much money does it put in?", True),
+        ("It serves 40 children.", 40, "how big was the grant?", False),  # a size of money: no amount
+        ("It reached 75% of families.", 75, "what share found homes?", True),
+        ("It reached 300 families.", 300, "what share found homes?", False),
+        ("It has 20 times more newcomers.", 20, "what's the stat?", True),  # no kind asked: any figure
+    ],
+)
+def test_a_figure_of_the_kind_asked(sentence, number, question, kind_asked):
+    assert of_kind_asked(sentence, number, question, ("people",)) is kind_asked
+
+
+def test_more_words_for_what_is_counted():
+    sentence = "It trains around 100 children."
+    assert not of_kind_asked(sentence, 100, "how many kids?")
+    assert of_kind_asked(sentence, 100, "how many kids?", also=("children",))

@@ -31,6 +31,7 @@ from .numbers import (
     figure_as_printed,
     has_figure,
     number_in,
+    of_kind_asked,
     sentence_bonus,
     stated_as_goal,
     what_it_counts,
@@ -333,6 +334,35 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
         decisions=[decision],
         intent="count" if sections_only else "report",
     )
+
+
+def in_found(q: Query, ctx: Ctx, found: Answer, strict: bool = False) -> Answer | None:
+    """A figure asked of the pledges a topic found ("any pledge for unaccompanied minors, and how many would it
+    reach?"): the sentence of the likeliest one that gives it, cited first, the others found after it. None
+    when that pledge gives no such figure: the found pledges answer alone. `strict`: only a figure of the kind
+    asked (`of_kind_asked`), for a question whose figure the report itself was not found to give."""
+    res = ctx.res
+    pledges = [c for c in found.citations if c.kind == "pledge"]
+    if not q.wants_number or not pledges:
+        return None
+    record = res.records[pledges[0].id]
+    # of its sentences, those that give a figure: the best of them for the question ("around 100 unaccompanied
+    # children"), not its best sentence overall, which may give none
+    own = (res.sentences.texts[n] for n in res.sentences.rows.get(record.id, []))
+    with_figures = " ".join(t for t in own if has_figure(digits(t)))
+    best = rank_sentences(q, ctx, [record.id], q.full_text or q.question, with_figures) if with_figures else []
+    said = digits(best[0].sentence) if best else ""
+    number = number_in(said, q.question, q.full_text, q.context, q.people_words) if said else None
+    if number is None or _counts_another(q, said, number):
+        return None
+    also = [w for t in q.terms for w in tokenize(t)]
+    if strict and not of_kind_asked(said, number, q.full_text or q.question, q.people_words, also):
+        return None
+    first = citation_for(1, record, best[0].sentence)
+    citations = [first, *(replace(c, n=n) for n, c in enumerate(pledges[1:], 2))]
+    reason = f"{found.route.reason}; the figure asked is {number}, from the likeliest pledge"
+    text = render_mixed(citations, q.language)
+    return reply(q, "figures", reason, text, citations, total=len(citations), number=number, intent="report")
 
 
 def outcome(q: Query, ctx: Ctx) -> Answer | None:

@@ -68,6 +68,16 @@ def is_year(value: float, suffix: str | None) -> bool:
     return suffix is None and value.is_integer() and 1900 <= value <= 2100
 
 
+# "a 300-year-long history", "a five-year plan": a length said as a word's modifier describes, it counts nothing
+_LENGTH_MODIFIER = re.compile(r"-(?:years?|months?|weeks?|days?|hours?)(?:-long|-old)?\b", re.I)
+_ASKS_LENGTH = re.compile(r"\b(?:how long|duration|length|years?|months?|weeks?|days?|hours?)\b", re.I)
+
+
+def is_length_modifier(text: str, m: re.Match[str]) -> bool:
+    """Whether the number at `m` is a length joined by hyphens to the noun it describes ("300-year-long")."""
+    return bool(_LENGTH_MODIFIER.match(text, m.end()))
+
+
 def is_age(text: str, m: re.Match[str]) -> bool:
     """Whether the number at `m` is an age or an age range's bound ("aged 0 to 6", "15-24 years old")."""
     return bool(_AGED.search(text[max(0, m.start() - 20) : m.start()]) or _YEARS_OLD.match(text[m.end() : m.end() + 30]))
@@ -301,13 +311,12 @@ def number_in(
             continue
         if not wants_age and is_age(text, m):
             continue
+        if is_length_modifier(text, m) and not _ASKS_LENGTH.search(question):
+            continue
         if is_day(text, m) or (wants_now and _still_to_happen(text, m)):
             continue
         is_pct = bool(m.group(2) and "%" in m.group(2))
-        is_amount = bool(
-            _currency_before(text, m)
-            or re.match(r"\s*(?:million|billion)?\s*(?:dollars|euros|francs|Swiss francs|USD|EUR)\b", text[m.end() :])
-        )
+        is_amount = is_money(text, m)
         window = text[max(0, m.start() - 80) : m.end() + 80]
         score = len(qwords & set(tokenize(window))) + (0.5 if m.group(2) else 0)
         if wants_growth and not names_unit and _END_STATE.search(text[max(0, m.start() - 30) : m.start()]):
@@ -353,6 +362,36 @@ def first_asked(question: str) -> str | None:
     one kind; None when it asks one kind or none."""
     at = {kind: m.start() for kind, rx in _ASKS.items() if (m := rx.search(question))}
     return min(at, key=lambda k: at[k]) if len(at) > 1 else None
+
+
+_CURRENCY_AFTER = re.compile(r"\s*(?:million|billion)?\s*(?:dollars|euros|francs|Swiss francs|USD|EUR)\b")
+
+
+def is_money(text: str, m: re.Match[str]) -> bool:
+    """Whether the number at `m` is an amount of money ("$4.5 million", "4.5 million Swiss francs")."""
+    return bool(_currency_before(text, m) or _CURRENCY_AFTER.match(text[m.end() :]))
+
+
+def of_kind_asked(text: str, number: float, question: str, people: Collection[str] = (), also: Collection[str] = ()) -> bool:
+    """Whether `number`, as `text` prints it, is the kind of figure the question asks first: a count printed
+    before what is counted ("around 100 unaccompanied children"), an amount of money, a percentage; any figure
+    when the question names no kind ("what's the stat behind it?"). A figure found in a record the question
+    did not name must pass this: "how many refugees live in Nairobi?" is not answered by "the two cities".
+    `also`: more words for what is counted (the glossary's: "kids" are "children")."""
+    at = {kind: m.start() for kind, rx in _ASKS.items() if (m := rx.search(question))}
+    kind = min(at, key=lambda k: at[k]) if at else None
+    for m in NUMBER.finditer(text):
+        if _value(m) != number:
+            continue
+        if kind == "count":
+            what = asked_count(question, people) or counted(question)
+            return counts_it(text, m, what | {_singular(fold(w)) for w in also})
+        if kind in ("money", "size"):
+            return is_money(text, m)
+        if kind == "share":
+            return bool(m.group(2) and "%" in m.group(2))
+        return kind != "year"
+    return False
 
 
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"

@@ -53,12 +53,33 @@ def answer(q: Query, ctx: Ctx) -> Answer:
             return compare.answer(q, ctx)
         q = replace(q, intent=Intent.FIND)
     if q.intent is Intent.REPORT:
-        return figures.answer(q, ctx)
+        told = figures.answer(q, ctx)
+        if _unsure(told) and q.wants_number:
+            # "any pledge for unaccompanied minors, and how many kids would it reach?": the figure is a
+            # pledge's, and the pledges the topic finds are where to look for it; only a figure of the kind
+            # asked answers (none does "how many refugees live in Nairobi?")
+            return _figure_in_pledges(q, ctx) or told
+        return told
     if q.narrative_names and not q.implied.has_place():
         return _narrative_name(q, ctx)
     if q.unknown_topics and not set(q.topic) - {fold(w) for w in q.unknown_topics}:
         return policy.unknown_topic(q, ctx, q.unknown_topics)
     return _records(q, ctx)
+
+
+def _unsure(told: Answer) -> bool:
+    """Whether the report's answer abstained because no sentence seemed to answer (not for want of a figure)."""
+    return told.abstained and bool(told.route.decisions) and not any(d.kept for d in told.route.decisions)
+
+
+def _figure_in_pledges(q: Query, ctx: Ctx) -> Answer | None:
+    """The figure asked, of the kind asked, in the likeliest of the pledges the topic finds; None when the topic
+    finds none or that pledge gives no such figure."""
+    candidates = ctx.res.matching(q.filters)
+    if not q.topic or not candidates:
+        return None
+    found = topical.answer(replace(q, intent=Intent.FIND), ctx, candidates)
+    return None if found.abstained else figures.in_found(q, ctx, found, strict=True)
 
 
 def _records(q: Query, ctx: Ctx) -> Answer:
@@ -82,7 +103,12 @@ def _records(q: Query, ctx: Ctx) -> Answer:
             # filters narrow ("… got Global Cities Fund money", "mirror pledges") is the records' own: the
             # narrative's figures count other sets ("an $8 million fund")
             return stated
-        return topical.answer(q, ctx, candidates)
+        found = topical.answer(q, ctx, candidates)
+        if q.intent is Intent.FIND and not found.abstained:
+            # "which city pays for care without insurance, and how much is it putting in?": a figure asked of
+            # the pledges found is the likeliest one's
+            return figures.in_found(q, ctx, found) or found
+        return found
     what = "the filters" if not q.filters.is_empty() else "every pledge"
     return listing.answer(q, ctx, candidates, f"no topic: listed {what}")
 
