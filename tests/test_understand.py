@@ -32,6 +32,7 @@ GAZ = Gazetteer(
         "Athens": Submitter("Athens", "city", "Greece"),
         "Kampala Hills": Submitter("Kampala Hills", "region", "Kenya"),
         "Helpers Network": Submitter("Helpers Network", "organization", "Global"),
+        "Leaders Forum": Submitter("Leaders Forum", "organization", "Global"),
     },
     subregions={"East Africa": ("Kenya",), "West Africa": ("Ghana",), "Scandinavia": ()},
     region_aliases={"Europe": ("European",), "Africa": ("African",)},
@@ -351,6 +352,13 @@ def test_grammar_reads_units_thresholds_and_mentions():
     assert understand("Which pledges mention refugees in Kenya?").mention == "refugees in Kenya"
     assert understand("pledges carrying a quote by the mayor").quote_role == "mayor"
     assert understand("In how many pledges are mayors quoted?").quote_role == "mayor"
+    # a role followed by whose it is names the speaker by the body: the role itself narrows nothing
+    assert understand("a quote by the head of the Helpers Network").quote_role is None
+    # a role word that opens a body's name is the name ("quotes from the Leaders Forum")
+    named = understand("quotes from the leaders forum about housing")
+    assert named.quote_role is None and named.filters.submitters == ("Leaders Forum",)
+    assert understand("quotes from leaders about housing").quote_role == "leader"
+    assert understand("need a mayor quote on housing").quote_role == "mayor"
 
 
 def test_the_sentence_that_asks_filters_when_it_names_facets_of_its_own():
@@ -519,6 +527,14 @@ def test_a_question_for_others_leaves_out_the_places_its_context_named():
     assert understand("Athens works on housing. Who else does that?").filters.exclude == ("Athens",)
 
 
+def test_a_place_named_beside_its_own_country_with_else_is_an_example_of_it():
+    # the country is what is asked, wherever each is said; the example stays among its pledges
+    q = understand("Which Kenyan towns are pledging? Nairobi is one, who else?")
+    assert q.filters.countries == ("Kenya",) and not q.filters.submitters and not q.filters.exclude
+    q = understand("Nairobi has one. Who else in Kenya?")
+    assert q.filters.countries == ("Kenya",) and not q.filters.submitters
+
+
 def test_a_parenthesis_that_says_not_sets_aside_what_it_names():
     q = understand("Counting only cities (so not groups like Helpers Network), how many pledges from Kenya?")
     assert q.filters.countries == ("Kenya",) and q.filters.exclude == ("Helpers Network",) and not q.filters.submitters
@@ -673,6 +689,8 @@ def test_a_region_named_with_its_noun_and_cities_listed_with_kinds():
         ("rather than cities, which countries lead?", "rather than cities"),
         ("rather than cities, i want the ones run by ngos and charities", "rather than cities"),
         ("housing rather than jobs, in greece", "rather than jobs"),
+        # a parenthesis right after the clause spells out what it sets aside
+        ("networks rather than governments (local or national), how many?", "rather than governments (local or national)"),
     ],
 )
 def test_set_aside_takes_the_list_it_opens(text: str, aside: str) -> None:

@@ -219,11 +219,24 @@ def _read_grammar(r: Reading, lex: Lexicon) -> None:
     r.several, spans = grammar.several_per_submitter(r.folded)
     _consume(r, spans, "several")
     r.quote_role, spans = grammar.quote_role(r.folded)
+    if spans and _opens_a_name(r, lex, spans[0][0]):
+        r.quote_role, spans = None, []  # a body whose name opens with a role word: its name, no role
     _consume(r, spans, "role")
     r.unit = grammar.count_unit(r.folded, lex.count_units)
     r.wants_number = grammar.wants_number(r.folded)
     r.outcome = grammar.outcome_figure(r.folded) if r.english else None
     r.counted = grammar.counted_noun(r.folded) if r.english else None
+
+
+def _opens_a_name(r: Reading, lex: Lexicon, at: int) -> bool:
+    """Whether the words from offset `at` on begin a longer name the lexicon knows."""
+    n = next((k for k, w in enumerate(r.words) if w.start == at), None)
+    if n is None:
+        return False
+    return any(
+        phrase_key(" ".join(w.text for w in r.words[n : n + size])) in lex.phrases
+        for size in range(2, min(lex.max_words, len(r.words) - n) + 1)
+    )
 
 
 def _read_this_year(r: Reading, lex: Lexicon) -> None:

@@ -50,6 +50,7 @@ ASKS = re.compile(
 # one more item of a list the clause names: ", region or national government" after "rather than a city"
 _LIST_ITEM = re.compile(r",\s*([^,;:.?!()]*)")
 _JOINED = re.compile(r"\b(?:or|and|nor)\b")
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 
 
 def set_aside(folded: str) -> list[Span]:
@@ -68,6 +69,8 @@ def set_aside(folded: str) -> list[Span]:
             end = item.end()
             if joined:
                 break
+        if paren := _PARENTHESIS.match(folded, end):
+            end = paren.end()  # "rather than a government (city, regional or national)": what is set aside, spelt out
         spans.append((m.start(), end))
     return spans
 
@@ -367,9 +370,11 @@ def named_parts(phrase: str, connectors: frozenset[str]) -> list[str]:
     return [n for n in dict.fromkeys(sorted(names, key=len, reverse=True)) if len(n) >= 2 and n != phrase.strip()]
 
 
+# whose quotes, by role; "the head of UNHCR" names whose by the body, and the role says no more
 _QUOTE_ROLE = re.compile(
-    r"\b(?:quotes?|quoted|quotations?)\s+(?:from|by)\s+(?:a|an|the|any)?\s*(mayors?|heads?|leaders?)\b|"
-    r"\b(mayors?|heads?|leaders?)\s+(?:(?:are|is|were|was|get|gets|got|being)\s+)?quoted\b"  # "mayors are quoted"
+    r"\b(?:quotes?|quoted|quotations?)\s+(?:from|by)\s+(?:a|an|the|any)?\s*(mayors?|heads?|leaders?)\b(?!\s+of\b)|"
+    r"\b(mayors?|heads?|leaders?)\s+(?:(?:are|is|were|was|get|gets|got|being)\s+)?quoted\b|"  # "mayors are quoted"
+    r"\b(mayors?|heads?|leaders?)\s+quot(?:e|es|ation|ations)\b"  # "a mayor quote"
 )
 
 
@@ -378,7 +383,7 @@ def quote_role(folded: str) -> tuple[str | None, list[Span]]:
     m = _QUOTE_ROLE.search(folded)
     if not m:
         return None, []
-    n = 1 if m.group(1) else 2
+    n = next(k for k in (1, 2, 3) if m.group(k))
     return m.group(n).rstrip("s"), [m.span(n)]
 
 
