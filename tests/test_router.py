@@ -263,3 +263,43 @@ def test_a_share_asked_takes_the_percentage_of_the_same_paragraph(bot):
     # the sentence that matches best gives a count; the share is the next sentence's, not Lima's paragraph
     a = ask(bot, "Quito used its fund grant to shelter 300 families at risk, so what share found homes?", Intent.REPORT)
     assert a.number == 75 and ids(a) == ["section-fund"]
+
+
+def test_a_printed_quote_asked_for_as_a_task_is_fetched_when_its_speaker_is_named(bot):
+    fetched = ask(bot, "Could you pull the exact quote from Athens for me?", Intent.ASSIST)
+    assert fetched.route.handler == "quotes" and ids(fetched) == ["2023-athens-housing"]
+    # no speaker named: writing a quote is a task outside the report
+    assert ask(bot, "Could you write me a quote on welcome for our poster?", Intent.ASSIST).route.handler == "policy"
+
+
+def test_a_mention_of_people_by_a_quality_finds_any_word_for_them():
+    from pledgebot.answer.mentions import _pattern
+
+    rx = _pattern("stateless people", True, ("people", "persons"))
+    assert rx.search("stateless persons") and rx.search("preventing statelessness") and not rx.search("stateless")
+
+
+def test_a_figure_asked_of_the_pledges_found_is_the_likeliest_ones(bot):
+    a = ask(bot, "Who offers housing to refugee families, and how many families?", Intent.FIND)
+    assert a.number == 300 and ids(a)[0] == "2023-athens-housing" and "300" in a.citations[0].excerpt
+    # a report question whose figure no record gives stays unanswered: a pledge found by its words must give
+    # a figure of the kind asked
+    assert ask(bot, "So what is the number of refugees residing in Kampala today?", Intent.REPORT).abstained
+
+
+def test_the_closest_quote_is_one_the_question_lets_answer(bot):
+    assert ids(ask(bot, "Who said that every family deserves a home?", Intent.QUOTE)) == ["2023-athens-housing"]
+    # the filters narrow the pledges to Kenya's: the Athens mayor's words are not a Kenyan pledge's quote
+    narrowed = ask(bot, "Who said that every family deserves a home?", Intent.QUOTE, Filters(countries=("Kenya",)))
+    assert narrowed.abstained and not narrowed.citations
+
+
+@pytest.mark.parametrize(
+    ("role", "held"),
+    [("Mayor of Athens", True), ("Executive Director, Mayors Migration Council", False), ("Deputy Mayor", True)],
+)
+def test_a_role_is_held_by_its_word_not_by_a_name_containing_it(role, held):
+    from pledgebot.answer.quotes import _has_role
+    from pledgebot.quotes import SpokenQuote
+
+    assert _has_role(SpokenQuote("d", "words", "A. Speaker", role), "mayor") is held

@@ -81,7 +81,8 @@ class Query:
     # the question counts people in general or says no noun, which any figure of people may answer
     counted: tuple[str, ...] = ()
     # the words for people in general (the lexicon's): a count of people is answered by a figure of any of them
-    # ("how many people are enrolled" → "215 local actors are learning"); set when a figure is asked
+    # ("how many people are enrolled" → "215 local actors are learning"), and a search for "stateless people" by
+    # any of them ("stateless persons")
     people_words: tuple[str, ...] = ()
     context: str = ""  # the sentences before the one that asks ("MMC aims for $50M. And by 2025?"): known, not asked
     leans_on_context: bool = False  # the part that asks points into its context ("what share did they make up?")

@@ -337,7 +337,7 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
 
 
 def in_found(q: Query, ctx: Ctx, found: Answer, strict: bool = False) -> Answer | None:
-    """A figure asked of the pledges a topic found ("any pledge for unaccompanied minors, and how many would it
+    """A figure asked of the pledges a topic found ("which pledge serves lone children, and how many would it
     reach?"): the sentence of the likeliest one that gives it, cited first, the others found after it. None
     when that pledge gives no such figure: the found pledges answer alone. `strict`: only a figure of the kind
     asked (`of_kind_asked`), for a question whose figure the report itself was not found to give."""

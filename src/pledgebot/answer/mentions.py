@@ -20,10 +20,12 @@ def answer(q: Query, ctx: Ctx) -> Answer:
     if not phrase.strip():
         return policy.nothing_on(q, ctx, "mentions", "no words to look for")
     found, searched, notes = _search(ctx, q, phrase), phrase, []
-    if not found and (found := _search(ctx, q, phrase, inflected=True)):
+    if not found and (found := _search(ctx, q, phrase, inflected=True, people=q.people_words)):
         # "mention preventing human trafficking": the pledges write "prevent human trafficking"; the words, not
         # their endings, are what was asked for, and the answer names the words as the pledges write them
-        searched = _as_written(found[0][1], phrase)
+        # every form written, in the order found ("stateless individuals", "stateless persons", "statelessness")
+        forms = dict.fromkeys(fold(_as_written(f"{p.title}. {hit}", phrase, q.people_words)) for p, hit in found)
+        searched = "”, “".join(list(forms)[:3])
         notes.append(say(q.language, "mentions.inflected", phrase=phrase, found=searched))
     # "name UNHCR as the partner that runs it": the phrase as typed is in no pledge; the name in it is
     for name in q.mention_names if not found else ():
@@ -59,11 +61,14 @@ def answer(q: Query, ctx: Ctx) -> Answer:
     )
 
 
-def _search(ctx: Ctx, q: Query, phrase: str, inflected: bool = False) -> list[tuple[Pledge, str]]:
+def _search(
+    ctx: Ctx, q: Query, phrase: str, inflected: bool = False, people: tuple[str, ...] = ()
+) -> list[tuple[Pledge, str]]:
     """The pledges the filters let through that use `phrase` (or its plural), each with the sentence using it;
-    `inflected`: each word with any ending ("preventing" finds "prevent", "prevention")."""
+    `inflected`: each word with any ending ("preventing" finds "prevent", "prevention"), and a word for people
+    in general as any of `people` ("stateless people" finds "stateless persons")."""
     res = ctx.res
-    rx = _pattern(phrase, inflected)
+    rx = _pattern(phrase, inflected, people)
     found: list[tuple[Pledge, str]] = []
     for p in res.matching(q.filters):
         hit = res.sentences.first_where(p.id, lambda t: bool(rx.search(fold(t))))
@@ -77,9 +82,13 @@ def _search(ctx: Ctx, q: Query, phrase: str, inflected: bool = False) -> list[tu
 _VERB_ENDINGS = ("ing", "ed")
 
 
-def _pattern(phrase: str, inflected: bool) -> re.Pattern[str]:
+def _pattern(phrase: str, inflected: bool, people: tuple[str, ...] = ()) -> re.Pattern[str]:
     words = fold(phrase).split()
-    parts = [_inflected(w) if inflected else re.escape(w) for w in words]
+    anyone = "(?:" + "|".join(re.escape(fold(w)) for w in sorted(people, key=len, reverse=True)) + ")"
+    parts = [anyone if people and w in people else _inflected(w) if inflected else re.escape(w) for w in words]
+    if len(words) > 1 and people and words[-1] in people:
+        # "stateless people" are also what "statelessness" is about: the quality's noun names them
+        parts[-2:] = [f"(?:{_inflected(words[-2])}\\W+{anyone}|{re.escape(words[-2])}ness)"]
     return re.compile(r"(?<!\w)" + r"\W+".join(parts) + ("" if inflected else r"(?:e?s)?") + r"(?!\w)")
 
 
@@ -93,9 +102,9 @@ def _inflected(word: str) -> str:
     return re.escape(base) + r"(?:e?s)?"
 
 
-def _as_written(sentence: str, phrase: str) -> str:
+def _as_written(sentence: str, phrase: str, people: tuple[str, ...] = ()) -> str:
     """The words of `phrase` as `sentence` writes them (folded text and the sentence align letter for letter)."""
-    m = _pattern(phrase, True).search(fold_aligned(sentence))
+    m = _pattern(phrase, True, people).search(fold_aligned(sentence))
     return sentence[m.start() : m.end()] if m else phrase
 
 

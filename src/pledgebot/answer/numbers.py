@@ -376,7 +376,7 @@ def of_kind_asked(text: str, number: float, question: str, people: Collection[st
     """Whether `number`, as `text` prints it, is the kind of figure the question asks first: a count printed
     before what is counted ("around 100 unaccompanied children"), an amount of money, a percentage; any figure
     when the question names no kind ("what's the stat behind it?"). A figure found in a record the question
-    did not name must pass this: "how many refugees live in Nairobi?" is not answered by "the two cities".
+    did not name must pass this: a count of a city's residents is not answered by "the two cities".
     `also`: more words for what is counted (the glossary's: "kids" are "children")."""
     at = {kind: m.start() for kind, rx in _ASKS.items() if (m := rx.search(question))}
     kind = min(at, key=lambda k: at[k]) if at else None

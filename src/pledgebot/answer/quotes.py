@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import numpy as np
 
 from ..places import fold
 from ..query import Intent, Query
 from ..quotes import SpokenQuote
-from ..records import Answer
+from ..records import Answer, Section
 from ..text import tokenize
 from . import policy
 from .phrases import say
@@ -25,12 +28,17 @@ def answer(q: Query, ctx: Ctx) -> Answer:
     return _closest(q, ctx)
 
 
+def names_speaker(q: Query, ctx: Ctx) -> bool:
+    """Whether the question names whose printed quote it wants: a place with pledges, or a person quoted."""
+    return bool(q.filters.submitters or q.anchors or _speakers(q, ctx.res))
+
+
 def listed(q: Query, ctx: Ctx) -> Answer:
     """Pledges printed with a speaker's quote (a mayor's, when the question says whose)."""
     res = ctx.res
     ids = {p.id for p in res.matching(q.filters)}
     role = q.quote_role
-    quotes = [x for x in res.quotes if x.doc_id in ids and (not role or role in x.role.lower())]
+    quotes = [x for x in res.quotes if x.doc_id in ids and _has_role(x, role)]
     if not quotes:
         return policy.nothing_for(q, ctx, "no pledge passing the filters is printed with such a quote")
     citations = [citation_for(n, res.records[x.doc_id], x.text) for n, x in enumerate(quotes, 1)]
@@ -85,13 +93,16 @@ def _closest(q: Query, ctx: Ctx) -> Answer:
     res = ctx.res
     if not res.quotes:
         return policy.no_quote(q, ctx)
+    allowed = _allowed(q, res)
+    if not any(allowed):
+        return policy.no_quote(q, ctx)
     sims = res.quote_vectors @ ctx.vec(q.search_text)
     qtokens = set(tokenize(" ".join(q.topic)))
     w = res.calibration.param("quotes", "word_weight")
     scores = np.array(
         [
-            float(s) + w * len(qtokens & set(tokenize(x.text))) / (len(qtokens) or 1)
-            for s, x in zip(sims, res.quotes, strict=True)
+            float(s) + w * len(qtokens & set(tokenize(x.text))) / (len(qtokens) or 1) if ok else -np.inf
+            for s, x, ok in zip(sims, res.quotes, allowed, strict=True)
         ]
     )
     order = np.argsort(-scores, kind="stable")
@@ -102,6 +113,25 @@ def _closest(q: Query, ctx: Ctx) -> Answer:
     within = res.calibration.param("quotes", "second_within")
     best = [res.quotes[int(n)] for n in order[:3] if scores[n] >= scores[top] - within]
     return _render(q, res, best, "the printed quotes closest to the question")
+
+
+def _allowed(q: Query, res: Resources) -> list[bool]:
+    """Which printed quotes the question lets answer: by whose role it names ("a quote from a mayor"), and of
+    those printed beside a pledge, when the question narrows the pledges ("… about the Global Cities Fund"), those
+    beside one it lets through. The narrative's quotes are no pledge's: a filter of pledges leaves them be."""
+    narrowed = not replace(q.filters, quoted=False).is_empty()
+    ids = {p.id for p in res.matching(q.filters)} if narrowed else None
+    role = q.quote_role
+    return [
+        _has_role(x, role) and (ids is None or x.doc_id in ids or isinstance(res.records[x.doc_id], Section))
+        for x in res.quotes
+    ]
+
+
+def _has_role(x: SpokenQuote, role: str | None) -> bool:
+    """Whether the speaker holds `role` (any when None): the word itself, not inside a name ("Executive Director,
+    Mayors Migration Council" is no mayor)."""
+    return not role or re.search(rf"\b{re.escape(role)}\b", x.role.lower()) is not None
 
 
 def _render(q: Query, res: Resources, quotes: list[SpokenQuote], reason: str) -> Answer:

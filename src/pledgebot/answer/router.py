@@ -1,6 +1,6 @@
 """The router: one handler per query, chosen from what the query holds; no handler re-reads the question.
 
-ASSIST                          → policy (decline)
+ASSIST                          → policy (decline); quotes when whose printed quote is named
 a name no record has            → policy (unknown place or topic), or the country's pledges as context
 MENTION + words                 → mentions
 QUOTE                           → quotes;  COUNT/FIND (REPORT with whose) + "printed with a quote" → quotes.listed
@@ -31,6 +31,8 @@ from .resources import Ctx
 def answer(q: Query, ctx: Ctx) -> Answer:
     """Route `q` to its handler and return the handler's answer."""
     if q.intent is Intent.ASSIST:
+        if q.filters.quoted and quotes.names_speaker(q, ctx):
+            return quotes.answer(q, ctx)  # "pull <speaker>'s exact quote": a printed quote is the report's own
         return policy.assist(q, ctx)
     if q.unknown_places:
         return _unknown_place(q, ctx)
@@ -55,9 +57,9 @@ def answer(q: Query, ctx: Ctx) -> Answer:
     if q.intent is Intent.REPORT:
         told = figures.answer(q, ctx)
         if _unsure(told) and q.wants_number:
-            # "any pledge for unaccompanied minors, and how many kids would it reach?": the figure is a
-            # pledge's, and the pledges the topic finds are where to look for it; only a figure of the kind
-            # asked answers (none does "how many refugees live in Nairobi?")
+            # "which pledge serves <group>, and how many of them?": the figure is a pledge's, and the pledges
+            # the topic finds are where to look for it; only a figure of the kind asked answers (a count of a
+            # city's residents is not "the two cities")
             return _figure_in_pledges(q, ctx) or told
         return told
     if q.narrative_names and not q.implied.has_place():
