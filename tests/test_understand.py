@@ -527,14 +527,6 @@ def test_a_question_for_others_leaves_out_the_places_its_context_named():
     assert understand("Athens works on housing. Who else does that?").filters.exclude == ("Athens",)
 
 
-def test_a_place_named_beside_its_own_country_with_else_is_an_example_of_it():
-    # the country is what is asked, wherever each is said; the example stays among its pledges
-    q = understand("Which Kenyan towns are pledging? Nairobi is one, who else?")
-    assert q.filters.countries == ("Kenya",) and not q.filters.submitters and not q.filters.exclude
-    q = understand("Nairobi has one. Who else in Kenya?")
-    assert q.filters.countries == ("Kenya",) and not q.filters.submitters
-
-
 def test_a_parenthesis_that_says_not_sets_aside_what_it_names():
     q = understand("Counting only cities (so not groups like Helpers Network), how many pledges from Kenya?")
     assert q.filters.countries == ("Kenya",) and q.filters.exclude == ("Helpers Network",) and not q.filters.submitters

@@ -115,7 +115,7 @@ class Understander:
             focus_filters = replace(focus_filters, start=None, start_month=None, end=None, year=None)  # said of the context
         if intent is not Intent.COMPARE:
             filters = self._scoped_to_asking(r, filters, focus_filters)
-        if intent is not Intent.COMPARE and (others := self._others(r, filters, focus_filters)) is not None:
+        if intent is not Intent.COMPARE and (others := self._others(r, focus_filters)) is not None:
             filters = focus_filters = others
         anchors, filters = _anchored(intent, filters)
         implied = filters
@@ -320,7 +320,7 @@ class Understander:
         be read without its context."""
         return any(r.in_focus(n) and w.text in self.lex.back_references for n, w in enumerate(r.words))
 
-    def _others(self, r: Reading, filters: Filters, focus_filters: Filters) -> Filters | None:
+    def _others(self, r: Reading, focus_filters: Filters) -> Filters | None:
         """The filters of a question whose asking sentence wants others ("other", "else") of places it names
         apart; None when it wants no others or names no place apart."""
         asks_others = any(
@@ -329,11 +329,6 @@ class Understander:
         )
         if r.focus == (0, len(r.text)) or not asks_others:
             return None
-        # "<country>'s towns? <one of them> is one, who else?": a submitter named beside its own country is an
-        # example of it, wherever each is said; the country's pledges answer, the example among them
-        known = [s for s in filters.submitters if self._homes(s) & set(filters.countries)]
-        if known:
-            return replace(filters, submitters=tuple(s for s in filters.submitters if s not in known))
         # "Kampala and Nairobi pledged together. What other pairings are there?": the places of the
         # context are what the answer leaves out, not what it is about
         inside = {f.value for f in r.facets if r.focus[0] <= f.at < r.focus[1]}
