@@ -359,10 +359,13 @@ def in_found(q: Query, ctx: Ctx, found: Answer, strict: bool = False) -> Answer 
     if strict and not of_kind_asked(said, number, q.full_text or q.question, q.people_words, also):
         return None
     first = citation_for(1, record, best[0].sentence)
-    citations = [first, *(replace(c, n=n) for n, c in enumerate(pledges[1:], 2))]
+    # the rest of the answer as found, the narrative's sentences included
+    others = [c for c in found.citations if c.id != record.id]
+    citations = [first, *(replace(c, n=n) for n, c in enumerate(others, 2))]
     reason = f"{found.route.reason}; the figure asked is {number}, from the likeliest pledge"
     text = render_mixed(citations, q.language)
-    return reply(q, "figures", reason, text, citations, total=len(citations), number=number, intent="report")
+    total = sum(c.kind == "pledge" for c in citations)
+    return reply(q, "figures", reason, text, citations, total=total, number=number, intent="report")
 
 
 def outcome(q: Query, ctx: Ctx) -> Answer | None:
