@@ -115,8 +115,11 @@ class Understander:
             focus_filters = replace(focus_filters, start=None, start_month=None, end=None, year=None)  # said of the context
         if intent is not Intent.COMPARE:
             filters = self._scoped_to_asking(r, filters, focus_filters)
-        if intent is not Intent.COMPARE and (others := self._others(r, focus_filters)) is not None:
-            filters = focus_filters = others
+        if intent is not Intent.COMPARE and (named := self._others_asked(r)):
+            # "Kampala and Nairobi pledged together. What other pairings are there?": the places of the
+            # context are what the answer leaves out, not what it is about
+            filters = replace(focus_filters, exclude=tuple(_unique([*focus_filters.exclude, *named])))
+            focus_filters = filters
         anchors, filters = _anchored(intent, filters)
         implied = filters
         if explicit is not None and not explicit.is_empty():
@@ -207,7 +210,7 @@ class Understander:
             submitters = [s for s in submitters if not self._joined_to_its_country(r, facets, s)]
         if submitters and countries:
             # "Brasov welcome centre for Ukrainians" names Brașov; a country that is not Brașov's is context
-            own = {c for s in submitters for c in self._homes(s)}
+            own = {c for s in submitters for c in self.gaz.submitters[s].countries}
             population += [c for c in countries if c not in own]
             countries = [c for c in countries if c in own]
         regions = _unique(by_kind.get("region", []))
@@ -245,16 +248,12 @@ class Understander:
             population,
         )
 
-    def _homes(self, submitter: str) -> set[str]:
-        """The countries a submitter is from: its own, and every one of a joint pledge's."""
-        place = self.gaz.submitters[submitter]
-        return {place.country, *place.countries}
-
     def _joined_to_its_country(self, r: Reading, facets: list, submitter: str) -> bool:
         """Whether `submitter` is named beside its own country, joined by a coordinator and nothing but city words,
         articles or "other" ("Greek cities and Athens", "Athens or other Greek cities"), not nested in it
         ("Athens, Greece", "Athens in Greece") nor in another clause of the sentence."""
-        own = self._homes(submitter) if submitter in self.gaz.submitters else set()
+        sub = self.gaz.submitters.get(submitter)
+        own = {sub.country, *sub.countries} if sub else set()
         places = sorted((f for f in facets if f.kind in _PLACE_KINDS), key=lambda f: f.at)
         plain = self.lex.coordinators | self.lex.city_words | self.lex.name_connectors | self.lex.other_words
         for a, b in zip(places, places[1:], strict=False):
@@ -320,20 +319,17 @@ class Understander:
         be read without its context."""
         return any(r.in_focus(n) and w.text in self.lex.back_references for n, w in enumerate(r.words))
 
-    def _others(self, r: Reading, focus_filters: Filters) -> Filters | None:
-        """The filters of a question whose asking sentence wants others ("other", "else") of places it names
-        apart; None when it wants no others or names no place apart."""
+    def _others_asked(self, r: Reading) -> list[str]:
+        """The submitters and places a context sentence names when the sentence that asks wants others
+        ("other", "else"), and names none of them itself; [] otherwise."""
         asks_others = any(
             r.in_focus(n) and w.text in self.lex.other_words and not (w.text == "else" and n and r.words[n - 1].text in self.lex.more_words)
             for n, w in enumerate(r.words)
         )
         if r.focus == (0, len(r.text)) or not asks_others:
-            return None
-        # "Kampala and Nairobi pledged together. What other pairings are there?": the places of the
-        # context are what the answer leaves out, not what it is about
+            return []
         inside = {f.value for f in r.facets if r.focus[0] <= f.at < r.focus[1]}
-        named = _unique([f.value for f in r.facets if f.kind in ("submitter", "country", "region") and f.value not in inside])
-        return replace(focus_filters, exclude=tuple(_unique([*focus_filters.exclude, *named]))) if named else None
+        return _unique([f.value for f in r.facets if f.kind in ("submitter", "country", "region") and f.value not in inside])
 
     def _excluded(self, r: Reading) -> tuple[str, ...]:
         """Places named in a set-aside clause ("apart from the Philippine ones") are left out of the answer."""
