@@ -360,8 +360,13 @@ _ASKS = {
 def first_asked(question: str) -> str | None:
     """The kind of figure asked first (count, share, size, money or year), when a question asks more than
     one kind; None when it asks one kind or none."""
-    at = {kind: m.start() for kind, rx in _ASKS.items() if (m := rx.search(question))}
+    at = _kinds_asked(question)
     return min(at, key=lambda k: at[k]) if len(at) > 1 else None
+
+
+def _kinds_asked(question: str) -> dict[str, int]:
+    """Each kind of figure the question asks, with where it first asks it."""
+    return {kind: m.start() for kind, rx in _ASKS.items() if (m := rx.search(question))}
 
 
 _CURRENCY_AFTER = re.compile(r"\s*(?:million|billion)?\s*(?:dollars|euros|francs|Swiss francs|USD|EUR)\b")
@@ -378,7 +383,7 @@ def of_kind_asked(text: str, number: float, question: str, people: Collection[st
     when the question names no kind ("what's the stat behind it?"). A figure found in a record the question
     did not name must pass this: a count of a city's residents is not answered by "the two cities".
     `also`: more words for what is counted (the glossary's: "kids" are "children")."""
-    at = {kind: m.start() for kind, rx in _ASKS.items() if (m := rx.search(question))}
+    at = _kinds_asked(question)
     kind = min(at, key=lambda k: at[k]) if at else None
     for m in NUMBER.finditer(text):
         if _value(m) != number:
