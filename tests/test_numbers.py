@@ -16,6 +16,12 @@ from pledgebot.answer.numbers import (
     of_kind_asked,
 )
 
+# a figure's own clause is long, the next figure's short and close to the words that end the first clause
+_AID = (
+    "In 2021, only 3% of the total international assistance paid out that year was given to small local and "
+    "national actors, including towns — the aim was 30%."
+)
+
 
 @pytest.mark.parametrize(
     ("sentence", "question", "figure"),
@@ -47,7 +53,7 @@ from pledgebot.answer.numbers import (
         ("From 40 countries, 74 councils have signed.", "how many councils signed, and from how many countries?", 74),
         # a goal is the figure something is to become, not what it has become
         ("Now a $8 million fund, it aims to reach $50 million.", "how big does the council want the fund to become?", 50),
-        ("Now a $8 million fund, it aims to reach $50 million.", "how big has the fund become?", 8),
+        ("Now a $8 million fund, it aims to reach $50 million.", "how large has the fund grown?", 8),
         ("Now a $8 million fund, it aims to reach $50 million.", "what size is the fund today, against its goal?", 8),
         ("Now a $8 million fund, it seeks to reach $50 million.", "how big is the council trying to grow the fund?", 50),
         ("Classes for youth aged 15-24 open in spring.", "from what age can youth join?", 15),
@@ -63,6 +69,11 @@ from pledgebot.answer.numbers import (
         ("If the petition gets 2 million signatures, the council must reply.", "how many signatures has the petition got so far?", None),
         # a day of a month is part of a date
         ("On 3 October the ferry sank with 368 migrants on board.", "how many were on board when the ferry sank?", 368),
+        # a figure is told by its own clause: the words beyond a dash say what the next figure is
+        (_AID, "what percentage of assistance is given to local actors?", 3),
+        # a goal asked second is not the first figure asked; a goal asked is the figure named as the goal
+        (_AID, "what share of assistance was given to local actors, and what was the aim?", 3),
+        (_AID, "what was the aim for assistance given to local actors?", 30),
     ],
 )
 def test_the_figure_asked_for(sentence, question, figure):

@@ -36,6 +36,8 @@ _NOW = re.compile(
 )
 # the text before a number ends "... to reach $", "... bring the fund to US$": the figure something is to become
 _TO_REACH = re.compile(r"\bto\s+(?:reach\s+|grow\s+to\s+|become\s+)?(?:an?\s+)?(?:US)?[$€£]?\s*$", re.I)
+# "... the target was ", "... a goal of $": the figure named as the goal
+_GOAL_IS = re.compile(r"\b(?:target|goal|aim|objective)\s+(?:was|is|of)\s+(?:an?\s+)?(?:US)?[$€£]?\s*$", re.I)
 _MONEY = re.compile(
     r"\b(?:how much (?:money|funding|funds)|budget|funding|funds|cost|costs|dollars|euros|spend|spent|invest\w*|"
     r"dinero|argent|dinheiro|invierte|investit|investe)\b|\$",
@@ -241,7 +243,8 @@ def _noun_phrase(text: str) -> list[str]:
 
 def _said_as_goal(text: str, m: re.Match[str]) -> bool:
     """Whether the number at `m` is said as what something is to reach ("to reach $50 million")."""
-    return bool(_TO_REACH.search(text[max(0, m.start() - 30) : m.start()]))
+    before = text[max(0, m.start() - 30) : m.start()]
+    return bool(_TO_REACH.search(before) or _GOAL_IS.search(before))
 
 
 # "If this proposal receives 1 million signatures, …", "aims to reach $50 million", "commits to house 300 families":
@@ -273,8 +276,29 @@ def _still_to_happen(text: str, m: re.Match[str]) -> bool:
 
 def wants_goal(question: str) -> bool:
     """Whether a question asks for a goal ("how big does the council want the fund to become?"), not for
-    what something is now."""
-    return bool(_TARGET.search(question)) and not _NOW.search(question)
+    what something is now. Of a question that asks several figures, the first one asked decides: "<share>? and
+    <goal>?" asks the share first."""
+    asks = [c for c in _ASKING_PARTS.split(question) if c and _ASKS_A_FIGURE.search(c)]
+    first = asks[0] if asks else question
+    return bool(_TARGET.search(first)) and not _NOW.search(question)
+
+
+# where a question's next question begins: "…?", "…; …", "…, and what …"
+_ASKING_PARTS = re.compile(
+    r"[?;]|,\s+(?:and|or|also)\s+|\s+(?:and|or|also)\s+(?=(?:what|how|which|who|when|where|is|are|was|were)\b)", re.I
+)
+_ASKS_A_FIGURE = re.compile(
+    r"\b(?:how (?:many|much|big|large)|what|which|percentage|share|figure|number|stat\w*|target|goal)\b", re.I
+)
+def _asked_later(question: str) -> set[str]:
+    """The words only a later question of several asks ("<share>? and <goal>?": the goal's words), which say
+    what the later figure is, not the first one asked."""
+    parts = [c for c in _ASKING_PARTS.split(question) if c]
+    asks = [n for n, c in enumerate(parts) if _ASKS_A_FIGURE.search(c)]
+    if len(asks) < 2:
+        return set()
+    first = {w for n, c in enumerate(parts) if n <= asks[0] for w in tokenize(c)}
+    return {w for c in parts[asks[1] :] for w in tokenize(c)} - first
 
 
 def number_in(
@@ -294,7 +318,7 @@ def number_in(
     wants_growth = bool(GROWTH.search(question)) and not wants_target
     wants_money = bool(_MONEY.search(question)) and first in (None, "money")
     wants_size = bool(_ASKS["size"].search(question)) and first in (None, "size")  # a fund's size is an amount
-    qwords = set(tokenize(expanded or question)) - contrast_words(question)
+    qwords = set(tokenize(expanded or question)) - contrast_words(question) - _asked_later(question)
     # "how big is the fund, and how many donors?": the count is asked second, and answered after
     what = with_people(counted(expanded or question), people) if first in (None, "count") else set()
     head = counted_head(question, expanded) if what else None
@@ -323,6 +347,10 @@ def number_in(
             score += 3  # "has grown to / become / reached $8 million": the figure now, not the starting one
         if wants_target and _said_as_goal(text, m):
             score += 3  # "to reach $50 million": the goal asked for, not the figure on the way
+        elif _GOAL_IS.search(text[max(0, m.start() - 30) : m.start()]):
+            # "the target was 25%", asked no goal: the figure named the target is not what happened. A pledge's
+            # "to bring the fund to $50 million" is what it commits to, often what is asked: not held against it
+            score -= 3
         if counts_it(text, m, what):
             score += 3.5 if head and counts_it(text, m, {head}) else 3  # "30 families", not "5,000 IDPs"
         found.append((score, value, is_pct, is_amount))
