@@ -65,6 +65,7 @@ DATA = {
     "actor_pronouns": ["they", "their"],
     "first_person": ["we", "our"],
     "population_before": ["réfugiés"],
+    "language_cues": ["in", "learn"],
     "population_origin": ["from", "fleeing"],
     "flight_verbs": ["fled", "fleeing"],
     "population_crises": {"crises": ["war"], "before_place": ["in", "from"]},
@@ -464,6 +465,34 @@ def test_a_pronoun_in_the_asking_sentence_keeps_the_place_its_context_names(ques
 
 
 @pytest.mark.parametrize(
+    ("question", "regions"),
+    [
+        # the sentence that asks names a year, and its place by pointing back at the context's
+        ("Africa seems thin. Count the 2023 pledges of that region.", ("Africa",)),
+        ("Africa seems thin. Count the 2023 pledges.", ()),  # no pointer: the context is aside
+        ("Africa seems thin. Count the 2023 pledges of that region in Europe.", ("Europe",)),
+    ],
+)
+def test_a_place_the_asking_sentence_points_back_at_is_the_questions(question, regions):
+    assert understand(question).filters.regions == regions
+
+
+@pytest.mark.parametrize(
+    ("question", "countries"),
+    [
+        # "in" and "learn" say a language before a demonym ("classes in Greek"), never people: after them
+        # "from" names where the pledges are from
+        ("How many pledges came in from Greece?", ("Greece",)),
+        ("which cities could learn from Greek towns?", ("Greece",)),
+        ("which cities help refugees from Greece?", ()),  # people from a place: who is helped
+        ("which cities help refugees learn Greek?", ()),  # a language
+    ],
+)
+def test_a_word_for_a_language_is_no_word_for_people(question, countries):
+    assert understand(question).filters.countries == countries
+
+
+@pytest.mark.parametrize(
     ("question", "intent"),
     [
         ("How many separate pledges did Nairobi make?", Intent.COUNT),  # the records of a place: counted
@@ -683,6 +712,8 @@ def test_a_region_named_with_its_noun_and_cities_listed_with_kinds():
         ("housing rather than jobs, in greece", "rather than jobs"),
         # a parenthesis right after the clause spells out what it sets aside
         ("networks rather than governments (local or national), how many?", "rather than governments (local or national)"),
+        # what the asker does not want counted
+        ("cities or counties? we do not want networks.", "do not want networks"),
     ],
 )
 def test_set_aside_takes_the_list_it_opens(text: str, aside: str) -> None:

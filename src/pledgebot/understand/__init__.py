@@ -293,8 +293,25 @@ class Understander:
         opens_with_context = bool(context.strip()) and "?" not in context and not r.text[r.focus[1] :].strip()
         own_sentence = bool(re.search(r"[.!]\s*$", context))
         if opens_with_context and own_sentence and not focus_filters.is_empty() and not self._acts_in_context(r):
-            return focus_filters
+            if focus_filters.has_place() or not self._points_at_place(r):
+                return focus_filters
+            # "<region> seems thin to me. <count> 2023 <records> <of that region>?": the sentence that asks names
+            # a year, and its place by pointing back at the context's
+            return replace(focus_filters, countries=filters.countries, regions=filters.regions,
+                           submitters=filters.submitters, place_label=filters.place_label)  # fmt: skip
         return filters
+
+    def _about_asker(self, r: Reading) -> bool:
+        """Whether the context before the sentence that asks speaks of the asker ("I work in Kenya.")."""
+        return any(not r.in_focus(n) and w.text in self.lex.first_person for n, w in enumerate(r.words))
+
+    def _points_at_place(self, r: Reading) -> bool:
+        """Whether the sentence that asks points back at a place ("that region", "those cities")."""
+        places = self.lex.place_nouns | self.lex.city_words
+        return any(
+            r.in_focus(n) and w.text in self.lex.back_references and r.words[n + 1].text in places
+            for n, w in enumerate(r.words[:-1])
+        )
 
     def _counts_whose(self, r: Reading) -> bool:
         """Whether the question counts the records of a place it names as the subject ("how many pledges did
@@ -311,8 +328,7 @@ class Understander:
         about the asker ("We are a Kenyan city. What are they doing?") is not."""
         words = [(n, w.text) for n, w in enumerate(r.words)]
         points = any(r.in_focus(n) and w in self.lex.actor_pronouns for n, w in words)
-        about_asker = any(not r.in_focus(n) and w in self.lex.first_person for n, w in words)
-        return points and not about_asker
+        return points and not self._about_asker(r)
 
     def _uses_pronoun(self, r: Reading) -> bool:
         """Whether the sentence that asks has a pronoun anywhere ("what share did they make up?"): it cannot

@@ -56,6 +56,7 @@ class Lexicon:
     population_nouns: frozenset[str]
     counted_in_general: frozenset[str]  # "how many people": a count any figure of people may answer
     population_before: frozenset[str]
+    language_cues: frozenset[str]
     population_origin: frozenset[str]
     flight_verbs: frozenset[str]  # "people who fled Ukraine": where they fled from
     population_crises: tuple[frozenset[str], frozenset[str]]  # ("war", …), ("in", …): "the war in Ukraine"
@@ -139,7 +140,7 @@ def _spelled_out(phrases: Iterable[str], glossary: tuple[Term, ...]) -> list[str
 # the lists of lexicon.yaml read as they are, each into the Lexicon field of its name
 _WORD_LISTS = ("coordinators", "name_connectors", "other_words", "more_words", "people_articles", "back_references",
                "back_reference_after", "back_reference_nouns", "lead_in_subjects", "actor_pronouns", "first_person",
-               "list_fillers", "mention_scopes", "crisis_articles")  # fmt: skip
+               "list_fillers", "mention_scopes", "crisis_articles", "language_cues")  # fmt: skip
 
 
 def build_lexicon(

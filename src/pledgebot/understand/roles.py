@@ -26,7 +26,9 @@ def names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Entr
     describes_cities = bool(before) and before[-1] in lex.city_words
     # in Spanish, French or Portuguese an adjective follows the noun it describes ("associations françaises");
     # after an article it is a noun, the people ("les Français", "los griegos")
-    describes_cities |= not r.english and bool(before) and before[-1] not in lex.people_articles and not is_population(before[-1], lex)
+    describes_cities |= (
+        not r.english and bool(before) and before[-1] not in lex.people_articles and not _said_of_people(before[-1], lex)
+    )
     # "Greeks", "Finns" are people; "Swiss" is an adjective too: no plural ends in a double s
     plural = typed.endswith("s") and not typed.endswith("ss")
     plural_demonym = entry.other_name and plural and not fold_aligned(entry.value).endswith("s") and not describes_cities
@@ -38,7 +40,7 @@ def names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Entr
     crises, linking = lex.population_crises
     fled = len(before) >= 2 and before[-1] in linking and before[-2] in crises  # "fleeing the war in Ukraine"
     noun_before = bool(before) and (
-        before[-1] in lex.population_before or " ".join(before[-2:]) in lex.population_before
+        _said_of_people(before[-1], lex) or _said_of_people(" ".join(before[-2:]), lex)
     )
     return origin or fled or (entry.other_name and (plural_demonym or noun_after or noun_before))
 
@@ -74,6 +76,11 @@ def destination(r: Reading, lex: Lexicon, n: int) -> bool:
 def is_population(word: str, lex: Lexicon) -> bool:
     """A word for the people a pledge helps ("refugees", "réfugiés")."""
     return word in lex.population_nouns or word in lex.population_before
+
+
+def _said_of_people(words: str, lex: Lexicon) -> bool:
+    """Words after which a demonym names people or their language ("réfugiés ukrainiens", "classes in Greek")."""
+    return words in lex.population_before or words in lex.language_cues
 
 
 def code_in_lower_case(r: Reading, lex: Lexicon, n: int, size: int) -> bool:
