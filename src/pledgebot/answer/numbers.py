@@ -243,8 +243,7 @@ def _noun_phrase(text: str) -> list[str]:
 
 def _said_as_goal(text: str, m: re.Match[str]) -> bool:
     """Whether the number at `m` is said as what something is to reach ("to reach $50 million")."""
-    before = text[max(0, m.start() - 30) : m.start()]
-    return bool(_TO_REACH.search(before) or _GOAL_IS.search(before))
+    return bool(_TO_REACH.search(text[max(0, m.start() - 30) : m.start()]))
 
 
 # "If this proposal receives 1 million signatures, …", "aims to reach $50 million", "commits to house 300 families":
@@ -347,7 +346,7 @@ def number_in(
             score += 3  # "has grown to / become / reached $8 million": the figure now, not the starting one
         if wants_target and _said_as_goal(text, m):
             score += 3  # "to reach $50 million": the goal asked for, not the figure on the way
-        elif _GOAL_IS.search(text[max(0, m.start() - 30) : m.start()]):
+        elif not wants_target and _GOAL_IS.search(text[max(0, m.start() - 30) : m.start()]):
             # "the target was 25%", asked no goal: the figure named the target is not what happened. A pledge's
             # "to bring the fund to $50 million" is what it commits to, often what is asked: not held against it
             score -= 3
