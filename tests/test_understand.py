@@ -714,6 +714,9 @@ def test_a_region_named_with_its_noun_and_cities_listed_with_kinds():
         ("networks rather than governments (local or national), how many?", "rather than governments (local or national)"),
         # what the asker does not want counted
         ("cities or counties? we do not want networks.", "do not want networks"),
+        # in Spanish, French and Portuguese too
+        ("aparte de la red de nairobi, ¿qué otras ciudades?", "aparte de la red de nairobi"),
+        ("sauf les réseaux, quelles villes ?", "sauf les réseaux"),
     ],
 )
 def test_set_aside_takes_the_list_it_opens(text: str, aside: str) -> None:

@@ -34,7 +34,8 @@ _SET_ASIDE = re.compile(
     r"(?:\b(?:rather than|instead of|as opposed to|other than|excluding|except(?: for)?|but not|apart from|aside from|"
     r"besides|leav(?:e|ing) out|leaving aside|setting aside|omit(?:ting)?|not counting|not including|without counting|"
     r"(?:do|does)\s*(?:not|n't|n’t)\s+(?:count|want|mean)|"
-    r"no incluye|en lugar de|plut[oô]t que|au lieu de|em vez de|ao inv[eé]s de)|(?:(?:,|\band|\bso|\s[-–—])\s+|\(\s*)not)\b(?!\s+(?:only|just|merely|simply|solely)\b)"
+    r"no incluye|en lugar de|plut[oô]t que|au lieu de|em vez de|ao inv[eé]s de|aparte de|adem[aá]s de|excepto|"
+    r"sauf|hormis|en dehors de|exceto|al[eé]m de)|(?:(?:,|\band|\bso|\s[-–—])\s+|\(\s*)not)\b(?!\s+(?:only|just|merely|simply|solely)\b)"
     r"(?:(?!\s[-–—]\s)[^,;:.?!()])*"
     # "Not arrivals - I mean people coming back": a sentence that opens by saying what is not meant, up to the dash
     r"|(?:^|(?<=[.?!]\s))not\s+(?!only\b|just\b|sure\b)[^,;.?!()–—-]*(?=\s[-–—]\s)"
