@@ -37,6 +37,7 @@ _AID = (
         ("It will serve 5,000 people with $2 million.", "how many people will it serve?", 5000),
         # years count only when the question asks when
         ("It will start in 2019 and serve 300 families.", "when does it start?", 2019),
+        ("By 2019, it served 300 families.", "when we brief the board, how many families did it serve?", 300),
         ("It started in 2019 and serves 300 families.", "how many families does it serve?", 300),
         # a noun printed after a later number is that number's, not the first one's
         ("The fund has become a $8 million fund backed by 5 donors.", "how many donors back the fund?", 5),
@@ -224,3 +225,4 @@ def test_more_words_for_what_is_counted():
     sentence = "It trains around 100 children."
     assert not of_kind_asked(sentence, 100, "how many kids?")
     assert of_kind_asked(sentence, 100, "how many kids?", also=("children",))
+

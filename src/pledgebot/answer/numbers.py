@@ -53,7 +53,11 @@ _FUNCTION = frozenset(
     would should there ont sont est de del la las los el le les des du da do das dos en et un une una uno um
     uma""".split()  # noqa: SIM905
 )
-_WHEN = re.compile(r"\b(when|what year|which year|cu[aá]ndo|quand|quando)\b", re.I)
+# "when did it open?" asks a date; "When I present this to our council, how many …?" says when the asker will
+# use the answer: "when" before the asker as subject asks nothing
+_WHEN = re.compile(
+    r"\b(when(?!\s+(?:i|i'm|we|we're|you|you're|my|our)\b)|what year|which year|cu[aá]ndo|quand|quando)\b", re.I
+)
 # "children aged 0 to 6", "young people 15-24 years old": an age says who is served and counts nothing; it is the
 # figure only when the question asks about age
 _AGED = re.compile(r"\b(?:aged|ages)\s*(?:\d+\s*(?:to|and|-|–)\s*)?$", re.I)
