@@ -477,6 +477,13 @@ def test_a_place_the_asking_sentence_points_back_at_is_the_questions(question, r
     assert understand(question).filters.regions == regions
 
 
+def test_what_the_asking_sentence_names_wins_over_the_context_it_speaks_of():
+    # "they" speaks of the context's pledges; of the types the context lists, the one asked is the filter
+    q = understand("Pledges come as mirror or GCR-only ones. Which are GCR-only, and where are they from?")
+    assert q.filters.pledge_types == ("GCR only",)
+    assert understand("Mirror pledges are new. Are they from Kenya?").filters.pledge_types == ("Mirror",)
+
+
 @pytest.mark.parametrize(
     ("question", "countries"),
     [

@@ -292,7 +292,11 @@ class Understander:
         context = r.text[: r.focus[0]]
         opens_with_context = bool(context.strip()) and "?" not in context and not r.text[r.focus[1] :].strip()
         own_sentence = bool(re.search(r"[.!]\s*$", context))
-        if opens_with_context and own_sentence and not focus_filters.is_empty() and not self._acts_in_context(r):
+        if opens_with_context and own_sentence and not focus_filters.is_empty():
+            if self._acts_in_context(r):
+                # it speaks of what its context names ("<Mirror pledges> are new. How many of them …?"), and what
+                # it names itself wins over the context's ("… mirror, GCM-only, GCR-only. How many are GCM-only?")
+                return filters.merged(focus_filters)
             if focus_filters.has_place() or not self._points_at_place(r):
                 return focus_filters
             # "<region> seems thin to me. <count> 2023 <records> <of that region>?": the sentence that asks names
