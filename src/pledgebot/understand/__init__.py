@@ -294,8 +294,8 @@ class Understander:
         own_sentence = bool(re.search(r"[.!]\s*$", context))
         if opens_with_context and own_sentence and not focus_filters.is_empty():
             if self._acts_in_context(r):
-                # it speaks of what its context names ("<Mirror pledges> are new. How many of them …?"), and what
-                # it names itself wins over the context's ("… mirror, GCM-only, GCR-only. How many are GCM-only?")
+                # it speaks of what its context names ("<Mirror pledges> are new. Which of them …?"), and what it
+                # names itself wins over the context's (a context listing three pledge types, a question naming one)
                 return filters.merged(focus_filters)
             if focus_filters.has_place() or not self._points_at_place(r):
                 return focus_filters
