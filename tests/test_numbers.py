@@ -16,7 +16,7 @@ from pledgebot.answer.numbers import (
     of_kind_asked,
 )
 
-# a figure's own clause is long, the next figure's short and close to the words that end the first clause
+# the share given, then after a dash the target: the target's words are nearer the question's last words
 _AID = (
     "In 2021, only 3% of the total international assistance paid out that year was given to small local and "
     "national actors, including towns — the aim was 30%."
@@ -70,7 +70,7 @@ _AID = (
         ("If the petition gets 2 million signatures, the council must reply.", "how many signatures has the petition got so far?", None),
         # a day of a month is part of a date
         ("On 3 October the ferry sank with 368 migrants on board.", "how many were on board when the ferry sank?", 368),
-        # a figure is told by its own clause: the words beyond a dash say what the next figure is
+        # a figure the text names as the target is not the share asked
         (_AID, "what percentage of assistance is given to local actors?", 3),
         # a goal asked second is not the first figure asked; a goal asked is the figure named as the goal
         (_AID, "what share of assistance was given to local actors, and what was the aim?", 3),
@@ -225,4 +225,3 @@ def test_more_words_for_what_is_counted():
     sentence = "It trains around 100 children."
     assert not of_kind_asked(sentence, 100, "how many kids?")
     assert of_kind_asked(sentence, 100, "how many kids?", also=("children",))
-

@@ -293,6 +293,8 @@ _ASKING_PARTS = re.compile(
 _ASKS_A_FIGURE = re.compile(
     r"\b(?:how (?:many|much|big|large)|what|which|percentage|share|figure|number|stat\w*|target|goal)\b", re.I
 )
+
+
 def _asked_later(question: str) -> set[str]:
     """The words only a later question of several asks ("<share>? and <goal>?": the goal's words), which say
     what the later figure is, not the first one asked."""
