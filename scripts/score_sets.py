@@ -2,6 +2,8 @@
 
     .venv/bin/python scripts/score_sets.py dump OUT.json [NAME=PATH ...]   every set (and extra ones) → OUT.json
     .venv/bin/python scripts/score_sets.py compare BEFORE.json AFTER.json   per-set differences and mean by status
+    .venv/bin/python scripts/score_sets.py compare BEFORE.json AFTER.json --category compare   the same, over one
+                                                                          category's questions of every set
 
 `dump` scores the code on PYTHONPATH against the index and register of PLEDGEBOT_HOME (a git worktree of an older
 commit, with PYTHONPATH=<worktree>/src, scores the older system the same hour). `compare` prints, for each set
@@ -63,6 +65,18 @@ def _mean(values: list[float]) -> float:
     return sum(kept) / len(kept) if kept else math.nan
 
 
+def in_category(dump_: dict[str, Any], category: str) -> dict[str, Any]:
+    """The dump restricted to one category's questions: each set's means over those (from the per-question
+    scores the dump keeps); sets without such questions left out."""
+    out = {}
+    for name, v in dump_.items():
+        asked = [q for q in v["questions"] if q["category"] == category]
+        if asked:
+            overall = {m: _mean([_value(q["scores"], m) for q in asked]) for m in METRICS}
+            out[name] = {**v, "overall": overall, "questions": asked}
+    return out
+
+
 def compare(before: dict[str, Any], after: dict[str, Any], status: dict[str, str]) -> list[str]:
     """Lines: each set whose totals moved, its changed question ids, then the means by status."""
     lines = []
@@ -89,11 +103,13 @@ def main(argv: list[str]) -> int:
         result = dump(Path(argv[1]), argv[2:])
         print(f"{len(result)} sets scored into {argv[1]}")
         return 0
-    if len(argv) == 3 and argv[0] == "compare":
+    if len(argv) in (3, 5) and argv[0] == "compare" and (len(argv) == 3 or argv[3] == "--category"):
         from pledgebot.evals.sets import load_register
 
         status = {s.name: s.status for s in load_register(ROOT).values()}
-        before, after = (json.loads(Path(p).read_text(encoding="utf-8")) for p in argv[1:])
+        before, after = (json.loads(Path(p).read_text(encoding="utf-8")) for p in argv[1:3])
+        if len(argv) == 5:
+            before, after = in_category(before, argv[4]), in_category(after, argv[4])
         print("\n".join(compare(before, after, status)))
         return 0
     print(__doc__)
