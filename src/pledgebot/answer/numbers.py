@@ -281,8 +281,8 @@ def wants_goal(question: str) -> bool:
     """Whether a question asks for a goal ("how big does the council want the fund to become?"), not for
     what something is now. Of a question that asks several figures, the first one asked decides: "<share>? and
     <goal>?" asks the share first."""
-    asks = [c for c in _ASKING_PARTS.split(question) if c and _ASKS_A_FIGURE.search(c)]
-    first = asks[0] if asks else question
+    parts, asks = _figure_asks(question)
+    first = parts[asks[0]] if asks else question
     return bool(_TARGET.search(first)) and not _NOW.search(question)
 
 
@@ -295,11 +295,16 @@ _ASKS_A_FIGURE = re.compile(
 )
 
 
+def _figure_asks(question: str) -> tuple[list[str], list[int]]:
+    """The parts of a question (its questions) and which of them ask a figure."""
+    parts = [c for c in _ASKING_PARTS.split(question) if c]
+    return parts, [n for n, c in enumerate(parts) if _ASKS_A_FIGURE.search(c)]
+
+
 def _asked_later(question: str) -> set[str]:
     """The words only a later question of several asks ("<share>? and <goal>?": the goal's words), which say
     what the later figure is, not the first one asked."""
-    parts = [c for c in _ASKING_PARTS.split(question) if c]
-    asks = [n for n, c in enumerate(parts) if _ASKS_A_FIGURE.search(c)]
+    parts, asks = _figure_asks(question)
     if len(asks) < 2:
         return set()
     first = {w for n, c in enumerate(parts) if n <= asks[0] for w in tokenize(c)}
