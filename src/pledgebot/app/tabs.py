@@ -97,9 +97,11 @@ const openCard = () => {
   card.setAttribute('tabindex', '-1');
   card.focus({ preventScroll: true });
 };
-const chat = document.getElementById('pb-chat');
-if (chat) chat.addEventListener('click', (event) => {
-  const link = event.target.closest('a[href^="#pb-src-"]');
+// Gradio loads each component's code on its own, so the chat can mount after this panel (seen once in CI, on a
+// loaded machine: no citation opened anything). Its clicks are caught on the document, and its observer below
+// is attached once the chat exists.
+document.addEventListener('click', (event) => {
+  const link = event.target instanceof Element && event.target.closest('#pb-chat a[href^="#pb-src-"]');
   if (!link) return;
   event.preventDefault();
   const m = link.getAttribute('href').match(/^#pb-src-(\\d+)-(\\d+)$/);
@@ -108,8 +110,8 @@ if (chat) chat.addEventListener('click', (event) => {
 // A new question scrolls to the top of the conversation's view, so its answer reads from the first line.
 // Messages render in steps (markdown after layout), so the view is re-aligned for a moment after each
 // new message rather than once.
-let rows = 0, target = null, until = 0;
-if (chat) new MutationObserver(() => {
+let rows = 0, target = null, until = 0, chat = null;
+const follow = new MutationObserver(() => {
   const wrap = chat.querySelector('.bubble-wrap');  // absent while the conversation is empty
   if (!wrap) { rows = 0; return; }
   const questions = wrap.querySelectorAll('.message-row.user-row');
@@ -122,8 +124,21 @@ if (chat) new MutationObserver(() => {
   if (target && target.isConnected && Date.now() < until) {
     wrap.scrollTop += target.getBoundingClientRect().top - wrap.getBoundingClientRect().top - 8;
   }
-}).observe(chat, { childList: true, subtree: true, characterData: true });
+});
+const followChat = () => {
+  const found = document.getElementById('pb-chat');
+  if (!found || found === chat) return Boolean(found);
+  chat = found;
+  follow.disconnect();
+  follow.observe(chat, { childList: true, subtree: true, characterData: true });
+  return true;
+};
+if (!followChat()) {
+  const mounting = new MutationObserver(() => { if (followChat()) mounting.disconnect(); });
+  mounting.observe(document.body, { childList: true, subtree: true });
+}
 const scrollToQuotes = () => {
+  followChat();  // a chat re-mounted since is followed again
   element.querySelectorAll('.pb-text').forEach((box) => {
     const mark = box.querySelector('mark');
     if (mark) box.scrollTop = Math.max(0, mark.offsetTop - 24);
