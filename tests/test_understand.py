@@ -520,6 +520,19 @@ def test_a_lead_in_of_the_same_sentence_still_filters_and_a_sentence_of_context_
 
 
 @pytest.mark.parametrize(
+    ("question", "start"),
+    [
+        # a date in the asker's own story says when they acted, not which pledges to look at
+        ("We have hosted families since 2022. Which pledges offer housing?", None),
+        ("Our pledges started in 2022. Do they offer housing?", YearRange(2022, 2022)),  # it points back
+        ("Athens started in 2022. Which pledges offer housing?", YearRange(2022, 2022)),  # not the asker's
+    ],
+)
+def test_a_date_in_the_askers_own_story_filters_nothing(question, start):
+    assert understand(question).filters.start == start
+
+
+@pytest.mark.parametrize(
     ("question", "year"),
     [
         ("Which pledges are about housing, including 2022 ones?", None),  # included: both years
@@ -758,3 +771,50 @@ def test_an_outcome_question_names_the_figure_it_asks_about(question, figure):
 )
 def test_the_names_in_a_mention_phrase_longest_first(phrase, names):
     assert grammar.named_parts(phrase, frozenset({"of", "the", "de", "la"})) == names
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("Which pledges come with a quote?", True),
+        ("pledges on housing that have a quote", True),
+        # a quote asked for besides the pledges narrows nothing
+        ("every pledge from Kenya, plus any quote from an official", False),
+        ("Athens: all its pledges, and the mayor's quote", False),
+        # "quote" as a verb on the text: every answer quotes the pledges' own words
+        ("Who trains nurses? Quote their exact words.", False),
+        ("which cities offer housing - quote the wording please", False),
+    ],
+)
+def test_a_printed_quote_filters_only_when_the_pledges_must_have_one(question, quoted):
+    assert understand(question).filters.quoted is quoted
+
+
+@pytest.mark.parametrize(
+    ("question", "countries"),
+    [
+        ("pledges for those displaced by the Ukrainian war", ()),  # the crisis's adjective: who is helped
+        ("Ukrainian cities and housing", ("Ukraine",)),
+    ],
+)
+def test_a_demonym_before_a_crisis_names_the_crisis_not_the_pledges(question, countries):
+    assert understand(question).filters.countries == countries
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        # a sentence that tells what to include, or says something counts, widens nothing and narrows nothing
+        ("How many pledges from Kenya? Include the city networks too.", ()),
+        ("Kenya: how many pledges? Its city networks counts.", ()),
+        ("How many pledges from Kenya - add the city networks", ()),
+        ("How many pledges from city networks?", ("organization",)),
+    ],
+)
+def test_a_sentence_that_tells_what_to_include_filters_nothing(question, kinds):
+    assert understand(question).filters.kinds == kinds
+
+
+def test_a_place_named_with_anyone_else_after_a_question_is_the_one_known():
+    q = understand("Which Kenyan cities pledged? I know Nairobi did, anyone else?")
+    assert q.filters.countries == ("Kenya",) and q.filters.exclude == ("Nairobi",)

@@ -19,8 +19,9 @@ from ..glossary import Term
 from ..places import Gazetteer
 from ..query import Intent, Query, Unit
 from . import grammar
-from .facets import Reading, focus_span, read
+from .facets import Reading, read
 from .followup import follow_up
+from .grammar import focus_span
 from .intent import IntentModel, features
 from .lexicon import PLACE_KINDS, Lexicon, lexicon_data, plural_forms
 
@@ -115,7 +116,12 @@ class Understander:
             focus_filters = replace(focus_filters, start=None, start_month=None, end=None, year=None)  # said of the context
         if intent is not Intent.COMPARE:
             filters = self._scoped_to_asking(r, filters, focus_filters)
-        if intent is not Intent.COMPARE and (named := self._others_asked(r)):
+        if intent is not Intent.COMPARE and (known := self._known_and_others_asked(r)):
+            # "Which <country> cities pledged? I know <city> did, anyone else?": the question is the first
+            # sentence's, and the place the second names is the one the asker knows already
+            asked, _ = self._filters(r, [f for f in r.facets if not r.focus[0] <= f.at < r.focus[1]])
+            filters = focus_filters = replace(asked, exclude=tuple(_unique([*asked.exclude, *known])))
+        elif intent is not Intent.COMPARE and (named := self._others_asked(r)):
             # "Kampala and Nairobi pledged together. What other pairings are there?": the places of the
             # context are what the answer leaves out, not what it is about
             filters = replace(focus_filters, exclude=tuple(_unique([*focus_filters.exclude, *named])))
@@ -303,6 +309,10 @@ class Understander:
             # a year, and its place by pointing back at the context's
             return replace(focus_filters, countries=filters.countries, regions=filters.regions,
                            submitters=filters.submitters, place_label=filters.place_label)  # fmt: skip
+        if opens_with_context and own_sentence and self._about_asker(r) and not self._uses_pronoun(r):
+            # "We have hosted families since 2022. Which pledges …?": a date in the asker's own story says when
+            # they acted, not which pledges to look at
+            return replace(filters, start=None, start_month=None, end=None)
         return filters
 
     def _about_asker(self, r: Reading) -> bool:
@@ -342,14 +352,27 @@ class Understander:
     def _others_asked(self, r: Reading) -> list[str]:
         """The submitters and places a context sentence names when the sentence that asks wants others
         ("other", "else"), and names none of them itself; [] otherwise."""
-        asks_others = any(
-            r.in_focus(n) and w.text in self.lex.other_words and not (w.text == "else" and n and r.words[n - 1].text in self.lex.more_words)
-            for n, w in enumerate(r.words)
-        )
-        if r.focus == (0, len(r.text)) or not asks_others:
+        if r.focus == (0, len(r.text)) or not self._others_asked_in_focus(r):
             return []
         inside = {f.value for f in r.facets if r.focus[0] <= f.at < r.focus[1]}
         return _unique([f.value for f in r.facets if f.kind in ("submitter", "country", "region") and f.value not in inside])
+
+    def _known_and_others_asked(self, r: Reading) -> list[str]:
+        """The places the sentence that asks names when it asks for others after a question of its own ("…?
+        I know <city> did, who else?"); [] otherwise."""
+        context = r.text[: r.focus[0]].rstrip()
+        if not context.endswith("?") or not self._others_asked_in_focus(r):
+            return []
+        places = ("submitter", "country", "region")
+        if not any(f.kind in places and f.at < r.focus[0] for f in r.facets):
+            return []
+        return _unique([f.value for f in r.facets if f.kind in places and r.focus[0] <= f.at < r.focus[1]])
+
+    def _others_asked_in_focus(self, r: Reading) -> bool:
+        return any(
+            r.in_focus(n) and w.text in self.lex.other_words and not (w.text == "else" and n and r.words[n - 1].text in self.lex.more_words)
+            for n, w in enumerate(r.words)
+        )
 
     def _excluded(self, r: Reading) -> tuple[str, ...]:
         """Places named in a set-aside clause ("apart from the Philippine ones") are left out of the answer."""

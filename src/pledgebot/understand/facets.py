@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from ..filters import YearRange
 from ..glossary import Term
 from ..query import Facet
-from ..text import Word, fold, fold_aligned, words
+from ..text import Word, fold_aligned, words
 from . import grammar, roles
 from .lexicon import Entry, Lexicon, phrase_key, plural_forms
 
@@ -58,7 +58,7 @@ class Reading:
     outcome: float | None = None  # "did it reach its million signatures?": the figure asked about
     counted: str | None = None  # the noun "how many …" counts, when it names one
     gloss: dict[int, str] = field(default_factory=dict)  # word index -> English, for questions in other languages
-    focus: tuple[int, int] = (0, 0)  # character span of the sentence that asks (see `focus_span`)
+    focus: tuple[int, int] = (0, 0)  # character span of the sentence that asks (see `grammar.focus_span`)
 
     def in_focus(self, n: int) -> bool:
         return self.focus[0] <= self.words[n].start < self.focus[1]
@@ -84,7 +84,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     topic and the search are in the report's language."""
     english = language == "en"
     r = Reading(question, fold_aligned(question), roles.split_place_pairs(words(question), lex), english=english)
-    r.focus = focus_span(question, lex.lead_in_subjects)
+    r.focus = grammar.focus_span(question, lex.lead_in_subjects)
     table = lex.translations.get(language, {}) if not english else {}
     r.gloss = {n: g for n, w in enumerate(r.words) if (g := _glossed(w.text, table, lex, w.raw))}
     _negated_participles(r, lex)
@@ -98,6 +98,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     _examples_of_kinds(r)
     _set_aside_glosses(r)
     _drop_owners(r)
+    _quote_added(r)
     r.terms = _terms(r, lex)
     _read_unknown_words(r, lex, english)
     _read_topic(r, lex, english)
@@ -136,51 +137,6 @@ def _glossed(word: str, table: dict[str, str], lex: Lexicon, raw: str = "") -> s
 
 
 # "(i.e. signed up to both)", "e.g. Greece": a full stop that ends an abbreviation ends no sentence
-_ABBREVIATED = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx)\.\s+$", re.I)
-
-
-def focus_span(text: str, subjects: frozenset[str] = frozenset()) -> tuple[int, int]:
-    """The sentence that asks, when a question opens with context ("Dallas recruits ambassadors. Who else …?"):
-    the last sentence with a question mark, else the last sentence; the whole text when it is one sentence.
-    Given the `subjects` that make a lead-in a statement, one that opens the sentence before a colon or dash
-    is context too."""
-
-    def split(text: str, span: tuple[int, int]) -> tuple[int, int]:
-        return _after_lead_in(text, span, subjects) if subjects else span
-
-    ends = [m.end() for m in re.finditer(r"[.?!]+\s+(?=\S)", text) if not _ABBREVIATED.search(text[: m.end()])]
-    bounds = [0, *ends, len(text)]
-    spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
-    if len(spans) < 2:
-        return split(text, (0, len(text)))
-    asking = [s for s in spans if "?" in text[s[0] : s[1]]]
-    return split(text, (asking or spans)[-1])
-
-
-# "Briefing the council tomorrow: how many …?", "Some have not started — which ones …?": a statement
-# joined to the question by a colon or a dash is context, like a sentence of its own
-_LEAD_IN = re.compile(r"\s*:\s+|\s+[\u2014\u2013-]+\s+|\s*[\u2014]\s*")
-
-
-def _after_lead_in(text: str, span: tuple[int, int], subjects: frozenset[str]) -> tuple[int, int]:
-    """The part of the sentence `span` after a lead-in statement, when the rest opens with a question word
-    and the lead-in asks nothing itself; else `span` unchanged ("cities in turkey - nilufer and gaziantep?"
-    is one question). A statement says something of someone (one of `subjects`: "I need the number", "some
-    have not started"); a lead-in without one is a topic ("Language courses for refugees: which Greek cities?")."""
-    a, b = span
-    sentence = text[a:b]
-    if "?" not in sentence or grammar.ASKS.match(sentence.lstrip()):
-        return span
-    for m in _LEAD_IN.finditer(sentence):
-        lead, rest = sentence[: m.start()], sentence[m.end() :]
-        if "?" in lead or not rest.strip() or not lead.strip():
-            break
-        words = re.findall(r"[\w']+", fold(lead).replace("’", "'"))
-        if grammar.ASKS.match(rest) and any(w in subjects for w in words):
-            return (a + m.end(), b)
-    return span
-
-
 def _within(w: Word, spans: list[tuple[int, int]]) -> bool:
     return any(a <= w.start and w.end <= b for a, b in spans)
 
@@ -222,6 +178,10 @@ def _read_grammar(r: Reading, lex: Lexicon) -> None:
     if spans and _opens_a_name(r, lex, spans[0][0]):
         r.quote_role, spans = None, []  # a body whose name opens with a role word: its name, no role
     _consume(r, spans, "role")
+    if r.quote_role is None:
+        verbs = grammar.quote_verb(r.folded)
+        r.chatter += [r.folded[a:b] for a, b in verbs]
+        _consume(r, verbs, "chatter")
     r.unit = grammar.count_unit(r.folded, lex.count_units)
     r.wants_number = grammar.wants_number(r.folded)
     r.outcome = grammar.outcome_figure(r.folded) if r.english else None
@@ -386,6 +346,15 @@ def _drop_owners(r: Reading) -> None:
         for n, w in enumerate(r.words):
             if f.at <= w.start < f.at + len(f.words):
                 r.consumed[n] = "flag"
+
+
+def _quote_added(r: Reading) -> None:
+    """A printed quote asked for besides the pledges ("every pledge from <country>, plus any quote") narrows
+    nothing: the pledges are asked for whether or not a quote is printed beside them."""
+    for f in [f for f in r.facets if f.kind == "flag" and f.value == "quoted" and grammar.added(r.folded, f.at)]:
+        r.facets.remove(f)
+        r.chatter += f.words.split()
+        _consume(r, [(f.at, f.at + len(f.words))], "chatter")
 
 
 _JOINERS = {"and", "or", "&", "y", "o", "et", "ou", "e"}

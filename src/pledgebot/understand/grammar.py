@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..filters import YearRange
+from ..text import fold
 
 Span = tuple[int, int]
 
@@ -96,7 +97,11 @@ _INCLUDED = re.compile(
     r"\b(?:including|(?<!not )counting|inclusive of|incl\.?|incluyendo|incluindo|y compris|"
     r"not (?:only|just|merely|simply|solely))\s+[^,;.?!()]*|"
     r"(?<=[,;(])[^,;.?!()]*?\s(?:included|inclusive|incluidas|incluidos|incluídas|incluídos|inclus|incluses|comprises?)\b|"
-    r"(?:(?<=[,;(])\s*|(?<=[.?!]\s))(?:[^\s,;.?!()]+\s+){0,2}[^\s,;.?!()]+\s+(?:too|as well|tambi[eé]n|aussi|tamb[eé]m)\b"
+    r"(?:(?<=[,;(])\s*|(?<=[.?!]\s))(?:[^\s,;.?!()]+\s+){0,2}[^\s,;.?!()]+\s+(?:too|as well|tambi[eé]n|aussi|tamb[eé]m)\b|"
+    # a sentence or clause that tells what to include ("Include the national network.", "… - add the
+    # counties"), or that says something counts ("The national network counts.")
+    r"(?:^|(?<=[.?!:;]\s)|(?<=\s[-–—]\s))(?:please\s+|and\s+|also\s+)*(?:include|add)\s+[^,;.?!()]*|"
+    r"(?<=[.?!]\s)(?:[^\s,;.?!()]+\s+){0,3}counts(?=\s*(?:[.!]|$))"
 )
 
 
@@ -388,6 +393,29 @@ def quote_role(folded: str) -> tuple[str | None, list[Span]]:
     return m.group(n).rstrip("s"), [m.span(n)]
 
 
+# "quote" as a verb whose object is the text ("quote their wording", "quote it"): every answer quotes the
+# pledges' own words, so this asks for no printed quote of a person (the `quoted` flag); "quote the mayor" names
+# a person and is left to the flag and the role.
+_QUOTE_VERB = re.compile(
+    r"\b(?:quote|cite)\s+(?:their|its|it|them|this|that|these|those|"
+    r"the\s+(?:text|texts|wording|words|language|lines?|passages?|sentences?|commitments?|pledges?))\b"
+)
+
+
+def quote_verb(folded: str) -> list[Span]:
+    """Spans of "quote" used as a verb on the text itself ("Quote their wording")."""
+    return [(m.start(), m.start() + len(m.group().split()[0])) for m in _QUOTE_VERB.finditer(folded)]
+
+
+# "…, plus any quote from an official", "…, and the mayor's quote": what is added to the answer, not a filter
+_ADDED = re.compile(r"(?:\bplus|\bas well as|\balong with|\btogether with|,\s*and(?: also)?)\s+(?:[\w'’]+\s+){0,3}$")
+
+
+def added(folded: str, at: int) -> bool:
+    """Whether the words starting at `at` are asked for besides the rest ("…, plus any quote")."""
+    return _ADDED.search(folded[max(0, at - 40) : at]) is not None
+
+
 # Where only a place can stand: "from Oslo", "Oslo's", "did Oslo pledge", "the mayor of Oslo".
 _PLACE_BEFORE = re.compile(
     r"\b(from|in|of|by|at|did|does|do|has|have|had|is|city of|town of|municipality of|mayor of|de|du|en|em|da|do)\s+$"
@@ -425,3 +453,48 @@ def lower_case_places(folded: str) -> list[tuple[str, Span]]:
 
 def _inside(span: Span, spans: list[Span]) -> bool:
     return any(a <= span[0] and span[1] <= b for a, b in spans)
+
+
+_ABBREVIATED = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx)\.\s+$", re.I)
+
+
+def focus_span(text: str, subjects: frozenset[str] = frozenset()) -> tuple[int, int]:
+    """The sentence that asks, when a question opens with context ("Dallas recruits ambassadors. Who else …?"):
+    the last sentence with a question mark, else the last sentence; the whole text when it is one sentence.
+    Given the `subjects` that make a lead-in a statement, one that opens the sentence before a colon or dash
+    is context too."""
+
+    def split(text: str, span: tuple[int, int]) -> tuple[int, int]:
+        return _after_lead_in(text, span, subjects) if subjects else span
+
+    ends = [m.end() for m in re.finditer(r"[.?!]+\s+(?=\S)", text) if not _ABBREVIATED.search(text[: m.end()])]
+    bounds = [0, *ends, len(text)]
+    spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
+    if len(spans) < 2:
+        return split(text, (0, len(text)))
+    asking = [s for s in spans if "?" in text[s[0] : s[1]]]
+    return split(text, (asking or spans)[-1])
+
+
+# "Briefing the council tomorrow: how many …?", "Some have not started — which ones …?": a statement
+# joined to the question by a colon or a dash is context, like a sentence of its own
+_LEAD_IN = re.compile(r"\s*:\s+|\s+[\u2014\u2013-]+\s+|\s*[\u2014]\s*")
+
+
+def _after_lead_in(text: str, span: tuple[int, int], subjects: frozenset[str]) -> tuple[int, int]:
+    """The part of the sentence `span` after a lead-in statement, when the rest opens with a question word
+    and the lead-in asks nothing itself; else `span` unchanged ("cities in turkey - nilufer and gaziantep?"
+    is one question). A statement says something of someone (one of `subjects`: "I need the number", "some
+    have not started"); a lead-in without one is a topic ("Language courses for refugees: which Greek cities?")."""
+    a, b = span
+    sentence = text[a:b]
+    if "?" not in sentence or ASKS.match(sentence.lstrip()):
+        return span
+    for m in _LEAD_IN.finditer(sentence):
+        lead, rest = sentence[: m.start()], sentence[m.end() :]
+        if "?" in lead or not rest.strip() or not lead.strip():
+            break
+        words = re.findall(r"[\w']+", fold(lead).replace("’", "'"))
+        if ASKS.match(rest) and any(w in subjects for w in words):
+            return (a + m.end(), b)
+    return span

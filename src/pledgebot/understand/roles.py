@@ -39,6 +39,8 @@ def names_who_is_helped(r: Reading, lex: Lexicon, n: int, size: int, entry: Entr
     origin |= bool(before) and before[-1] in lex.flight_verbs
     crises, linking = lex.population_crises
     fled = len(before) >= 2 and before[-1] in linking and before[-2] in crises  # "fleeing the war in Ukraine"
+    # "displaced by the Russian invasion", "the Syrian war": an adjective of the crisis, not of the pledges
+    fled |= bool(entry.other_name) and bool(after) and after.split()[0] in crises
     noun_before = bool(before) and (
         _said_of_people(before[-1], lex) or _said_of_people(" ".join(before[-2:]), lex)
     )
