@@ -195,6 +195,19 @@ def test_a_count_of_people_is_answered_by_a_figure_of_any_people():
 @pytest.mark.parametrize(
     ("question", "figure"),
     [
+        # of two figures of people, the one whose noun says what the count says beyond "people"
+        ("how many uprooted people has the village hosted?", 900),
+        ("how many people live in the village?", 4200),
+    ],
+)
+def test_a_count_of_some_people_takes_the_figure_that_says_which(question, figure):
+    sentence = "The village - home to 4,200 residents - has hosted 900 newcomers (uprooted people) since 2022."
+    assert number_in(sentence, question, people=["people", "residents"]) == figure
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
         # a length joined by hyphens to the noun it describes counts nothing, unless a length is asked
         ("what's the stat behind the claim?", 20),
         ("how long is that history?", 300),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 from tiny import tiny_bot
@@ -211,7 +212,27 @@ def test_facets_alone_in_the_sentence_that_asks_set_the_contexts_words_aside(bot
 
 def test_a_priority_named_is_answered_from_its_own_section(bot):
     a = ask(bot, "which GCM objectives does priority 3 serve?", Intent.REPORT)
-    assert ids(a) == ["section-priority-3"] and not a.abstained and "own section" in a.route.reason
+    assert ids(a) == ["section-priority-3"] and not a.abstained and "section the question names" in a.route.reason
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("what does the foreword say about money for local actors?", "section-foreword"),
+        ("in the foreword's words, who leads the way?", "section-foreword"),
+        ("what did the fund's grants pay for?", "section-fund"),  # every word of a longer heading
+    ],
+)
+def test_a_section_named_by_its_heading_answers_from_that_section(bot, question, section):
+    a = ask(bot, question, Intent.REPORT)
+    assert ids(a)[0] == section and not a.abstained and "section the question names" in a.route.reason
+
+
+def test_a_one_word_heading_is_named_only_as_that_heading():
+    from pledgebot.answer.figures import named_sections
+
+    res = SimpleNamespace(sections=[SimpleNamespace(id="s-about", heading=("About",), report="")])
+    assert named_sections(Query("what is the report about?", Intent.REPORT), res) == []
 
 
 def test_comparisons_leave_out_the_anchor_and_its_partner(bot):
@@ -303,3 +324,14 @@ def test_a_role_is_held_by_its_word_not_by_a_name_containing_it(role, held):
     from pledgebot.quotes import SpokenQuote
 
     assert _has_role(SpokenQuote("d", "words", "A. Speaker", role), "mayor") is held
+
+
+def test_a_topic_judges_the_pledges_printed_with_a_quote(bot):
+    # the printed quote is beside the housing pledge; a question on jobs with a quote finds no such pledge
+    housing = ask(bot, "Which pledges on housing come with a quote?", Intent.FIND)
+    assert housing.route.handler == "topical" and ids(housing) == ["2023-athens-housing"]
+    jobs = ask(bot, "Which pledges on vocational training come with a quote?", Intent.FIND)
+    assert "2023-athens-housing" not in ids(jobs)
+    listed = ask(bot, "Which pledges come with a quote?", Intent.FIND)
+    assert listed.route.handler == "quotes" and ids(listed) == ["2023-athens-housing"]
+

@@ -177,11 +177,14 @@ def _aspect(q: Query, anchor: Pledge) -> Query:
     Steps") is the anchor, not an aspect: when the topic is only that name, the aspect is the anchor's title
     and the answer is ordered by closeness to the anchor. Lower-case words that happen to be in the title
     ("a rights-awareness campaign") still describe what to look for."""
-    topic = q.focus_topic or q.topic
+    # a sentence that asks with no word a record uses ("Comparable efforts elsewhere?") leaves the aspect to the
+    # sentence before it, which says what the anchor does
+    asked = [w for w in q.focus_topic if w not in q.unplaced]
+    topic = tuple(asked) if asked else q.topic
     named = set(tokenize(anchor.title)) & set(tokenize(" ".join(_capitalised(q.question))))
     if topic and all(set(tokenize(t)) <= named for t in topic):
         return replace(q, search_text=anchor.title, topic=tuple(tokenize(anchor.title)))
-    return replace(q, search_text=q.focus_text or q.search_text, topic=topic)
+    return replace(q, search_text=(q.focus_text if asked else "") or q.search_text, topic=topic)
 
 
 def _capitalised(question: str) -> list[str]:

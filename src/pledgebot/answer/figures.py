@@ -180,8 +180,9 @@ def candidates(q: Query, ctx: Ctx) -> tuple[list[Ranked], bool]:
     if names:
         # a question about one place or body: only the narrative that names it can answer for it
         sections = [s.id for s in res.sections if any(n in fold(s.text) for n in names)]
-    if (spotlit := _priority_sections(q, res)) and not names:
-        sections = spotlit  # "which GCM objectives does priority 3 serve?": that priority's own section
+    if (spotlit := named_sections(q, res)) and not names:
+        # "which GCM objectives does priority 3 serve?", "what does the foreword say …": that section
+        sections = spotlit
     ranked = rank_sentences(q, ctx, sections + own, text)
     if own and q.wants_number:
         # a figure about one submitter must be said of it: in its pledge, or in a sentence of the narrative
@@ -299,8 +300,9 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
     if not ranked:
         return None if sections_only else policy.nothing_on(q, ctx, "figures", "no sentence of the report is about this")
     p = float(res.calibration.model("report", REPORT_FEATURES).probabilities(features(q, ranked, own))[0])
-    # the section presenting the priority the question names is about it for certain: no decision to make
-    certain = ranked[0].doc_id in _priority_sections(q, res)
+    # the section presenting the priority the question names, or titled as the question names it, is about it
+    # for certain: no decision to make
+    certain = ranked[0].doc_id in named_sections(q, res)
     bar = res.calibration.param("report", "answer")
     if not (certain or p >= bar or sections_only) and (part := _best_part(q, ctx, p)) is not None:
         ranked, own, p = part  # "We're a town thinking of joining. Who is eligible?": one sentence asks
@@ -314,7 +316,10 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
     if q.wants_number and SHARE.search(q.question):
         keep[0] = _share_nearby(q, ctx, keep[0])
     said = digits(keep[0].sentence)  # "three CBOs": a figure said in words is read as one
-    number = number_in(said, q.question, q.full_text, q.context, q.people_words) if q.wants_number else None
+    # the figure is chosen by what it counts as spelled out ("5,000 IDPs (internally displaced persons)" for
+    # "how many displaced people"), not only by the acronym
+    spelled = res.spelled(keep[0].sentence)
+    number = number_in(spelled, q.question, q.full_text, q.context, q.people_words) if q.wants_number else None
     if q.wants_number and (number is None or _counts_another(q, said, number)):
         return None if sections_only else policy.no_figure(q, ctx, [decision])
     if number is not None and len(keep) == 1:
@@ -325,7 +330,7 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
     return reply(
         q,
         "figures",
-        ("the named priority's own section" if certain else f"the best sentence answers (p={p:.2f})")
+        ("the section the question names" if certain else f"the best sentence answers (p={p:.2f})")
         + (f"; the figure asked is {number}" if number is not None else ""),
         render_mixed(citations, q.language),
         citations,
@@ -352,7 +357,7 @@ def in_found(q: Query, ctx: Ctx, found: Answer, strict: bool = False) -> Answer 
     with_figures = " ".join(t for t in own if has_figure(digits(t)))
     best = rank_sentences(q, ctx, [record.id], q.full_text or q.question, with_figures) if with_figures else []
     said = digits(best[0].sentence) if best else ""
-    number = number_in(said, q.question, q.full_text, q.context, q.people_words) if said else None
+    number = number_in(res.spelled(said), q.question, q.full_text, q.context, q.people_words) if said else None
     if number is None or _counts_another(q, said, number):
         return None
     also = [w for t in q.terms for w in tokenize(t)]
@@ -434,6 +439,31 @@ def _best_part(q: Query, ctx: Ctx, p: float) -> tuple[list[Ranked], bool, float]
             if p_part > (best[2] if best else p):
                 best = (ranked, own, p_part)
     return best
+
+
+def named_sections(q: Query, res: Resources) -> list[str]:
+    """The sections the question names: the priority it names by number, or sections it names by their own
+    heading."""
+    return _priority_sections(q, res) or _titled_sections(q, res)
+
+
+# words a heading may lose when a question names it ("IOM: Local Migration Governance Indicators")
+_HEADING_FILLERS = frozenset(["the", "a", "an", "of", "and", "or", "for", "to", "in", "on", "at", "by", "with", "its"])
+
+
+def _titled_sections(q: Query, res: Resources) -> list[str]:
+    """The sections whose own heading the question names, every word of it ("what do IOM's Local Migration
+    Governance Indicators measure?", "who can join?"); a heading of one word only as "the foreword" or
+    "the foreword's", since alone such a word ("background", "about") is any question's."""
+    asked = fold(q.question)
+    words = set(re.findall(r"\w+", asked))
+    out = []
+    for s in res.sections:
+        own = [w for w in re.findall(r"\w+", fold(s.heading[-1])) if w not in _HEADING_FILLERS] if s.heading else []
+        whole = len(own) > 1 and set(own) <= words
+        if whole or (len(own) == 1 and re.search(rf"\bthe {own[0]}\b|\b{own[0]}[’']s\b", asked)):
+            out.append(s.id)
+    return out
 
 
 def _priority_sections(q: Query, res: Resources) -> list[str]:

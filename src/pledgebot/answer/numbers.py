@@ -332,6 +332,7 @@ def number_in(
     # "how big is the fund, and how many donors?": the count is asked second, and answered after
     what = with_people(counted(expanded or question), people) if first in (None, "count") else set()
     head = counted_head(question, expanded) if what else None
+    specific = what - {_singular(fold(w)) for w in people}  # the words of the count beyond any word for people
     found: list[tuple[float, float, bool, bool]] = []  # (score, value, is a percentage, is an amount)
     # "how many city grantees … now": the number of grantees, though the sentence also says what the fund became
     names_unit = counts(text, what)
@@ -363,6 +364,8 @@ def number_in(
             score -= 3
         if counts_it(text, m, what):
             score += 3.5 if head and counts_it(text, m, {head}) else 3  # "30 families", not "5,000 IDPs"
+            if specific and counts_it(text, m, specific):
+                score += 0.5  # "displaced people": "5,000 IDPs (internally displaced persons)", not "15,243 residents"
         found.append((score, value, is_pct, is_amount))
     if wants_share and any(f[2] for f in found):
         found = [f for f in found if f[2]]

@@ -40,8 +40,15 @@ def answer(q: Query, ctx: Ctx) -> Answer:
         return mentions.answer(q, ctx)
     if q.intent is Intent.QUOTE:
         return quotes.answer(q, ctx)
-    if q.filters.quoted and (q.intent in (Intent.COUNT, Intent.FIND) or (q.intent is Intent.REPORT and q.quote_role)):
-        return quotes.listed(q, ctx)  # "how many mayors are quoted?": the printed quotes are the records' own
+    if (
+        q.filters.quoted
+        and (q.intent in (Intent.COUNT, Intent.FIND) or (q.intent is Intent.REPORT and q.quote_role))
+        and not (set(q.focus_topic) - set(q.unplaced) and q.intent in (Intent.COUNT, Intent.FIND))
+    ):
+        # "how many mayors are quoted?": the printed quotes are the records' own; when the sentence that asks
+        # has a topic ("… about housing with a quote") the topic judges the pledges printed with one, as any
+        # filter's
+        return quotes.listed(q, ctx)
     if q.outcome is not None and (told := figures.outcome(q, ctx)) is not None:
         return told  # "did it reach its million signatures?" of a figure the report gives only as a goal
     if q.intent is Intent.DEFINITION:
