@@ -343,6 +343,8 @@ def test_grammar_reads_units_thresholds_and_mentions():
     # after an article or a possessive, "name" and "mention" are nouns: nothing to look for
     assert understand("Who wrote it? I need a name for the byline").mention is None
     assert understand("Which pledges name the private sector?").mention == "private sector"
+    # opening a sentence, "name" and "cite" ask for a list: no words to look for
+    assert understand("Housing. Name the towns that offer shelter.").mention is None
     assert understand("Are there pledges that mention the private sector?").mention == "private sector"
     # the names in a mention phrase are kept, to look for when the whole phrase is in no record
     assert understand("Which of them are naming UNHCR among their partners?").mention_names == ("UNHCR",)
@@ -389,6 +391,7 @@ def test_a_clause_explaining_a_facet_is_no_topic_and_one_explaining_the_topic_is
         ("which towns run a shelter?", False),
         ("which number sums up the shelter's reach?", True),
         ("what was the death toll of the shipwreck?", True),
+        ("what is the town budgeting for the shelter?", True),  # the verb of a budget asks an amount too
     ],
 )
 def test_a_figure_is_asked_for_by_what_it_measures(question, wants):

@@ -39,7 +39,7 @@ _TO_REACH = re.compile(r"\bto\s+(?:reach\s+|grow\s+to\s+|become\s+)?(?:an?\s+)?(
 # "... the target was ", "... a goal of $": the figure named as the goal
 _GOAL_IS = re.compile(r"\b(?:target|goal|aim|objective)\s+(?:was|is|of)\s+(?:an?\s+)?(?:US)?[$€£]?\s*$", re.I)
 _MONEY = re.compile(
-    r"\b(?:how much (?:money|funding|funds)|budget|funding|funds|cost|costs|dollars|euros|spend|spent|invest\w*|"
+    r"\b(?:how much (?:money|funding|funds)|budget(?:s|ed|ing)?|funding|funds|cost|costs|costing|dollars|euros|spend|spending|spent|invest\w*|"
     r"dinero|argent|dinheiro|invierte|investit|investe)\b|\$",
     re.I,
 )

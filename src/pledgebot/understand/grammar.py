@@ -267,7 +267,7 @@ def records_subject_at(folded: str, record_nouns: frozenset[str]) -> tuple[int, 
 
 _NUMBER_ASKED = re.compile(
     r"\b(how many|how much|what share|percentages?|proportions?|ratios?|what fraction|how large|how big|how long|rate|"
-    r"number of|percent|per ?cent|target|goal|figure|amount|budget|cost|costs|how expensive|population|size|"
+    r"number of|percent|per ?cent|target|goal|figure|amount|budget(?:s|ed|ing)?|cost|costs|costing|how expensive|population|size|"
     r"stats?|statistics?|(?:what|which) numbers?|death toll|cu[aá]nt[oa]s?|combien|"
     r"quant[oa]s?|porcentaje|pourcentage|porcentagem)\b|%"
 )
@@ -340,6 +340,8 @@ def mention(text: str) -> tuple[str | None, list[Span]]:
     m = _MENTION.search(text.lower())
     if not m or _DETERMINER_BEFORE.search(text.lower()[: m.start()]):
         return None, []  # "need a name for the credit line": after an article, "name" is a noun
+    if re.match(r"(?:names?|cites?)\b", m.group()) and re.search(r"(?:^|[.?!:;]\s*)(?:please\s+)?$", text.lower()[: m.start()]):
+        return None, []  # "Name the donors behind the fund.": an imperative that asks for a list, not for words
     phrase = text[m.start("phrase") : m.end("phrase")].strip(" .!,;:")
     return phrase, [m.span()]
 
