@@ -318,8 +318,9 @@ def answer(q: Query, ctx: Ctx, sections_only: bool = False) -> Answer | None:
     said = digits(keep[0].sentence)  # "three CBOs": a figure said in words is read as one
     # the figure is chosen by what it counts as spelled out ("5,000 IDPs (internally displaced persons)" for
     # "how many displaced people"), not only by the acronym
-    spelled = res.spelled(keep[0].sentence)
-    number = number_in(spelled, q.question, q.full_text, q.context, q.people_words) if q.wants_number else None
+    number = (
+        number_in(keep[0].counted_text, q.question, q.full_text, q.context, q.people_words) if q.wants_number else None
+    )
     if q.wants_number and (number is None or _counts_another(q, said, number)):
         return None if sections_only else policy.no_figure(q, ctx, [decision])
     if number is not None and len(keep) == 1:
@@ -357,7 +358,7 @@ def in_found(q: Query, ctx: Ctx, found: Answer, strict: bool = False) -> Answer 
     with_figures = " ".join(t for t in own if has_figure(digits(t)))
     best = rank_sentences(q, ctx, [record.id], q.full_text or q.question, with_figures) if with_figures else []
     said = digits(best[0].sentence) if best else ""
-    number = number_in(res.spelled(said), q.question, q.full_text, q.context, q.people_words) if said else None
+    number = number_in(best[0].counted_text, q.question, q.full_text, q.context, q.people_words) if said else None
     if number is None or _counts_another(q, said, number):
         return None
     also = [w for t in q.terms for w in tokenize(t)]
