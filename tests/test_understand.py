@@ -62,6 +62,7 @@ DATA = {
     "back_reference_after": ["too"],
     "back_reference_nouns": ["thing", "kind", "of"],
     "lead_in_subjects": ["we", "some", "report"],
+    "lead_in_openers": ["for a", "ahead of"],
     "actor_pronouns": ["they", "their"],
     "first_person": ["we", "our"],
     "population_before": ["réfugiés"],
@@ -87,6 +88,8 @@ DATA = {
     "people_articles": ["les", "los"],
     "helped_before": ["helping", "train"],
     "askers_own": ["our"],
+    "partner_before": ["with"],
+    "partner_determiners": ["their"],
     "place_nouns": ["region"],
     "population_destination": ["going to"],
     "this_year": ["this year"],
@@ -433,6 +436,9 @@ def test_a_destination_in_a_sentence_of_context_leaves_the_next_sentences_places
         ("Language courses for refugees: which cities in Greece?", ""),  # no statement: the lead-in is the topic
         # the report as the one who says it makes the lead-in a statement
         ("The report says Kenya spends 3% - what does Greece spend?", "The report says Kenya spends 3% -"),
+        # a lead-in that says what the answer is for is context: its words are no topic of the question
+        ("For a housing exchange: how many are from Kenya?", "For a housing exchange:"),
+        ("Ahead of our visit - which cities in Greece?", "Ahead of our visit -"),
     ],
 )
 def test_the_sentences_before_the_one_that_asks_are_its_context(question, context):
@@ -708,6 +714,12 @@ def test_a_french_verb_with_its_subject_inverted_is_read_as_the_verb():
 def test_a_kind_of_submitter_that_is_helped_is_no_filter_on_who_pledged():
     assert understand("who is helping networks grow?").filters.kinds == ()
     assert understand("which networks train staff?").filters.kinds == ("organization",)
+
+
+def test_a_kind_of_submitter_worked_with_is_no_filter_on_who_pledged():
+    q = understand("which cities work with their networks on housing?")
+    assert q.filters.kinds == () and "networks" in q.topic
+    assert understand("which networks work on housing?").filters.kinds == ("organization",)
 
 
 def test_a_region_named_with_its_noun_and_cities_listed_with_kinds():

@@ -160,8 +160,9 @@ def counted_head(question: str, read: str = "") -> str | None:
 
 
 _HOW_MANY = re.compile(
-    r"\b(?:how many|cu[aá]nt[oa]s|combien de|combien d'|quant[oa]s)\s+(?:of\s+)?(?:the\s+|these\s+|those\s+)?"
-    r"(?:\d{4}\s+)?",
+    r"\b(?:how many|cu[aá]nt[oa]s|combien de|combien d'|quant[oa]s)\s+(?:of\s+)?(?:(?:the|these|those|this|its|their)\s+)?"
+    # "how many of this year's actions", "… of the report's 2023 pledges": what is counted comes after
+    r"(?:(?:year|round|report|edition|call)(?:['’]s)?\s+)?(?:\d{4}(?:['’]s)?\s+)?",
     re.I,
 )
 # a question word ends the counted phrase ("how many towns and how many regions"), as a function word does

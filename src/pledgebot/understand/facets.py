@@ -84,7 +84,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     topic and the search are in the report's language."""
     english = language == "en"
     r = Reading(question, fold_aligned(question), roles.split_place_pairs(words(question), lex), english=english)
-    r.focus = grammar.focus_span(question, lex.lead_in_subjects)
+    r.focus = grammar.focus_span(question, lex.lead_in_subjects, lex.lead_in_openers)
     table = lex.translations.get(language, {}) if not english else {}
     r.gloss = {n: g for n, w in enumerate(r.words) if (g := _glossed(w.text, table, lex, w.raw))}
     _negated_participles(r, lex)
@@ -255,8 +255,9 @@ def _read_phrases(r: Reading, lex: Lexicon) -> None:
                     r.chatter.append(r.words[k].text)
             n += size
             continue
-        if entry.kind == "kind" and n > 0 and r.words[n - 1].text in lex.helped_before:
-            n += size  # "helping organisations become diverse": who is helped; the words stay in the topic
+        if entry.kind == "kind" and n > 0 and (r.words[n - 1].text in lex.helped_before or roles.partner(r, lex, n)):
+            n += size  # "helping organisations become diverse", "with their national government": who is helped or
+            # who works with them; the words stay in the topic
             continue
         if entry.kind == "kind" and n > 0 and r.words[n - 1].text in lex.askers_own:
             r.chatter += [w.text for w in span]  # "Our county is trying to …": who asks, not whose pledges answer

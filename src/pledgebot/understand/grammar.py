@@ -460,14 +460,16 @@ def _inside(span: Span, spans: list[Span]) -> bool:
 _ABBREVIATED = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx)\.\s+$", re.I)
 
 
-def focus_span(text: str, subjects: frozenset[str] = frozenset()) -> tuple[int, int]:
+def focus_span(
+    text: str, subjects: frozenset[str] = frozenset(), openers: frozenset[str] = frozenset()
+) -> tuple[int, int]:
     """The sentence that asks, when a question opens with context ("Dallas recruits ambassadors. Who else …?"):
     the last sentence with a question mark, else the last sentence; the whole text when it is one sentence.
-    Given the `subjects` that make a lead-in a statement, one that opens the sentence before a colon or dash
-    is context too."""
+    Given the `subjects` that make a lead-in a statement and the `openers` that make it a purpose ("for a
+    briefing"), one that opens the sentence before a colon or dash is context too."""
 
     def split(text: str, span: tuple[int, int]) -> tuple[int, int]:
-        return _after_lead_in(text, span, subjects) if subjects else span
+        return _after_lead_in(text, span, subjects, openers) if subjects or openers else span
 
     ends = [m.end() for m in re.finditer(r"[.?!]+\s+(?=\S)", text) if not _ABBREVIATED.search(text[: m.end()])]
     bounds = [0, *ends, len(text)]
@@ -483,11 +485,14 @@ def focus_span(text: str, subjects: frozenset[str] = frozenset()) -> tuple[int, 
 _LEAD_IN = re.compile(r"\s*:\s+|\s+[\u2014\u2013-]+\s+|\s*[\u2014]\s*")
 
 
-def _after_lead_in(text: str, span: tuple[int, int], subjects: frozenset[str]) -> tuple[int, int]:
+def _after_lead_in(
+    text: str, span: tuple[int, int], subjects: frozenset[str], openers: frozenset[str] = frozenset()
+) -> tuple[int, int]:
     """The part of the sentence `span` after a lead-in statement, when the rest opens with a question word
     and the lead-in asks nothing itself; else `span` unchanged ("cities in turkey - nilufer and gaziantep?"
     is one question). A statement says something of someone (one of `subjects`: "I need the number", "some
-    have not started"); a lead-in without one is a topic ("Language courses for refugees: which Greek cities?")."""
+    have not started") or says what the answer is for (it opens with one of `openers`: "for a regional
+    exchange"); a lead-in without either is a topic ("Language courses for refugees: which Greek cities?")."""
     a, b = span
     sentence = text[a:b]
     if "?" not in sentence or ASKS.match(sentence.lstrip()):
@@ -497,6 +502,7 @@ def _after_lead_in(text: str, span: tuple[int, int], subjects: frozenset[str]) -
         if "?" in lead or not rest.strip() or not lead.strip():
             break
         words = re.findall(r"[\w']+", fold(lead).replace("’", "'"))
-        if ASKS.match(rest) and any(w in subjects for w in words):
+        purpose = any(" ".join(words[: len(o.split())]) == o for o in openers)
+        if ASKS.match(rest) and (purpose or any(w in subjects for w in words)):
             return (a + m.end(), b)
     return span

@@ -84,11 +84,14 @@ class Lexicon:
     back_reference_after: frozenset[str] = frozenset()  # "do that too": still a back-reference
     back_reference_nouns: frozenset[str] = frozenset()  # "the same thing", "that kind of work": still one
     lead_in_subjects: frozenset[str] = frozenset()  # "We brief the council: how many …?": a lead-in that is a statement
+    lead_in_openers: frozenset[str] = frozenset()  # "For a briefing: how many …?": a lead-in that says what it is for
     actor_pronouns: frozenset[str] = frozenset()  # "how many did they put in?": the context's submitter acts
     first_person: frozenset[str] = frozenset()  # "we are a city in Kenya": a context about the asker
     place_nouns: frozenset[str] = frozenset()  # "the Asia-Pacific region": part of a region's name
     helped_before: frozenset[str] = frozenset()  # "helping organisations": a kind after these is who is helped
     askers_own: frozenset[str] = frozenset()  # "our county": a kind after these is who asks
+    partner_before: frozenset[str] = frozenset()  # "with (their) national government": a kind after these is a partner
+    partner_determiners: frozenset[str] = frozenset()  # the words that may stand between
     record_nouns: frozenset[str] = frozenset()  # "us pledges": after a lower-case code, it names the place
     list_fillers: frozenset[str] = frozenset()  # "… or by cities": still one list of kinds
     mention_scopes: frozenset[str] = frozenset()  # "… in their text": where a mention is looked for
@@ -139,8 +142,8 @@ def _spelled_out(phrases: Iterable[str], glossary: tuple[Term, ...]) -> list[str
 
 # the lists of lexicon.yaml read as they are, each into the Lexicon field of its name
 _WORD_LISTS = ("coordinators", "name_connectors", "other_words", "more_words", "people_articles", "back_references",
-               "back_reference_after", "back_reference_nouns", "lead_in_subjects", "actor_pronouns", "first_person",
-               "list_fillers", "mention_scopes", "crisis_articles", "language_cues")  # fmt: skip
+               "back_reference_after", "back_reference_nouns", "lead_in_subjects", "lead_in_openers", "actor_pronouns",
+               "first_person", "list_fillers", "mention_scopes", "crisis_articles", "language_cues")  # fmt: skip
 
 
 def build_lexicon(
@@ -199,6 +202,8 @@ def build_lexicon(
         flight_verbs=_keys(data.get("flight_verbs")),
         helped_before=_keys(data.get("helped_before")),
         askers_own=_keys(data.get("askers_own")),
+        partner_before=_keys(data.get("partner_before")),
+        partner_determiners=_keys(data.get("partner_determiners")),
         record_nouns=_keys(data.get("record_nouns")),
         negations=_keys(data.get("negations")),
         place_nouns=_keys(data.get("place_nouns")),

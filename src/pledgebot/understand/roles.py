@@ -75,6 +75,15 @@ def destination(r: Reading, lex: Lexicon, n: int) -> bool:
     return any(f" {cue} " in f" {before} " for cue in lex.population_destination)
 
 
+def partner(r: Reading, lex: Lexicon, n: int) -> bool:
+    """A kind of submitter right after "with" (and a determiner): who the pledges work with ("cities working
+    with their national government"), not who made them."""
+    k = n - 1
+    if k >= 0 and r.words[k].text in lex.partner_determiners:
+        k -= 1
+    return k >= 0 and r.words[k].text in lex.partner_before
+
+
 def is_population(word: str, lex: Lexicon) -> bool:
     """A word for the people a pledge helps ("refugees", "réfugiés")."""
     return word in lex.population_nouns or word in lex.population_before
