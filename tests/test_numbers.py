@@ -101,7 +101,7 @@ def test_a_money_question_takes_an_amount_or_nothing(question, figure):
 def test_figures_and_what_is_counted():
     assert has_figure("a 1.2% share") and not has_figure("the 2022 IMRF and COVID-19")
     assert counted("How many of those actions came from Africa?") == {"action", "came"}
-    assert counted("How many of this year's actions are for kids?") == {"action"}  # what follows the year
+    assert counted("how many of the round's kids projects?") == {"kid", "project"}  # what follows the round
     assert counted("how many of the report's 2023 pledges are mirror pledges?") == {"pledge"}
     # English names what it counts last, Spanish, French and Portuguese first; articles are not counted
     assert counted("how many partner towns are in the queue?") == {"partner", "town"}

@@ -161,7 +161,7 @@ def counted_head(question: str, read: str = "") -> str | None:
 
 _HOW_MANY = re.compile(
     r"\b(?:how many|cu[aá]nt[oa]s|combien de|combien d'|quant[oa]s)\s+(?:of\s+)?(?:(?:the|these|those|this|its|their)\s+)?"
-    # "how many of this year's actions", "… of the report's 2023 pledges": what is counted comes after
+    # "how many of the round's actions", "… of the report's 2023 pledges": what is counted comes after
     r"(?:(?:year|round|report|edition|call)(?:['’]s)?\s+)?(?:\d{4}(?:['’]s)?\s+)?",
     re.I,
 )

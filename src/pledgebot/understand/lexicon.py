@@ -143,7 +143,8 @@ def _spelled_out(phrases: Iterable[str], glossary: tuple[Term, ...]) -> list[str
 # the lists of lexicon.yaml read as they are, each into the Lexicon field of its name
 _WORD_LISTS = ("coordinators", "name_connectors", "other_words", "more_words", "people_articles", "back_references",
                "back_reference_after", "back_reference_nouns", "lead_in_subjects", "lead_in_openers", "actor_pronouns",
-               "first_person", "list_fillers", "mention_scopes", "crisis_articles", "language_cues")  # fmt: skip
+               "first_person", "list_fillers", "mention_scopes", "crisis_articles", "language_cues", "partner_before",
+               "partner_determiners")  # fmt: skip
 
 
 def build_lexicon(
@@ -202,8 +203,6 @@ def build_lexicon(
         flight_verbs=_keys(data.get("flight_verbs")),
         helped_before=_keys(data.get("helped_before")),
         askers_own=_keys(data.get("askers_own")),
-        partner_before=_keys(data.get("partner_before")),
-        partner_determiners=_keys(data.get("partner_determiners")),
         record_nouns=_keys(data.get("record_nouns")),
         negations=_keys(data.get("negations")),
         place_nouns=_keys(data.get("place_nouns")),
