@@ -231,3 +231,22 @@ def test_a_negated_participle_glosses_as_its_english_negative(reader, question):
     # word by word it would be "minors accompanied": the opposite of what is asked
     q = reader.understand(question)
     assert "unaccompanied" in q.topic and "accompanied" not in q.topic
+
+
+@pytest.mark.parametrize(
+    ("question", "priority"),
+    [
+        # a priority named by words only its own heading uses, before or after the word "priority"
+        ("2022 ones under the priority on climate and drivers of displacement: how many?", 2),
+        ("pledges under the anti-discrimination priority", 6),
+        ("the multilateral partnerships priority - which pledges?", 8),
+        ("which pledges are under priority 5?", 5),  # by number, as before
+        ("Is housing a priority for Greek cities?", None),  # no word of a priority's heading: a priority in general
+        ("which priority covers displacement?", None),  # a word two headings use names neither
+    ],
+)
+def test_a_priority_named_by_the_words_of_its_heading(reader, question, priority):
+    q = reader.understand(question)
+    assert q.filters.priority == priority
+    if priority is not None:
+        assert "priority" not in q.topic

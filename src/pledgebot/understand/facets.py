@@ -15,7 +15,7 @@ from ..filters import YearRange
 from ..glossary import Term
 from ..query import Facet
 from ..text import Word, fold_aligned, words
-from . import grammar, roles
+from . import grammar, priorities, roles
 from .lexicon import Entry, Lexicon, phrase_key, plural_forms
 
 
@@ -94,6 +94,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     r.inclusive = {n for n, w in enumerate(r.words) if _within(w, inside)}
     _read_grammar(r, lex)
     _read_phrases(r, lex)
+    priorities.read_named_priority(r, lex)
     _cities_listed_with_kinds(r, lex)
     _examples_of_kinds(r)
     _set_aside_glosses(r)

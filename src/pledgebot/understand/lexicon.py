@@ -19,7 +19,8 @@ import yaml
 from ..glossary import Term, load_glossary
 from ..places import Gazetteer, ascii_form
 from ..records import Pledge, Section
-from ..text import fold, words
+from ..reports import profile
+from ..text import fold, tokenize, words
 
 
 def phrase_key(text: str) -> str:
@@ -97,6 +98,7 @@ class Lexicon:
     mention_scopes: frozenset[str] = frozenset()  # "… in their text": where a mention is looked for
     crisis_articles: frozenset[str] = frozenset()  # "fled the war in": the article of the crisis
     negations: frozenset[str] = frozenset()  # "no acompañados": a participle after these is its negative
+    priority_words: dict[str, tuple[int, ...]] = field(default_factory=dict)  # a heading word -> the priorities using it
 
     @property
     def latest_year(self) -> int:
@@ -106,6 +108,22 @@ class Lexicon:
         """A word the report, the glossary or the lexicon uses."""
         parts = re.findall(r"[^\W_]+", word)
         return bool(parts) and all(any(f in self.vocabulary or f in self.chatter for f in plural_forms(p)) for p in parts)
+
+
+_NUMBERED = re.compile(r"^([1-9])\.\s+(.+)$")
+
+
+def priority_words(sections: Iterable[Section]) -> dict[str, tuple[int, ...]]:
+    """Each word of a priority's heading in its edition's priorities part ("2. Minimizing the drivers of forced
+    displacement …") -> the priorities whose heading uses it: a question may name a priority by its words."""
+    out: dict[str, set[int]] = {}
+    for s in sections:
+        layout = profile(s.report).layout or profile("").layout
+        part = layout.part("priorities") if layout is not None else None
+        m = _NUMBERED.match(s.heading[-1]) if part and s.heading and s.heading[0] == part else None
+        for token in tokenize(m.group(2)) if m else ():
+            out.setdefault(token, set()).add(int(m.group(1)))
+    return {t: tuple(sorted(v)) for t, v in out.items()}
 
 
 def plural_forms(word: str) -> tuple[str, ...]:
@@ -174,9 +192,8 @@ def build_lexicon(
                 _add(table, name, Entry("submitter", p.submitter))
     agencies = {name: tuple(names) for name, names in (data.get("agencies") or {}).items()}
     month_number = {phrase_key(w): int(n) for n, ws in (data.get("months") or {}).items() for w in ws}
-    for name, names in agencies.items():
-        for phrase in names:
-            _add(table, phrase, Entry("agency", name))
+    for name, phrase in ((name, phrase) for name, names in agencies.items() for phrase in names):
+        _add(table, phrase, Entry("agency", name))
     texts = [f"{p.submitter} {p.title} {p.description}" for p in pledges] + [f"{s.title} {s.text}" for s in sections]
     vocabulary: set[str] = set()
     for t in texts:
@@ -226,6 +243,7 @@ def build_lexicon(
         translations=translations if translations is not None else load_translations(),
         shorthand={phrase_key(k): str(v) for k, v in (data.get("shorthand") or {}).items()},
         **{name: _keys(data.get(name)) for name in _WORD_LISTS},
+        priority_words=priority_words(sections),
     )
 
 
