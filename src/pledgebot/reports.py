@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -123,3 +124,15 @@ def profile(report_id: str, profiles: tuple[ReportProfile, ...] | None = None) -
     if not report_id:
         return listed[0]
     return next((p for p in listed if p.id == report_id), ReportProfile(report_id, report_id, report_id))
+
+
+_NUMBERED = re.compile(r"^([1-9])\.\s+(.+)$")
+
+
+def priority_heading(report_id: str, heading: tuple[str, ...]) -> tuple[int, str] | None:
+    """The number and words of the priority a section presents ("7. Supporting reception …" -> 7, "Supporting
+    reception …"): a heading numbered under its edition's priorities part; None for any other section."""
+    layout = profile(report_id).layout or profile("").layout
+    part = layout.part("priorities") if layout is not None else None
+    m = _NUMBERED.match(heading[-1]) if part and heading and heading[0] == part else None
+    return (int(m.group(1)), m.group(2)) if m else None

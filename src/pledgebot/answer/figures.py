@@ -15,7 +15,7 @@ from ..places import fold
 from ..query import Query
 from ..records import Answer, Decision, Pledge, Section
 from ..relevance import zscores
-from ..reports import profile
+from ..reports import priority_heading
 from ..text import sentences, tokenize
 from . import policy
 from .numbers import (
@@ -473,13 +473,7 @@ def _priority_sections(q: Query, res: Resources) -> list[str]:
     n = q.filters.priority
     if n is None:
         return []
-    out = []
-    for s in res.sections:
-        layout = profile(s.report).layout or profile("").layout
-        part = layout.part("priorities") if layout is not None else None
-        if part and s.heading and s.heading[0] == part and s.heading[-1].startswith(f"{n}."):
-            out.append(s.id)
-    return out
+    return [s.id for s in res.sections if (p := priority_heading(s.report, s.heading)) is not None and p[0] == n]
 
 
 def _names(q: Query, res: Resources) -> set[str]:

@@ -19,7 +19,7 @@ import yaml
 from ..glossary import Term, load_glossary
 from ..places import Gazetteer, ascii_form
 from ..records import Pledge, Section
-from ..reports import profile
+from ..reports import priority_heading
 from ..text import fold, tokenize, words
 
 
@@ -110,19 +110,13 @@ class Lexicon:
         return bool(parts) and all(any(f in self.vocabulary or f in self.chatter for f in plural_forms(p)) for p in parts)
 
 
-_NUMBERED = re.compile(r"^([1-9])\.\s+(.+)$")
-
-
 def priority_words(sections: Iterable[Section]) -> dict[str, tuple[int, ...]]:
     """Each word of a priority's heading in its edition's priorities part ("2. Minimizing the drivers of forced
     displacement …") -> the priorities whose heading uses it: a question may name a priority by its words."""
     out: dict[str, set[int]] = {}
-    for s in sections:
-        layout = profile(s.report).layout or profile("").layout
-        part = layout.part("priorities") if layout is not None else None
-        m = _NUMBERED.match(s.heading[-1]) if part and s.heading and s.heading[0] == part else None
-        for token in tokenize(m.group(2)) if m else ():
-            out.setdefault(token, set()).add(int(m.group(1)))
+    for n, title in filter(None, (priority_heading(s.report, s.heading) for s in sections)):
+        for token in tokenize(title):
+            out.setdefault(token, set()).add(n)
     return {t: tuple(sorted(v)) for t, v in out.items()}
 
 
