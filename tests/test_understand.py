@@ -63,7 +63,9 @@ DATA = {
     "back_reference_nouns": ["thing", "kind", "of"],
     "lead_in_subjects": ["we", "some", "report"],
     "lead_in_openers": ["for a", "ahead of"],
-    "actor_pronouns": ["they", "their"],
+    "request_openers": ["tell", "list"],
+    "actor_pronouns": ["they", "their", "it"],
+    "place_pointers": ["there", "here"],
     "first_person": ["we", "our"],
     "population_before": ["réfugiés"],
     "language_cues": ["in", "learn"],
@@ -316,7 +318,7 @@ def test_unknown_names_by_where_they_stand():
     assert understand("what is warsaw doing?").unknown_places == ("Warsaw",)
     lgbt = understand("any projects for LGBTQ refugees?")
     assert lgbt.unknown_topics == ("LGBTQ",) and not lgbt.unknown_places
-    assert understand("What did Medellín do with its grant?").narrative_names == ("Medellín",)
+    assert understand("What has Medellín done with its grant?").narrative_names == ("Medellín",)
     # a listed participant with no record is a place no pledge is from, wherever its name stands; one the
     # records' text names (Medellín, above) is that text's name
     assert understand("Bristol is on the list. What did it do?").unknown_places == ("Bristol",)
@@ -335,6 +337,11 @@ def test_unknown_names_by_where_they_stand():
     assert understand("We write from Oslo. What did Athens pledge?").unknown_places == ()
     assert understand("We write from Oslo. What did Athens pledge?").filters.submitters == ("Athens",)
     assert understand("We write from Oslo. What is pledged there?").unknown_places == ("Oslo",)
+    # one named only beside the sentence that asks, which does not point back at it, is the asker's context
+    assert understand("I work in Oslo. Which cities run night shelters?").unknown_places == ()
+    assert understand("Which pledges fund night shelters? Deadline is at six.").unknown_places == ()
+    assert understand("The mayor of Oslo called. What was pledged there?").unknown_places == ("Oslo",)
+    assert understand("We write from Oslo. Is there any pledge on housing?").unknown_places == ()  # points nowhere
 
 
 def test_grammar_reads_units_thresholds_and_mentions():
@@ -410,6 +417,7 @@ def test_a_figure_is_asked_for_by_what_it_measures(question, wants):
         ("How many refugees did the city welcome?", ()),
         ("How many pledges from Kenya?", ()),  # no verb after one noun: a count of records, not of a thing
         ("¿Cuántas firmas tiene la iniciativa?", ()),  # English only
+        ("How many integratons were planned?", ("integration",)),  # what is counted, its spelling corrected
     ],
 )
 def test_a_count_of_one_particular_thing_names_it(question, counted):
@@ -443,6 +451,19 @@ def test_a_destination_in_a_sentence_of_context_leaves_the_next_sentences_places
 )
 def test_the_sentences_before_the_one_that_asks_are_its_context(question, context):
     assert understand(question).context == context
+
+
+@pytest.mark.parametrize(
+    ("question", "countries"),
+    [
+        # no question mark: the sentence that opens with a request or a question word asks, the statement
+        # after it says why
+        ("Tell me about Kenya's pledges. Our exchange is on Europe.", ("Kenya",)),
+        ("Which pledges come from Kenya. Our exchange is on Europe.", ("Kenya",)),
+    ],
+)
+def test_a_request_without_a_question_mark_is_the_sentence_that_asks(question, countries):
+    assert understand(question).filters.countries == countries
 
 
 @pytest.mark.parametrize(
@@ -484,6 +505,24 @@ def test_a_pronoun_in_the_asking_sentence_keeps_the_place_its_context_names(ques
 )
 def test_a_place_the_asking_sentence_points_back_at_is_the_questions(question, regions):
     assert understand(question).filters.regions == regions
+
+
+@pytest.mark.parametrize(
+    ("question", "countries"),
+    [
+        # a statement after the question says why it is asked: the place the question names is the one asked
+        ("Which pledges come from Kenya? I plan an East Africa exchange.", ("Kenya",)),
+        ("Which pledges come from Kenya? Europe is next.", ("Kenya",)),
+        ("Which pledges, Kenya or Europe? I plan an exchange.", ("Kenya", "Greece", "Ukraine", "Switzerland")),
+    ],
+)
+def test_a_statement_after_the_question_names_no_place_to_filter_by(question, countries):
+    assert understand(question).filters.countries == countries
+
+
+def test_a_statement_after_the_question_still_narrows_by_what_else_it_sets():
+    q = understand("Which pledges come from Kenya? Europe is next, and only networks count.")
+    assert q.filters.countries == ("Kenya",) and q.filters.kinds == ("organization",)
 
 
 def test_what_the_asking_sentence_names_wins_over_the_context_it_speaks_of():

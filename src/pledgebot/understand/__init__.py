@@ -74,13 +74,18 @@ def _anchored(intent: Intent, filters: Filters) -> tuple[tuple[str, ...], Filter
     return filters.submitters, Filters(**{**filters.__dict__, "submitters": (), "place_label": None})
 
 
-def _asked_unknown(r: Reading, focus_filters: Filters) -> list[str]:
-    """The places no record has that the question asks about. One named in a lead-in while the sentence that
-    asks names a place of its own is where the asker is ("I report from Puebla. What did Tlaxcala do …?"),
-    not a place the answer is about."""
-    if not focus_filters.has_place():
-        return list(r.unknown_places)
-    return [v for v, at in zip(r.unknown_places, r.unknown_at, strict=True) if at >= r.focus[0]]
+def _asked_unknown(r: Reading, focus_filters: Filters, lex: Lexicon) -> list[str]:
+    """The places no record has that the question asks about: those the sentence that asks names, and those the
+    rest names when that sentence names no place of its own and points back at them ("The mayor of Oslo called.
+    What was pledged there?"). Otherwise a name only in the rest is the asker's context ("I report from Puebla.
+    What did Tlaxcala do …?", "We host HR people from employers. Which cities work with companies?", "… which
+    pledges give shelter? Deadline is tonight.")."""
+    pointers = lex.actor_pronouns | lex.place_pointers
+    points_back = not focus_filters.has_place() and any(
+        r.in_focus(n) and w.text in pointers and not grammar.existential(r.folded, w.start, w.end)
+        for n, w in enumerate(r.words)
+    )
+    return [v for v, at in zip(r.unknown_places, r.unknown_at, strict=True) if points_back or r.focus[0] <= at < r.focus[1]]
 
 
 class Understander:
@@ -148,7 +153,7 @@ class Understander:
             facets=tuple(r.facets),
             terms=tuple(t.term for t in r.terms),
             anchors=anchors,
-            unknown_places=tuple(_asked_unknown(r, focus_filters)),
+            unknown_places=tuple(_asked_unknown(r, focus_filters, self.lex)),
             unknown_topics=tuple(r.unknown_topics),
             narrative_names=tuple(r.narrative_names),
             population=tuple(population),
@@ -295,8 +300,14 @@ class Understander:
         facets of its own, they are what to filter by ("I'm briefing a city network. How many mirror pledges
         came from Latin America?": the context says who asks); else the context still says where to look. A
         lead-in of the same sentence ("Looking back at 2022 — how many came from Africa?") still filters."""
-        context = r.text[: r.focus[0]]
-        opens_with_context = bool(context.strip()) and "?" not in context and not r.text[r.focus[1] :].strip()
+        context, after = r.text[: r.focus[0]], r.text[r.focus[1] :]
+        if not context.strip() and after.strip() and "?" not in after and focus_filters.has_place():
+            # "<country>: its cities and their projects? A colleague plans a <region> exchange.": a statement
+            # after the question says why it is asked; the place the question names is the one asked about (what
+            # else the statement sets still narrows: "… Only cities, please.")
+            return replace(filters, countries=focus_filters.countries, regions=focus_filters.regions,
+                           submitters=focus_filters.submitters, place_label=focus_filters.place_label)  # fmt: skip
+        opens_with_context = bool(context.strip()) and "?" not in context and not after.strip()
         own_sentence = bool(re.search(r"[.!]\s*$", context))
         if opens_with_context and own_sentence and not focus_filters.is_empty():
             if self._acts_in_context(r):
@@ -419,6 +430,7 @@ class Understander:
         """The particular thing a "how many" question counts and the glossary's words for it; nothing for people
         in general ("how many people", "how many refugees"), whom a figure of any group of people may answer."""
         noun = self.lex.shorthand.get(r.counted, r.counted) if r.counted else None
+        noun = dict(r.corrections).get(noun, noun) if noun else None  # "how many famlies": families, misspelt
         general = self.lex.population_nouns | self.lex.counted_in_general | self.lex.chatter
         if noun is None or any(f in general for f in plural_forms(noun)):
             return ()

@@ -84,7 +84,7 @@ def read(question: str, lex: Lexicon, language: str = "en") -> Reading:
     topic and the search are in the report's language."""
     english = language == "en"
     r = Reading(question, fold_aligned(question), roles.split_place_pairs(words(question), lex), english=english)
-    r.focus = grammar.focus_span(question, lex.lead_in_subjects, lex.lead_in_openers)
+    r.focus = grammar.focus_span(question, lex.lead_in_subjects, lex.lead_in_openers, lex.request_openers)
     table = lex.translations.get(language, {}) if not english else {}
     r.gloss = {n: g for n, w in enumerate(r.words) if (g := _glossed(w.text, table, lex, w.raw))}
     _negated_participles(r, lex)

@@ -444,6 +444,15 @@ def place_slot(folded: str, start: int, end: int) -> str | None:
     return None
 
 
+_EXISTENTIAL = re.compile(r"\b(?:is|are|was|were|any)\s+$")
+_EXISTENTIAL_AFTER = re.compile(r"^(?:'s|\s+(?:is|are|was|were|any)\b)")
+
+
+def existential(folded: str, start: int, end: int) -> bool:
+    """Whether the word at `start`-`end` is the "there" of "is there …" / "there are …": it points at no place."""
+    return folded[start:end] == "there" and bool(_EXISTENTIAL.search(folded[:start]) or _EXISTENTIAL_AFTER.search(folded[end:]))
+
+
 def lower_case_places(folded: str) -> list[tuple[str, Span]]:
     """Lower-case words standing where only a place can ("is chisinau doing anything")."""
     out = []
@@ -461,12 +470,16 @@ _ABBREVIATED = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx)\.\s+$", re.I)
 
 
 def focus_span(
-    text: str, subjects: frozenset[str] = frozenset(), openers: frozenset[str] = frozenset()
+    text: str,
+    subjects: frozenset[str] = frozenset(),
+    openers: frozenset[str] = frozenset(),
+    requests: frozenset[str] = frozenset(),
 ) -> tuple[int, int]:
     """The sentence that asks, when a question opens with context ("Dallas recruits ambassadors. Who else …?"):
-    the last sentence with a question mark, else the last sentence; the whole text when it is one sentence.
-    Given the `subjects` that make a lead-in a statement and the `openers` that make it a purpose ("for a
-    briefing"), one that opens the sentence before a colon or dash is context too."""
+    the last sentence with a question mark, else the last that opens with a question word or one of the
+    `requests` ("Tell me about Nairobi. I plan an exchange there."), else the last sentence; the whole text
+    when it is one sentence. Given the `subjects` that make a lead-in a statement and the `openers` that make
+    it a purpose ("for a briefing"), one that opens the sentence before a colon or dash is context too."""
 
     def split(text: str, span: tuple[int, int]) -> tuple[int, int]:
         return _after_lead_in(text, span, subjects, openers) if subjects or openers else span
@@ -476,8 +489,14 @@ def focus_span(
     spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
     if len(spans) < 2:
         return split(text, (0, len(text)))
-    asking = [s for s in spans if "?" in text[s[0] : s[1]]]
+    asking = [s for s in spans if "?" in text[s[0] : s[1]]] or [s for s in spans if _requests(text[s[0] : s[1]], requests)]
     return split(text, (asking or spans)[-1])
+
+
+def _requests(sentence: str, requests: frozenset[str]) -> bool:
+    """Whether a sentence without a question mark asks: it opens with a question word or a request ("list …")."""
+    words = re.findall(r"[\w']+", fold(sentence).lower())
+    return bool(words) and bool(requests) and (words[0] in requests or bool(ASKS.fullmatch(words[0])))
 
 
 # "Briefing the council tomorrow: how many …?", "Some have not started — which ones …?": a statement

@@ -87,6 +87,8 @@ class Lexicon:
     lead_in_subjects: frozenset[str] = frozenset()  # "We brief the council: how many …?": a lead-in that is a statement
     lead_in_openers: frozenset[str] = frozenset()  # "For a briefing: how many …?": a lead-in that says what it is for
     actor_pronouns: frozenset[str] = frozenset()  # "how many did they put in?": the context's submitter acts
+    place_pointers: frozenset[str] = frozenset()  # "what is pledged there?": the context's place is asked about
+    request_openers: frozenset[str] = frozenset()  # "Tell me about Nairobi.": a sentence that asks without "?"
     first_person: frozenset[str] = frozenset()  # "we are a city in Kenya": a context about the asker
     place_nouns: frozenset[str] = frozenset()  # "the Asia-Pacific region": part of a region's name
     helped_before: frozenset[str] = frozenset()  # "helping organisations": a kind after these is who is helped
@@ -156,7 +158,7 @@ def _spelled_out(phrases: Iterable[str], glossary: tuple[Term, ...]) -> list[str
 _WORD_LISTS = ("coordinators", "name_connectors", "other_words", "more_words", "people_articles", "back_references",
                "back_reference_after", "back_reference_nouns", "lead_in_subjects", "lead_in_openers", "actor_pronouns",
                "first_person", "list_fillers", "mention_scopes", "crisis_articles", "language_cues", "partner_before",
-               "partner_determiners")  # fmt: skip
+               "partner_determiners", "place_pointers", "request_openers")  # fmt: skip
 
 
 def build_lexicon(
