@@ -98,6 +98,22 @@ def test_a_money_question_takes_an_amount_or_nothing(question, figure):
     assert number_in("The funding houses 30 displaced families in a new shelter.", question) == figure
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expanded", "figure"),
+    [
+        # the spelled-out body says who acted: its words do not pull the figure towards another count
+        ("The practices by 25 diverse towns, the experiences of around 100 local actors including other "
+         "associations and networks, were shared at the days.", "(Association of Towns and Networks ATN)", 25),
+        # what is counted is the acronym: its spelling-out is what the figure's neighbours say
+        ("The 12 towns met over three long days in the spring in the old market hall of the capital, and "
+         "since then they have hosted 40 displaced persons.", "(internally displaced persons IDPs)", 40),
+    ],
+)
+def test_a_glossary_spelling_out_counts_only_where_the_count_names_it(sentence, expanded, figure):
+    question = "how many towns shared practices at the ATN days?" if "ATN" in expanded else "how many IDPs came?"
+    assert number_in(sentence, question, f"{question} {expanded}") == figure
+
+
 def test_figures_and_what_is_counted():
     assert has_figure("a 1.2% share") and not has_figure("the 2022 IMRF and COVID-19")
     assert counted("How many of those actions came from Africa?") == {"action", "came"}
@@ -199,7 +215,7 @@ def test_a_count_of_people_is_answered_by_a_figure_of_any_people():
     [
         # of two figures of people, the one whose noun says what the count says beyond "people"
         ("how many uprooted people has the village hosted?", 900),
-        ("how many people live in the village?", 4200),
+        ("how many people reside in the village?", 4200),
     ],
 )
 def test_a_count_of_some_people_takes_the_figure_that_says_which(question, figure):

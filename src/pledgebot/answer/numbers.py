@@ -191,6 +191,27 @@ def _counted_phrase(question: str) -> list[str]:
     return phrase
 
 
+_EXPANSIONS = re.compile(r"\(([^()]*)\)\s*$")
+
+
+def _asked_text(question: str, expanded: str) -> str:
+    """The question as read, for the words a figure's neighbours should share: the glossary's spelling-out of
+    an acronym (bracketed after the question) only where what is counted names it; its synonyms always. "how many IDPs" counts
+    "internally displaced persons"; in "how many cities shared practices at UCLG's days" the spelled-out body
+    ("United Cities and Local Governments") says who acted, and its words would pull the figure towards
+    another count ("100 local actors including local and regional governments", not "25 diverse cities")."""
+    m = _EXPANSIONS.search(expanded) if expanded else None
+    if m is None:
+        return expanded or question
+    counted_words = set(_counted_phrase(question))
+    kept = []
+    for group in m.group(1).split(";"):
+        acronyms = re.findall(r"\b[A-Z]{2,}s?\b", group)  # a glossary word's synonyms ("women gender …") stay
+        if not acronyms or any(_singular(fold(w).lower()) in counted_words for w in acronyms):
+            kept.append(group.strip())
+    return expanded[: m.start()] + (f" ({'; '.join(kept)})" if kept else "")
+
+
 def with_people(what: set[str], people: Collection[str]) -> set[str]:
     """What is counted, and, when it is people in general ("how many people"), every word for people: a figure
     of any of them answers ("215 local actors")."""
@@ -329,7 +350,7 @@ def number_in(
     wants_growth = bool(GROWTH.search(question)) and not wants_target
     wants_money = bool(_MONEY.search(question)) and first in (None, "money")
     wants_size = bool(_ASKS["size"].search(question)) and first in (None, "size")  # a fund's size is an amount
-    qwords = set(tokenize(expanded or question)) - contrast_words(question) - _asked_later(question)
+    qwords = set(tokenize(_asked_text(question, expanded))) - contrast_words(question) - _asked_later(question)
     # "how big is the fund, and how many donors?": the count is asked second, and answered after
     what = with_people(counted(expanded or question), people) if first in (None, "count") else set()
     head = counted_head(question, expanded) if what else None
