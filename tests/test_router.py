@@ -287,7 +287,7 @@ def test_a_share_asked_takes_the_percentage_of_the_same_paragraph(bot):
 
 
 def test_a_printed_quote_asked_for_as_a_task_is_fetched_when_its_speaker_is_named(bot):
-    fetched = ask(bot, "Could you pull the exact quote from Athens for me?", Intent.ASSIST)
+    fetched = ask(bot, "Could you pull Athens's exact quote for me?", Intent.ASSIST)
     assert fetched.route.handler == "quotes" and ids(fetched) == ["2023-athens-housing"]
     # no speaker named: writing a quote is a task outside the report
     assert ask(bot, "Could you write me a quote on welcome for our poster?", Intent.ASSIST).route.handler == "policy"

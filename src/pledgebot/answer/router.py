@@ -157,7 +157,7 @@ def _unknown_place(q: Query, ctx: Ctx) -> Answer:
 
 def _narrative_name(q: Query, ctx: Ctx) -> Answer:
     """A name the narrative uses that has no pledge: asked what it pledged, the answer says it has none;
-    asked about something ("what did Medellín do with its grant?"), the narrative answers."""
+    asked about something ("what became of Medellín's grant?"), the narrative answers."""
     names = {fold(n) for n in q.narrative_names}
     if set(q.topic) - names:
         return figures.answer(q, ctx)
