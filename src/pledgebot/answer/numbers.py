@@ -196,10 +196,11 @@ _EXPANSIONS = re.compile(r"\(([^()]*)\)\s*$")
 
 def _asked_text(question: str, expanded: str) -> str:
     """The question as read, for the words a figure's neighbours should share: the glossary's spelling-out of
-    an acronym (bracketed after the question) only where what is counted names it; its synonyms always. "how many IDPs" counts
-    "internally displaced persons"; in "how many cities shared practices at UCLG's days" the spelled-out body
-    ("United Cities and Local Governments") says who acted, and its words would pull the figure towards
-    another count ("100 local actors including local and regional governments", not "25 diverse cities")."""
+    an acronym (bracketed after the question) only where what is counted names it, a word's synonyms always.
+    "how many IDPs" counts "internally displaced persons"; in "how many cities shared practices at UCLG's days"
+    the spelled-out body ("United Cities and Local Governments") says who acted, and its words would pull the
+    figure towards another count ("100 local actors including local and regional governments", not "25
+    diverse cities")."""
     m = _EXPANSIONS.search(expanded) if expanded else None
     if m is None:
         return expanded or question
