@@ -112,3 +112,11 @@ def test_explicit_values_are_checked(kwargs, message):
 def test_explicit_values_accept_any_spelling():
     assert normalise(country="Turkey").countries == ("Türkiye",)
     assert normalise(pledge_type="gcr-only").pledge_types == ("GCR only",)
+
+
+def test_the_place_of_other_filters_replaces_only_the_place():
+    asked = Filters(countries=("Kenya",), place_label="Kenya", kinds=("city",), year=2023)
+    context = Filters(regions=("Europe",), place_label="Europe", pledge_types=("Mirror",))
+    assert asked.with_place_of(context) == Filters(
+        regions=("Europe",), place_label="Europe", kinds=("city",), year=2023
+    )

@@ -105,6 +105,12 @@ class Filters:
     def without_place(self) -> Filters:
         return replace(self, countries=(), regions=(), submitters=(), place_label=None)
 
+    def with_place_of(self, other: Filters) -> Filters:
+        """These filters with `other`'s place (its countries, regions, submitters and what the user called it)."""
+        return replace(
+            self, countries=other.countries, regions=other.regions, submitters=other.submitters, place_label=other.place_label
+        )
+
     def place_name(self) -> str | None:
         """How to name the place filter to the user."""
         if self.place_label:

@@ -305,8 +305,7 @@ class Understander:
             # "<country>: its cities and their projects? A colleague plans a <region> exchange.": a statement
             # after the question says why it is asked; the place the question names is the one asked about (what
             # else the statement sets still narrows: "… Only cities, please.")
-            return replace(filters, countries=focus_filters.countries, regions=focus_filters.regions,
-                           submitters=focus_filters.submitters, place_label=focus_filters.place_label)  # fmt: skip
+            return filters.with_place_of(focus_filters)
         opens_with_context = bool(context.strip()) and "?" not in context and not after.strip()
         own_sentence = bool(re.search(r"[.!]\s*$", context))
         if opens_with_context and own_sentence and not focus_filters.is_empty():
@@ -318,8 +317,7 @@ class Understander:
                 return focus_filters
             # "<region> seems thin to me. <count> 2023 <records> <of that region>?": the sentence that asks names
             # a year, and its place by pointing back at the context's
-            return replace(focus_filters, countries=filters.countries, regions=filters.regions,
-                           submitters=filters.submitters, place_label=filters.place_label)  # fmt: skip
+            return focus_filters.with_place_of(filters)
         if opens_with_context and own_sentence and self._about_asker(r) and not self._uses_pronoun(r):
             # "We have hosted families since 2022. Which pledges …?": a date in the asker's own story says when
             # they acted, not which pledges to look at
