@@ -14,6 +14,7 @@ from pledgebot.answer.numbers import (
     has_figure,
     number_in,
     of_kind_asked,
+    sentence_bonus,
 )
 
 # the share given, then after a dash the target: the target's words are nearer the question's last words
@@ -256,3 +257,26 @@ def test_more_words_for_what_is_counted():
     sentence = "It trains around 100 children."
     assert not of_kind_asked(sentence, 100, "how many kids?")
     assert of_kind_asked(sentence, 100, "how many kids?", also=("children",))
+
+
+_WEIGHTS = {"figure": 0.1, "counted": 0.2, "share": 0.2, "growth": 0.2, "period": 0.2}
+_TO_REACH = "The council pledged to bring the fund to reach $40 million by 2027."
+
+
+@pytest.mark.parametrize(
+    ("question", "weaker"),
+    [
+        # asked what it is now: a figure it is to reach answers it less than a question with no time in it
+        ("how large is the fund at the moment, in dollars?", True),
+        ("what's the fund worth today?", True),
+        ("how big is it so far?", True),
+        # the goal asked: no less
+        ("what total is the council aiming for with the fund?", False),
+        ("how large is the fund?", False),
+        # the first figure asked decides: here the promise, before the size
+        ("what did the council promise to raise? and its worth today?", False),
+    ],
+)
+def test_a_figure_asked_as_of_now_is_not_one_to_be_reached(question, weaker):
+    plain = sentence_bonus(_TO_REACH, "how large is the fund?", _WEIGHTS)
+    assert (sentence_bonus(_TO_REACH, question, _WEIGHTS) < plain) is weaker

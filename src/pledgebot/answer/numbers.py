@@ -304,9 +304,18 @@ def wants_goal(question: str) -> bool:
     """Whether a question asks for a goal ("how big does the council want the fund to become?"), not for
     what something is now. Of a question that asks several figures, the first one asked decides: "<share>? and
     <goal>?" asks the share first."""
+    return bool(_TARGET.search(_first_asked(question))) and not _NOW.search(question)
+
+
+def wants_now(question: str) -> bool:
+    """Whether the first figure a question asks is what something is now ("what size has it reached so
+    far?"), not a goal; of several figures asked, the first decides, as for `wants_goal`."""
+    return bool(_NOW.search(_first_asked(question))) and not wants_goal(question)
+
+
+def _first_asked(question: str) -> str:
     parts, asks = _figure_asks(question)
-    first = parts[asks[0]] if asks else question
-    return bool(_TARGET.search(first)) and not _NOW.search(question)
+    return parts[asks[0]] if asks else question
 
 
 # where a question's next question begins: "…?", "…; …", "…, and what …"
@@ -543,8 +552,9 @@ def sentence_bonus(
 ) -> float:
     """How much better a sentence answers a figure question for the figure it gives: one at all, one of what
     is counted ("how many people" → "5,000 people"; of its `head` noun when the record counts it: "how many
-    IDP families" → "30 families", not "5,000 IDPs"), a percentage for a share, an end value for growth, one
-    for the whole period asked about."""
+    IDP families" → "30 families", not "5,000 IDPs"), a percentage for a share, an end value for growth (and
+    less for a figure still to be reached when asked what something is now), one for the whole period asked
+    about."""
     if not has_figure(text):
         return 0.0
     bonus = weights["figure"]
@@ -556,8 +566,11 @@ def sentence_bonus(
     if wants_goal(question):
         if any(_said_as_goal(text, m) for m in NUMBER.finditer(text)):
             bonus += weights["growth"]  # a goal: the sentence that says what something is to become
-    elif GROWTH.search(question) and END_FIGURE.search(text):
-        bonus += weights["growth"]
+    else:
+        if GROWTH.search(question) and END_FIGURE.search(text):
+            bonus += weights["growth"]
+        if wants_now(question) and any(_said_as_goal(text, m) for m in NUMBER.finditer(text)):
+            bonus -= weights["growth"]  # asked what it is now: a figure it is to reach is not that
     if covers_period(text, question):
         bonus += weights["period"]
     return bonus
