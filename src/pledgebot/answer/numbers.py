@@ -309,8 +309,9 @@ def wants_goal(question: str) -> bool:
 
 def wants_now(question: str) -> bool:
     """Whether the first figure a question asks is what something is now ("what size has it reached so
-    far?"), not a goal; of several figures asked, the first decides, as for `wants_goal`."""
-    return bool(_NOW.search(_first_asked(question))) and not wants_goal(question)
+    far?"), not a goal; of several figures asked, the first decides, as for `wants_goal` (which a "now" in the
+    question rules out)."""
+    return bool(_NOW.search(_first_asked(question)))
 
 
 def _first_asked(question: str) -> str:
