@@ -45,7 +45,7 @@ _AID = (
         # a noun too common to search by still says what is counted
         ("Practices from 25 diverse cities and 100 local actors were shared.", "how many cities took part?", 25),
         # part of a whole counts what the whole counts
-        ("Mayors spoke in 6 of the 7 official sessions.", "in how many official sessions did mayors speak?", 6),
+        ("Mayors spoke in 6 of the 7 official sessions.", "mayors spoke at how many sessions, counting official ones only?", 6),
         ("It links clients to over 90 of the town's employers.", "how many employers does it reach?", 90),
         # an age says who is served, not how many: the count or nothing; the age when the question asks it
         ("It serves 120 children aged 0 to 6 and their parents.", "how many children does it serve?", 120),
