@@ -43,7 +43,7 @@ GAZ = Gazetteer(
 DATA = {
     "chatter": "which what who how many are is the a of in for from pledges pledge cities city doing did do has have "
     "any anything and or rather than other refugees migrants people on about committed to there only that ending by "
-    "started back pledged with whose an including included cidade too as well not just our counting",
+    "started back pledged with whose an including included cidade too as well not just our counting count",
     "pledge_types": {"Mirror": ["mirror", "mirror pledges"], "GCR only": ["gcr only", "gcr-only"]},
     "submitter_kinds": {
         "organization": ["organizations", "networks", "city networks"],
@@ -76,7 +76,7 @@ DATA = {
     "count_units": {"countries": ["countries"], "submitters": ["cities"]},
     "followup_cues": ["and", "what about", "and in"],
     "months": {1: ["january"], 3: ["march"]},
-    "city_words": ["cities", "city", "towns", "ciudades", "villes"],
+    "city_words": ["cities", "city", "towns", "ciudades", "villes", "local governments"],
     "demonym_endings": {"o": ["a", "os", "as"], "e": ["es"]},
     "coordinators": ["and", "or"],
     "list_fillers": ["by", "the", "from"],
@@ -86,7 +86,7 @@ DATA = {
     "place_openers": ["mayor"],
     "other_words": ["other", "else"],
     "more_words": ["what"],
-    "shorthand": {"ppl": "people", "govts": "governments"},
+    "shorthand": {"ppl": "people", "govts": "governments", "govt": "government"},
     "people_articles": ["les", "los"],
     "helped_before": ["helping", "train"],
     "askers_own": ["our"],
@@ -158,6 +158,9 @@ def understand(question: str, **kw):
         ("which pledges were made jointly", Filters(joint=True), ("were", "made")),
         ("projects with UNHCR", Filters(mentions=(("unhcr", "un refugee agency"),)), ("projects", "with")),
         ("pledges from organizations rather than counties", Filters(kinds=("organization",)), ()),
+        # shorthand inside a phrase reads as the words it stands for
+        ("pledges by state govts", Filters(kinds=("region",)), ()),
+        ("Kenyan pledges from the federal govt", Filters(countries=("Kenya",), kinds=("national government",), place_label="Kenya"), ()),
         ("pledges rather than from networks", Filters(kinds=("city", "region", "national government")), ()),
         # a set-aside clause ends at a colon or a spaced dash: what follows is asked
         ("Leaving aside cities - which pledges are from networks?", Filters(kinds=("organization",)), ()),
@@ -174,6 +177,9 @@ def understand(question: str, **kw):
         # "city" inside another kind's name is not cities named beside it
         ("pledges by counties or city networks", Filters(kinds=("region", "organization")), ()),
         ("pledges by counties rather than cities", Filters(kinds=("region",)), ()),  # cities set aside add nothing
+        # a slash joins as "or" does, and a word that is a city word with the kind's head noun shares it
+        ("pledges by cities/counties", Filters(kinds=("region", "city")), ()),
+        ("pledges by local or state governments", Filters(kinds=("region", "city")), ("local",)),  # not chatter here
         # the clause sets aside the whole list it opens, not its first item alone
         ("pledges by networks rather than a city, county or national government", Filters(kinds=("organization",)), ()),
         # a kind that is not the named submitter's is said of others ("which organisations back it")
@@ -193,6 +199,8 @@ def understand(question: str, **kw):
         # a short clause ending "too" / "as well" adds to the sentence before it; it does not narrow to what it names
         ("How many pledges from Kenya? Networks too.", Filters(countries=("Kenya",), place_label="Kenya"), ()),
         ("pledges from Kenya, organizations as well", Filters(countries=("Kenya",), place_label="Kenya"), ()),
+        ("How many pledges from Kenya - count the networks as well", Filters(countries=("Kenya",), place_label="Kenya"), ()),
+        ("Count the pledges by networks.", Filters(kinds=("organization",)), ()),
         ("which Greek pledges included housing?", Filters(countries=("Greece",), place_label="Greece"), ("housing",)),
         # places side by side are either; a head word shared ("east or west africa") names both places
         ("pledges from east or west africa", Filters(countries=("Kenya", "Ghana"), place_label="East Africa or West Africa"), ()),

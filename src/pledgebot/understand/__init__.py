@@ -416,11 +416,27 @@ class Understander:
             ok = 0 <= i < len(r.words) and i not in r.aside
             return ok and r.words[i].text in self.lex.city_words and r.consumed.get(i) != "kind"
 
+        def local(i: int, head: str) -> bool:
+            # a word that is a city word with the kind's head noun: "local" in "local or state governments"
+            ok = 0 <= i < len(r.words) and i not in r.aside and i not in r.consumed
+            return ok and any(f"{r.words[i].text} {h}" in self.lex.city_words for h in (head, f"{head}s"))
+
+        def slash(i: int) -> bool:  # "cities/counties", "local/state govt": a slash joins words i and i + 1
+            return 0 <= i < len(r.words) - 1 and "/" in r.text[r.words[i].end : r.words[i + 1].start]
+
         for n, tag in r.consumed.items():
             if tag != "kind" or n in r.aside:
                 continue
             for i in range(max(0, n - 2), min(len(r.words) - 1, n + 3)):
                 if r.words[i].text in self.lex.coordinators and (city(i - 1) or city(i + 1)):
+                    return True
+            if (slash(n - 1) and city(n - 1)) or (slash(n) and city(n + 1)):
+                return True
+            if r.consumed.get(n - 1) != "kind":  # the first word of a kind's name, joined to the word before it
+                end = next(e for e in range(n, len(r.words)) if e + 1 == len(r.words) or r.consumed.get(e + 1) != "kind")
+                head = self.lex.shorthand.get(r.words[end].text, r.words[end].text)
+                before = n - 2 if n >= 2 and r.words[n - 1].text in self.lex.coordinators else n - 1 if slash(n - 1) else -1
+                if local(before, head):
                     return True
         return False
 

@@ -380,8 +380,11 @@ def _longest(r: Reading, lex: Lexicon, n: int) -> tuple[int, Entry] | None:
     for size in range(min(lex.max_words, len(r.words) - n), 0, -1):
         if any(k in r.consumed for k in range(n, n + size)):
             continue
-        key = " ".join(w.text.replace("-", " ") for w in r.words[n : n + size])
-        for entry in lex.phrases.get(key, ()):
+        span = r.words[n : n + size]
+        key = " ".join(w.text.replace("-", " ") for w in span)
+        # shorthand inside a phrase reads as the words it stands for: "national govts", "intl orgs"
+        spelled = " ".join(lex.shorthand.get(w.text, w.text).replace("-", " ") for w in span)
+        for entry in (*lex.phrases.get(key, ()), *(lex.phrases.get(spelled, ()) if spelled != key else ())):
             if entry.upper_only and not r.words[n].raw.isupper() and not roles.code_in_lower_case(r, lex, n, size):
                 continue
             return size, entry

@@ -99,8 +99,10 @@ _INCLUDED = re.compile(
     r"(?<=[,;(])[^,;.?!()]*?\s(?:included|inclusive|incluidas|incluidos|incluídas|incluídos|inclus|incluses|comprises?)\b|"
     r"(?:(?<=[,;(])\s*|(?<=[.?!]\s))(?:[^\s,;.?!()]+\s+){0,2}[^\s,;.?!()]+\s+(?:too|as well|tambi[eé]n|aussi|tamb[eé]m)\b|"
     # a sentence or clause that tells what to include ("Include the national network.", "… - add the
-    # counties"), or that says something counts ("The national network counts.")
-    r"(?:^|(?<=[.?!:;]\s)|(?<=\s[-–—]\s))(?:please\s+|and\s+|also\s+)*(?:include|add)\s+[^,;.?!()]*|"
+    # counties", "… - count the national network too"), or that says something counts ("The national network
+    # counts.")
+    r"(?:^|(?<=[.?!:;]\s)|(?<=\s[-–—]\s))(?:please\s+|and\s+|also\s+)*"
+    r"(?:(?:include|add)\s+[^,;.?!()]*|count\s+[^,;.?!()]*?\s(?:too|as well)\b)|"
     r"(?<=[.?!]\s)(?:[^\s,;.?!()]+\s+){0,3}counts(?=\s*(?:[.!]|$))"
 )
 
