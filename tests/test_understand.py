@@ -846,6 +846,8 @@ def test_the_names_in_a_mention_phrase_longest_first(phrase, names):
         # "quote" as a verb on the text: every answer quotes the pledges' own words
         ("Who trains nurses? Quote their exact words.", False),
         ("which cities offer housing - quote the wording please", False),
+        ("Who funds shelters for families? Please quote key passages.", False),
+        ("Which pledges on housing? Quote the mayors.", True),
     ],
 )
 def test_a_printed_quote_filters_only_when_the_pledges_must_have_one(question, quoted):

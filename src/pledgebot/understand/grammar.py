@@ -397,12 +397,14 @@ def quote_role(folded: str) -> tuple[str | None, list[Span]]:
     return m.group(n).rstrip("s"), [m.span(n)]
 
 
-# "quote" as a verb whose object is the text ("quote their wording", "quote it"): every answer quotes the
-# pledges' own words, so this asks for no printed quote of a person (the `quoted` flag); "quote the mayor" names
-# a person and is left to the flag and the role.
+# "quote" as a verb whose object is the text ("quote their wording", "quote it", and a clause that opens with it:
+# "Cite the key passages."): every answer quotes the pledges' own words, so this asks for no printed quote of a
+# person (the `quoted` flag); "quote the mayor" names a person and is left to the flag and the role.
 _QUOTE_VERB = re.compile(
     r"\b(?:quote|cite)\s+(?:their|its|it|them|this|that|these|those|"
-    r"the\s+(?:text|texts|wording|words|language|lines?|passages?|sentences?|commitments?|pledges?))\b"
+    r"the\s+(?:text|texts|wording|words|language|lines?|passages?|sentences?|commitments?|pledges?))\b|"
+    r"(?:^|(?<=[.?!:;,]\s)|(?<=\s[-–—]\s)|(?<=\bplease\s)|(?<=\band\s))(?:quote|cite)\s+"
+    r"(?!(?:(?:a|an|the|any|their|its|some)\s+)?(?:mayors?|heads?|leaders?|officials?|people|person)\b)\w"
 )
 
 
