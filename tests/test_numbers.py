@@ -32,7 +32,7 @@ _AID = (
         # what is counted beats what something became
         ("The fund has become an $8 million fund with a pipeline of 28 partner towns.", "how many partner towns does its pipeline hold now?", 28),
         # a share takes the percentage
-        ("Most actions are from Africa (36%), with 9 from Asia.", "what percentage of actions came from Africa?", 36),
+        ("Most actions are from Africa (36%), with 9 from Asia.", "what share of the actions is African, in percent?", 36),
         # a money question takes the amount, a people question the people
         ("It will serve 5,000 people with $2 million.", "how much money will it spend?", 2),
         ("It will serve 5,000 people with $2 million.", "how many people will it serve?", 5000),
