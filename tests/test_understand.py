@@ -786,7 +786,7 @@ def test_a_region_named_with_its_noun_and_cities_listed_with_kinds():
 @pytest.mark.parametrize(
     ("text", "aside"),
     [
-        ("pledges by networks rather than a city, county or national government?", "rather than a city, county or national government"),
+        ("pledges by networks rather than a town, county or national government?", "rather than a town, county or national government"),
         ("pledges by networks rather than cities, counties, or states", "rather than cities, counties, or states"),
         # a clause after the comma that asks or says more is not an item of the list
         ("rather than cities, which countries lead?", "rather than cities"),

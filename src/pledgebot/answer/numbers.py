@@ -142,7 +142,7 @@ def counted(question: str) -> set[str]:
     word ("how many city grantees are …" → city, grantee; "how many of the plenary sessions did …" →
     plenary, session). English puts the counted noun last and Spanish, French and Portuguese first; the
     words in between qualify it, and a number before any of them counts something else. Of two counts asked
-    ("how many governments joined, and from how many countries?") the answer gives the first."""
+    ("how many councils signed up, and in how many countries?") the answer gives the first."""
     phrase = _counted_phrase(question)
     return {phrase[0], phrase[-1]} if phrase else set()
 
