@@ -136,6 +136,23 @@ def test_figures_and_what_is_counted():
 
 
 @pytest.mark.parametrize(
+    ("question", "head"),
+    [
+        # "the number of …" asks a count as "how many …" does: the head noun is last in English
+        ("what total number of resettled pupils does it give?", "pupil"),
+        ("give me the number of host families", "family"),
+        # first in Spanish, French and Portuguese
+        ("¿el número de familias desplazadas?", "familia"),
+        ("le nombre de villes partenaires", "ville"),
+        # "a number of" is several, no count
+        ("a number of towns train teachers", None),
+    ],
+)
+def test_the_number_of_names_what_is_counted(question, head):
+    assert counted_head(question) == head
+
+
+@pytest.mark.parametrize(
     ("sentence", "question", "counts"),
     [
         ("It will serve 5,000 people.", "how many people will it serve?", True),
