@@ -160,6 +160,9 @@ def test_the_number_of_names_what_is_counted(question, head):
         ("Mayors spoke in 85% of all sessions.", "how many sessions did mayors speak in?", False),
         # what the sentence says after the counted phrase is not counted
         ("In 3 years the fund grew.", "how many funds are there?", False),
+        # a figure opening a bracket counts the noun before it; a percentage there is still a share
+        ("Members take part by hosting events (670 in 2023).", "how many events took place?", True),
+        ("Most members are in Africa (36%).", "how many members in africa?", False),
     ],
 )
 def test_what_a_number_counts(sentence, question, counts):

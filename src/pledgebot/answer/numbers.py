@@ -252,12 +252,19 @@ def counts_it(text: str, m: re.Match, what: set[str]) -> bool:
     a noun after a later number is that number's ("an $8 million fund supported by 5 donors")."""
     if m.group(2) and "%" in m.group(2):
         return False
+    # a figure opening a bracket counts the noun the bracket follows ("hosting events (670 in 2023)")
+    before = _BRACKETED.search(text[max(0, m.start() - 40) : m.start()])
+    if before and _singular(fold(before.group(1))) in what:
+        return True
     after = text[m.end() : m.end() + 60]
     if part := _PART_OF.match(after):
         after = after[part.end() :]
     if nxt := re.search(r"\d", after):
         after = after[: nxt.start()]
     return bool(what & set(_noun_phrase(after)))
+
+
+_BRACKETED = re.compile(r"([^\W\d_]+)\s*\(\s*$")
 
 
 def _noun_phrase(text: str) -> list[str]:
