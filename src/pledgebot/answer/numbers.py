@@ -156,20 +156,20 @@ def counted_head(question: str, read: str = "") -> str | None:
     phrase = _counted_phrase(read or question)
     if m is None or not phrase:
         return None
-    return phrase[0] if _NOUN_FIRST.match(m.group(0)) else phrase[-1]
+    return phrase[0] if m.group("first") else phrase[-1]
 
 
 # "the number of …" asks a count as "how many …" does, as the question's reading has it (grammar.py); "a number
 # of cities" is several, no count
 _HOW_MANY = re.compile(
-    r"\b(?:how many|(?:total\s+)?(?<![Aa] )number of|cu[aá]nt[oa]s|combien de|combien d'|quant[oa]s|n[uú]mero de"
-    r"|le nombre de)\s+(?:of\s+)?(?:(?:the|these|those|this|its|their)\s+)?"
+    r"\b(?:how many|(?:total\s+)?(?<![Aa] )number of"
+    # Spanish, French and Portuguese put the counted noun first ("cuántas familias desplazadas")
+    r"|(?P<first>cu[aá]nt[oa]s|combien de|combien d'|quant[oa]s|n[uú]mero de|le nombre de))"
+    r"\s+(?:of\s+)?(?:(?:the|these|those|this|its|their)\s+)?"
     # "how many of the round's actions", "… of the report's 2023 pledges": what is counted comes after
     r"(?:(?:year|round|report|edition|call)(?:['’]s)?\s+)?(?:\d{4}(?:['’]s)?\s+)?",
     re.I,
 )
-# Spanish, French and Portuguese put the counted noun first ("cuántas familias desplazadas")
-_NOUN_FIRST = re.compile(r"cu[aá]nt|combien|quant|n[uú]mero|le nombre", re.I)
 # a question word ends the counted phrase ("how many towns and how many regions"), as a function word does
 _ASKING = frozenset("how what which who when where why".split())  # noqa: SIM905
 
